@@ -1,0 +1,116 @@
+"""Activation functions, each beside its derivative with respect to the pre-activation z.
+
+Every function works element-wise on an array of any shape (or a Python float) and returns float64.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def _scalar_or_array(out: np.ndarray):
+    # A 0-d input gives a numpy scalar back, so sigmoid(2.0) reads like a number.
+    return out[()] if out.ndim == 0 else out
+
+
+def sigmoid(z):
+    """σ(z) = 1 / (1 + e^(−z)), computed without overflow: e^(−|z|) never exceeds 1."""
+    z = np.asarray(z, dtype=np.float64)
+    e = np.abs(z.reshape(-1)).reshape(z.shape)  # an array even for a 0-d z, so out= works below
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e = e^(−|z|) in (0, 1]
+    out = np.where(z >= 0, 1.0, e)  # σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0
+    e += 1.0
+    out /= e
+    return _scalar_or_array(out)
+
+
+def sigmoid_grad(z):
+    """σ′(z) = σ(z)·(1 − σ(z)): the derivative at the pre-activation z, not at A = σ(z)."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z):
+    """tanh(z)."""
+    return _scalar_or_array(np.tanh(np.asarray(z, dtype=np.float64)))
+
+
+def tanh_grad(z):
+    """tanh′(z) = 1 − tanh²(z)."""
+    t = np.tanh(np.asarray(z, dtype=np.float64))
+    return _scalar_or_array(1.0 - t * t)
+
+
+def relu(z):
+    """max(0, z)."""
+    return _scalar_or_array(np.maximum(np.asarray(z, dtype=np.float64), 0.0))
+
+
+def relu_grad(z):
+    """1 where z > 0, else 0 (the subgradient 0 is taken at the kink z = 0)."""
+    return _scalar_or_array((np.asarray(z, dtype=np.float64) > 0.0).astype(np.float64))
+
+
+def identity(z):
+    """z itself (a linear output layer)."""
+    return _scalar_or_array(np.array(z, dtype=np.float64))
+
+
+def identity_grad(z):
+    """1 everywhere."""
+    return _scalar_or_array(np.ones_like(np.asarray(z, dtype=np.float64)))
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation ``fn`` with its derivative ``grad`` (both of z), and how to write them.
+
+    ``smooth`` is False where the function has a kink (relu), which is where a numerical
+    gradient check can disagree with the analytic one by more than rounding.
+    """
+
+    name: str
+    fn: Callable
+    grad: Callable
+    latex: str
+    grad_latex: str
+    smooth: bool = True
+    grad_from_output: Callable | None = None
+
+    def grad_at(self, z, a):
+        """The derivative at z, using the activation's output a = fn(z) where that saves work."""
+        return self.grad_from_output(a) if self.grad_from_output is not None else self.grad(z)
+
+    def __call__(self, z):
+        return self.fn(z)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": Activation(
+        "sigmoid", sigmoid, sigmoid_grad, r"\sigma(z) = \frac{1}{1 + e^{-z}}",
+        r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))", grad_from_output=lambda a: a * (1.0 - a),
+    ),
+    "tanh": Activation(
+        "tanh", tanh, tanh_grad, r"\tanh(z)", r"\tanh'(z) = 1 - \tanh^2(z)",
+        grad_from_output=lambda a: 1.0 - a * a,
+    ),
+    "relu": Activation(
+        "relu", relu, relu_grad, r"\mathrm{relu}(z) = \max(0, z)",
+        r"\mathrm{relu}'(z) = [z > 0]", smooth=False,
+    ),
+    "identity": Activation("identity", identity, identity_grad, r"g(z) = z", r"g'(z) = 1"),
+}
+
+
+def get_activation(activation: str | Activation) -> Activation:
+    """The registered activation called ``activation``, or ``activation`` itself if it is one."""
+    if isinstance(activation, Activation):
+        return activation
+    try:
+        return ACTIVATIONS[activation]
+    except (KeyError, TypeError):
+        known = ", ".join(ACTIVATIONS)
+        raise ValueError(f"unknown activation {activation!r}; choose one of: {known}") from None

@@ -1,0 +1,223 @@
+"""Assignment 5's given values, what follows from them, and the worked problems for any inputs.
+
+The assignment simplifies twice: it *assumes* A1 = (0.9, 0.95) although σ(Z1) = (0.832, 0.900),
+and it *gives* δ1 = (−0.01, −0.02) although (δ2·W2ᵀ) ∗ σ′(Z1) is different. ``solve`` works in
+either mode: "assignment" uses the given values (and reproduces the solution report), "consistent"
+propagates every value from the inputs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from backprop._checks import as_bias, as_matrix, check_inner
+from backprop.activations import sigmoid, sigmoid_grad
+from backprop.datasets import Dataset
+from backprop.network import (
+    Params,
+    hidden_delta,
+    hidden_layer_gradient,
+    init_params,
+    linear,
+    output_layer_gradient,
+)
+from backprop.terms import matmul_terms
+
+
+def _const(rows) -> np.ndarray:
+    arr = np.array(rows, dtype=np.float64)
+    arr.setflags(write=False)
+    return arr
+
+
+# --- given in the assignment ----------------------------------------------------------------------
+X = _const([[2.0, 3.0]])  #                    (1, 2)  input, Problems 2 and 4
+W1 = _const([[0.1, 0.2], [0.3, 0.4]])  #       (2, 2)  first-layer weights, Problem 2
+b1 = _const([0.5, 0.6])  #                     (2,)    first-layer bias, Problem 2
+A1_GIVEN = _const([[0.9, 0.95]])  #            (1, 2)  the A1 the assignment assumes, Problem 3
+DELTA2 = _const([[0.2, -0.3]])  #              (1, 2)  error at the output, Problems 3 and 4
+W2 = _const([[0.5, 0.6], [0.7, 0.8]])  #       (2, 2)  second-layer weights, Problem 4
+DELTA1_GIVEN = _const([[-0.01, -0.02]])  #     (1, 2)  the δ1 the assignment gives, Problem 4
+
+# --- what follows from them -----------------------------------------------------------------------
+Z1 = _const(linear(X, W1, b1))  #                                 Problem 2: (1.6, 2.2)
+A1_SIGMOID = _const(sigmoid(Z1))  #                               σ(Z1) ≈ (0.832, 0.900)
+DW2 = _const(output_layer_gradient(A1_GIVEN, DELTA2))  #          Problem 3, the report's answer
+DW1 = _const(hidden_layer_gradient(X, DELTA1_GIVEN))  #           Problem 4, the report's answer
+DELTA1_PROPAGATED = _const(hidden_delta(DELTA2, W2, Z1, "sigmoid"))  # δ1 as backprop gives it
+
+#: A target for training the assignment's network; its signs agree with the given δ2 = (0.2, −0.3)
+#: (output 1 too high, output 2 too low), so gradient descent moves the way Problems 3–4 point.
+TRAIN_TARGET = _const([[0.0, 1.0]])
+
+MODES = {
+    "assignment": "As in the assignment",
+    "consistent": "Consistent (every value propagated)",
+}
+
+#: The largest N, D, H or C the worked problems allow: beyond it the written-out sums stop fitting.
+MAX_DIM = 4
+
+
+@dataclass(frozen=True, eq=False)
+class Inputs:
+    """The inputs of Problems 2–4, for any sizes N, D, H, C.
+
+    X (N, D), W1 (D, H), b1 (H,), W2 (H, C), delta2 (N, C), and the two values the assignment
+    supplies instead of computing them: A1_given (N, H) and delta1_given (N, H).
+    """
+
+    X: np.ndarray
+    W1: np.ndarray
+    b1: np.ndarray
+    W2: np.ndarray
+    delta2: np.ndarray
+    A1_given: np.ndarray
+    delta1_given: np.ndarray
+
+    def __post_init__(self):
+        X_ = as_matrix("X", self.X)
+        W1_ = as_matrix("W1", self.W1)
+        check_inner("X", X_, "W1", W1_)
+        N, H = X_.shape[0], W1_.shape[1]
+        b1_ = as_bias("b1", self.b1, H, against=f"W1 has {H} columns")
+        W2_ = as_matrix("W2", self.W2)
+        check_inner("W1", W1_, "W2", W2_)
+        C = W2_.shape[1]
+        checked = {"X": X_, "W1": W1_, "b1": b1_, "W2": W2_}
+        for name, want in (("delta2", (N, C)), ("A1_given", (N, H)), ("delta1_given", (N, H))):
+            arr = as_matrix(name, getattr(self, name))
+            if arr.shape != want:
+                raise ValueError(
+                    f"{name} has shape {arr.shape} but must be {want} (N={N} samples in X, "
+                    f"H={H} hidden units in W1, C={C} outputs in W2)"
+                )
+            checked[name] = arr
+        for name, arr in checked.items():
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+
+    @property
+    def dims(self) -> dict[str, int]:
+        """{"N": samples, "D": inputs, "H": hidden units, "C": outputs}."""
+        return {"N": self.X.shape[0], "D": self.X.shape[1], "H": self.W1.shape[1], "C": self.W2.shape[1]}
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def with_values(self, **matrices) -> Inputs:
+        """A copy with some matrices replaced (validated like the constructor)."""
+        return replace(self, **matrices)
+
+    def resized(self, N: int, D: int, H: int, C: int) -> Inputs:
+        """The same problem grown or shrunk to N samples, D inputs, H hidden units, C outputs.
+
+        Entries that exist in both sizes are kept; new entries come from a fixed pattern, so that
+        growing, shrinking and growing again brings back the same numbers. The given A1 and δ1 are
+        filled with σ(Z1) and the propagated δ1, rounded, as the assignment's own "assumed" values are.
+        """
+        for name, n in (("N", N), ("D", D), ("H", H), ("C", C)):
+            if not (isinstance(n, (int, np.integer)) and 1 <= n <= MAX_DIM):
+                raise ValueError(f"{name} must be a whole number from 1 to {MAX_DIM}; got {n!r}")
+        shapes = {"X": (N, D), "W1": (D, H), "b1": (H,), "W2": (H, C), "delta2": (N, C)}
+        grown = {name: _overlay(_PATTERN[name], getattr(self, name), shape) for name, shape in shapes.items()}
+        Z1_new = linear(grown["X"], grown["W1"], grown["b1"])
+        fill_A1 = np.round(sigmoid(Z1_new), 2)
+        fill_delta1 = np.round(hidden_delta(grown["delta2"], grown["W2"], Z1_new, "sigmoid"), 3)
+        grown["A1_given"] = _overlay(fill_A1, self.A1_given, (N, H))
+        grown["delta1_given"] = _overlay(fill_delta1, self.delta1_given, (N, H))
+        return Inputs(**grown)
+
+
+def _overlay(pattern: np.ndarray, current: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``pattern`` cut to ``shape``, with ``current``'s overlapping top-left block written over it."""
+    out = np.array(pattern[tuple(slice(0, s) for s in shape)], dtype=np.float64)
+    overlap = tuple(slice(0, min(a, b)) for a, b in zip(shape, current.shape, strict=True))
+    out[overlap] = current[overlap]
+    return out
+
+
+def _pattern() -> dict[str, np.ndarray]:
+    """Values for entries beyond the assignment's 1×2 and 2×2 matrices: small, readable numbers."""
+    rng = np.random.default_rng(5)
+    m = MAX_DIM
+    return {
+        "X": rng.integers(-3, 5, size=(m, m)).astype(np.float64),
+        "W1": np.round(rng.uniform(-0.9, 0.9, size=(m, m)), 1) + 0.0,
+        "b1": np.round(rng.uniform(-0.9, 0.9, size=m), 1) + 0.0,
+        "W2": np.round(rng.uniform(-0.9, 0.9, size=(m, m)), 1) + 0.0,
+        "delta2": np.round(rng.uniform(-0.5, 0.5, size=(m, m)), 1) + 0.0,
+    }
+
+
+_PATTERN = _pattern()
+
+DEFAULT_INPUTS = Inputs(X, W1, b1, W2, DELTA2, A1_GIVEN, DELTA1_GIVEN)
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """Every intermediate of Problems 2–4 in one mode.
+
+    - XW1 = X·W1 (N, H), before the bias; Z1 = XW1 + b1 (N, H)
+    - A1_sigmoid = σ(Z1) (N, H); A1: the A1 used downstream (given, or σ(Z1))
+    - dW2 = A1ᵀ·delta2 (H, C)
+    - back = delta2·W2ᵀ (N, H); sigma_prime = σ′(Z1) (N, H); delta1_propagated = back ∗ sigma_prime
+    - delta1: the δ1 used downstream (given, or propagated); dW1 = Xᵀ·delta1 (D, H)
+    - *_terms: the summands of each product, terms[r, s, k] (see backprop.terms.matmul_terms):
+      XW1_terms (N, H, D), dW2_terms (H, C, N), back_terms (N, H, C), dW1_terms (D, H, N)
+    """
+
+    mode: str
+    inputs: Inputs
+    XW1: np.ndarray
+    Z1: np.ndarray
+    A1_sigmoid: np.ndarray
+    A1: np.ndarray
+    dW2: np.ndarray
+    sigma_prime: np.ndarray
+    back: np.ndarray
+    delta1_propagated: np.ndarray
+    delta1: np.ndarray
+    dW1: np.ndarray
+    XW1_terms: np.ndarray
+    dW2_terms: np.ndarray
+    back_terms: np.ndarray
+    dW1_terms: np.ndarray
+
+
+def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment") -> Solution:
+    """Work Problems 2–4 on ``inputs``: "assignment" mode uses the given A1 and δ1, "consistent"
+    mode uses σ(Z1) and the propagated δ1."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
+    XW1 = inputs.X @ inputs.W1
+    Z1_ = linear(inputs.X, inputs.W1, inputs.b1, names=("X", "W1", "b1"))
+    A1_sigmoid = sigmoid(Z1_)
+    A1 = inputs.A1_given if mode == "assignment" else A1_sigmoid
+    dW2 = output_layer_gradient(A1, inputs.delta2)
+    back = inputs.delta2 @ inputs.W2.T
+    sigma_prime = sigmoid_grad(Z1_)
+    delta1_propagated = hidden_delta(inputs.delta2, inputs.W2, Z1_, "sigmoid")
+    delta1 = inputs.delta1_given if mode == "assignment" else delta1_propagated
+    dW1 = hidden_layer_gradient(inputs.X, delta1)
+    return Solution(
+        mode, inputs, XW1, Z1_, A1_sigmoid, A1, dW2, sigma_prime, back, delta1_propagated, delta1, dW1,
+        XW1_terms=matmul_terms(inputs.X, inputs.W1, names=("X", "W1")),
+        dW2_terms=matmul_terms(A1.T, inputs.delta2, names=("A1ᵀ", "delta2")),
+        back_terms=matmul_terms(inputs.delta2, inputs.W2.T, names=("delta2", "W2ᵀ")),
+        dW1_terms=matmul_terms(inputs.X.T, delta1, names=("Xᵀ", "delta1")),
+    )
+
+
+def training_example(hidden_units: int = 2, seed: int = 0, scale: float = 1.0) -> tuple[Dataset, Params]:
+    """The assignment's single sample X = (2, 3) with TRAIN_TARGET, and starting params.
+
+    With 2 hidden units the network is the assignment's own: W1, b1, W2 as given and b2 = 0.
+    With any other width the weights are drawn by init_params(2, hidden_units, 2, seed, scale).
+    """
+    data = Dataset("assignment", np.array(X), np.array(TRAIN_TARGET))
+    if hidden_units == W1.shape[1]:
+        return data, Params(W1, b1, W2, np.zeros(W2.shape[1]))
+    return data, init_params(X.shape[1], hidden_units, W2.shape[1], seed=seed, scale=scale)

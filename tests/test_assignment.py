@@ -1,0 +1,112 @@
+"""Assignment 5's numbers, to the last digit of the solution report, from the package alone."""
+import numpy as np
+import pytest
+
+import backprop as bp
+from backprop import assignment as a
+
+EXACT = dict(rtol=0, atol=1e-12)
+
+
+def test_given_values_are_the_assignments():
+    np.testing.assert_array_equal(a.X, [[2, 3]])
+    np.testing.assert_array_equal(a.W1, [[0.1, 0.2], [0.3, 0.4]])
+    np.testing.assert_array_equal(a.b1, [0.5, 0.6])
+    np.testing.assert_array_equal(a.A1_GIVEN, [[0.9, 0.95]])
+    np.testing.assert_array_equal(a.DELTA2, [[0.2, -0.3]])
+    np.testing.assert_array_equal(a.W2, [[0.5, 0.6], [0.7, 0.8]])
+    np.testing.assert_array_equal(a.DELTA1_GIVEN, [[-0.01, -0.02]])
+
+
+def test_problem2_forward_pass():
+    np.testing.assert_allclose(bp.linear(a.X, a.W1, a.b1), [[1.6, 2.2]], **EXACT)
+    np.testing.assert_allclose(a.Z1, [[1.6, 2.2]], **EXACT)
+    # X·W1 before the bias, as the report writes it: (0.2 + 0.9, 0.4 + 1.2) = (1.1, 1.6)
+    np.testing.assert_allclose(a.X @ a.W1, [[1.1, 1.6]], **EXACT)
+    np.testing.assert_array_equal(np.round(bp.sigmoid(a.Z1), 4), [[0.8320, 0.9002]])
+
+
+def test_problem3_output_layer_gradient():
+    expected = [[0.18, -0.27], [0.19, -0.285]]
+    np.testing.assert_allclose(bp.output_layer_gradient(a.A1_GIVEN, a.DELTA2), expected, **EXACT)
+    np.testing.assert_allclose(a.DW2, expected, **EXACT)
+
+
+def test_problem4_hidden_layer_gradient():
+    expected = [[-0.02, -0.04], [-0.03, -0.06]]
+    np.testing.assert_allclose(bp.hidden_layer_gradient(a.X, a.DELTA1_GIVEN), expected, **EXACT)
+    np.testing.assert_allclose(a.DW1, expected, **EXACT)
+
+
+def test_propagated_delta1_is_what_backprop_gives_and_differs_from_the_given_one():
+    back = a.DELTA2 @ a.W2.T  # (0.2·0.5 − 0.3·0.6, 0.2·0.7 − 0.3·0.8) = (−0.08, −0.10)
+    np.testing.assert_allclose(back, [[-0.08, -0.10]], **EXACT)
+    s = 1 / (1 + np.exp(-np.array([[1.6, 2.2]])))
+    np.testing.assert_allclose(a.DELTA1_PROPAGATED, back * s * (1 - s), rtol=1e-12)
+    assert not np.allclose(a.DELTA1_PROPAGATED, a.DELTA1_GIVEN, atol=1e-3)
+
+
+def test_solve_assignment_mode_reproduces_the_report():
+    sol = a.solve(a.DEFAULT_INPUTS, "assignment")
+    np.testing.assert_allclose(sol.Z1, [[1.6, 2.2]], **EXACT)
+    np.testing.assert_array_equal(sol.A1, a.A1_GIVEN)
+    np.testing.assert_allclose(sol.dW2, [[0.18, -0.27], [0.19, -0.285]], **EXACT)
+    np.testing.assert_array_equal(sol.delta1, a.DELTA1_GIVEN)
+    np.testing.assert_allclose(sol.dW1, [[-0.02, -0.04], [-0.03, -0.06]], **EXACT)
+
+
+def test_solve_consistent_mode_propagates_everything():
+    sol = a.solve(a.DEFAULT_INPUTS, "consistent")
+    np.testing.assert_allclose(sol.A1, bp.sigmoid(sol.Z1), rtol=1e-15)
+    np.testing.assert_allclose(sol.dW2, sol.A1.T @ a.DELTA2, rtol=1e-15)
+    np.testing.assert_allclose(sol.delta1, a.DELTA1_PROPAGATED, rtol=1e-15)
+    np.testing.assert_allclose(sol.dW1, a.X.T @ a.DELTA1_PROPAGATED, rtol=1e-15)
+    # and it is not the report's answer: the assignment's simplifications change the numbers
+    assert not np.allclose(sol.dW2, a.DW2, atol=1e-3)
+
+
+def test_solve_rejects_unknown_mode():
+    with pytest.raises(ValueError, match="unknown mode 'exact'"):
+        a.solve(a.DEFAULT_INPUTS, "exact")
+
+
+def test_constants_cannot_be_changed_by_accident():
+    with pytest.raises(ValueError):
+        a.W1[0, 0] = 5.0
+
+
+def test_resize_keeps_overlap_and_returns_to_the_same_numbers():
+    grown = a.DEFAULT_INPUTS.resized(N=3, D=2, H=3, C=2)
+    assert grown.dims == {"N": 3, "D": 2, "H": 3, "C": 2}
+    np.testing.assert_array_equal(grown.X[:1], a.X)
+    np.testing.assert_array_equal(grown.W1[:, :2], a.W1)
+    np.testing.assert_array_equal(grown.A1_given[:1, :2], a.A1_GIVEN)
+    back = grown.resized(N=1, D=2, H=2, C=2)
+    for name, value in a.DEFAULT_INPUTS.as_dict().items():
+        np.testing.assert_array_equal(back.as_dict()[name], value, err_msg=name)
+    again = back.resized(N=3, D=2, H=3, C=2)
+    for name, value in grown.as_dict().items():
+        np.testing.assert_array_equal(again.as_dict()[name], value, err_msg=name)
+
+
+@pytest.mark.parametrize("dims", [dict(N=0, D=2, H=2, C=2), dict(N=1, D=5, H=2, C=2), dict(N=1, D=2, H=2.5, C=2)])
+def test_resize_rejects_sizes_out_of_range(dims):
+    with pytest.raises(ValueError, match="must be a whole number from 1 to 4"):
+        a.DEFAULT_INPUTS.resized(**dims)
+
+
+def test_inputs_name_the_matrix_with_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"delta2 has shape \(1, 3\) but must be \(1, 2\)"):
+        a.DEFAULT_INPUTS.with_values(delta2=[[0.1, 0.2, 0.3]])
+    with pytest.raises(ValueError, match=r"W1 has shape \(3, 2\) but X has 2 columns"):
+        a.DEFAULT_INPUTS.with_values(W1=np.ones((3, 2)))
+
+
+def test_training_example_is_the_assignments_network():
+    data, params = a.training_example(2)
+    np.testing.assert_array_equal(data.X, a.X)
+    np.testing.assert_array_equal(params.W1, a.W1)
+    np.testing.assert_array_equal(params.W2, a.W2)
+    # the target agrees in sign with the given delta2: output 1 too high, output 2 too low
+    A2 = bp.predict(params, data.X)
+    assert np.all(np.sign(A2 - data.y) == np.sign(a.DELTA2))
