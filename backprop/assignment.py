@@ -161,9 +161,12 @@ class Solution:
     """Every intermediate of Problems 2–4 in one mode.
 
     - XW1 = X·W1 (N, H), before the bias; Z1 = XW1 + b1 (N, H)
-    - A1_sigmoid = σ(Z1) (N, H); A1: the A1 used downstream (given, or σ(Z1))
+    - exp_neg_Z1 = e^(−Z1) (N, H), for writing σ(z) = 1 / (1 + e^(−z)) out; A1_sigmoid = σ(Z1) (N, H)
+    - A1: the A1 used downstream (given, or σ(Z1))
     - dW2 = A1ᵀ·delta2 (H, C)
-    - back = delta2·W2ᵀ (N, H); sigma_prime = σ′(Z1) (N, H); delta1_propagated = back ∗ sigma_prime
+    - A1_gap = A1_given − σ(Z1): how far the assignment's assumed A1 is from the computed one
+    - back = delta2·W2ᵀ (N, H); one_minus_A1_sigmoid = 1 − σ(Z1); sigma_prime = σ′(Z1) = σ(Z1)(1 − σ(Z1))
+    - delta1_propagated = back ∗ sigma_prime (N, H); delta1_gap = delta1_given − delta1_propagated
     - delta1: the δ1 used downstream (given, or propagated); dW1 = Xᵀ·delta1 (D, H)
     - *_terms: the summands of each product, terms[r, s, k] (see backprop.terms.matmul_terms):
       XW1_terms (N, H, D), dW2_terms (H, C, N), back_terms (N, H, C), dW1_terms (D, H, N)
@@ -173,12 +176,16 @@ class Solution:
     inputs: Inputs
     XW1: np.ndarray
     Z1: np.ndarray
+    exp_neg_Z1: np.ndarray
     A1_sigmoid: np.ndarray
     A1: np.ndarray
+    A1_gap: np.ndarray
     dW2: np.ndarray
-    sigma_prime: np.ndarray
     back: np.ndarray
+    one_minus_A1_sigmoid: np.ndarray
+    sigma_prime: np.ndarray
     delta1_propagated: np.ndarray
+    delta1_gap: np.ndarray
     delta1: np.ndarray
     dW1: np.ndarray
     XW1_terms: np.ndarray
@@ -194,6 +201,8 @@ def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment") -> Solution
         raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
     XW1 = inputs.X @ inputs.W1
     Z1_ = linear(inputs.X, inputs.W1, inputs.b1, names=("X", "W1", "b1"))
+    with np.errstate(over="ignore"):  # e^(−z) is only written out; σ itself is computed stably
+        exp_neg_Z1 = np.exp(-Z1_)
     A1_sigmoid = sigmoid(Z1_)
     A1 = inputs.A1_given if mode == "assignment" else A1_sigmoid
     dW2 = output_layer_gradient(A1, inputs.delta2)
@@ -203,7 +212,16 @@ def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment") -> Solution
     delta1 = inputs.delta1_given if mode == "assignment" else delta1_propagated
     dW1 = hidden_layer_gradient(inputs.X, delta1)
     return Solution(
-        mode, inputs, XW1, Z1_, A1_sigmoid, A1, dW2, sigma_prime, back, delta1_propagated, delta1, dW1,
+        mode, inputs, XW1, Z1_, exp_neg_Z1, A1_sigmoid, A1,
+        A1_gap=inputs.A1_given - A1_sigmoid,
+        dW2=dW2,
+        back=back,
+        one_minus_A1_sigmoid=1.0 - A1_sigmoid,
+        sigma_prime=sigma_prime,
+        delta1_propagated=delta1_propagated,
+        delta1_gap=inputs.delta1_given - delta1_propagated,
+        delta1=delta1,
+        dW1=dW1,
         XW1_terms=matmul_terms(inputs.X, inputs.W1, names=("X", "W1")),
         dW2_terms=matmul_terms(A1.T, inputs.delta2, names=("A1ᵀ", "delta2")),
         back_terms=matmul_terms(inputs.delta2, inputs.W2.T, names=("delta2", "W2ᵀ")),
@@ -221,3 +239,26 @@ def training_example(hidden_units: int = 2, seed: int = 0, scale: float = 1.0) -
     if hidden_units == W1.shape[1]:
         return data, Params(W1, b1, W2, np.zeros(W2.shape[1]))
     return data, init_params(X.shape[1], hidden_units, W2.shape[1], seed=seed, scale=scale)
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """One quantity in both modes: the assignment's value, the consistent one, and their difference."""
+
+    name: str
+    assignment: np.ndarray
+    consistent: np.ndarray
+    difference: np.ndarray
+
+
+def compare_modes(inputs: Inputs = DEFAULT_INPUTS) -> dict[str, Comparison]:
+    """A1, ∂L/∂W2, δ1 and ∂L/∂W1 as the assignment has them and as backprop propagates them.
+
+    Keys "A1", "dW2", "delta1", "dW1"; difference = assignment − consistent.
+    """
+    given, propagated = solve(inputs, "assignment"), solve(inputs, "consistent")
+    out = {}
+    for name in ("A1", "dW2", "delta1", "dW1"):
+        a, c = getattr(given, name), getattr(propagated, name)
+        out[name] = Comparison(name, a, c, a - c)
+    return out

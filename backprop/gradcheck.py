@@ -60,6 +60,11 @@ class Band:
     level: str  # "ok", "kink" (fine only where the function has a kink), "warn" or "bad"
     text: str
 
+    @property
+    def label(self) -> str:
+        """A few words for a table cell."""
+        return {"ok": "agree", "kink": "fine only at kinks", "warn": "suspicious", "bad": "wrong"}[self.level]
+
 
 def interpret_rel_error(err: float) -> Band:
     """cs231n's reading of a relative error between analytic and numerical gradients."""

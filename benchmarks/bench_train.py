@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import backprop as bp  # noqa: E402
+import backprop as bp
 
 N_POINTS, HIDDEN, EPOCHS, LR = 256, 16, 2000, 0.5
 

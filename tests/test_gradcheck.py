@@ -87,3 +87,53 @@ def test_unknown_bug_is_named():
     params, X, y = random_problem(2, 2, 2, 1, seed=0)
     with pytest.raises(ValueError, match="unknown bug 'typo'"):
         bp.gradient_check(params, X, y, bug="typo")
+
+
+# --- Problem 1's demos: a deep stack and custom activations ---------------------------------------
+
+from backprop import custom, deep  # noqa: E402
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_deep_stack_gradients_agree_with_numerical_ones(activation):
+    rng = np.random.default_rng(0)
+    layers = deep.deep_params(depth=4, width=3, n_in=2, scale=1.5, seed=1)
+    X, y = rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
+    grads = deep.deep_gradients(layers, X, y, activation)
+    assert len(grads) == 5
+    for l, (W, b) in enumerate(layers):
+        def loss_of(Wl, l=l, b=b):
+            trial = list(layers)
+            trial[l] = (Wl, b)
+            return deep.deep_loss(trial, X, y, activation)
+
+        assert bp.rel_error(grads[l], bp.numerical_gradient(loss_of, W)) < 1e-6, l
+
+
+def test_sigmoid_gradients_vanish_towards_the_input():
+    norms = deep.deep_gradient_norms(depth=10, width=16, activation="sigmoid", scale=1.0, seed=0)
+    assert norms.shape == (11,)
+    assert norms[0] < 1e-3 * norms[-1]
+    assert np.all(np.diff(np.log(norms[:-1])) > 0)  # every layer closer to the output gets more
+
+
+def test_large_init_makes_gradients_explode():
+    calm = deep.deep_gradient_norms(depth=10, width=16, activation="relu", scale=1.0, seed=0)
+    wild = deep.deep_gradient_norms(depth=10, width=16, activation="relu", scale=3.0, seed=0)
+    assert wild.min() > 1e4 * calm.max()
+    tanh = deep.deep_gradient_norms(depth=10, width=16, activation="tanh", scale=3.0, seed=0)
+    assert tanh[0] > 5 * tanh[-1]  # growing, not shrinking, on the way back to the input
+
+
+@pytest.mark.parametrize("name", ["softplus", "swish", "leaky_relu"])
+def test_custom_activation_derivatives_pass_the_check(name):
+    result = custom.check_derivative(custom.CUSTOM_ACTIVATIONS[name])
+    assert result.rel_error < 1e-7
+
+
+def test_the_buggy_custom_derivative_is_caught_and_so_is_the_network_using_it():
+    buggy = custom.CUSTOM_ACTIVATIONS["swish_buggy"]
+    assert custom.check_derivative(buggy).rel_error > 1e-2
+    params, X, y = random_problem(4, 2, 3, 1, seed=5)
+    assert bp.gradient_check(params, X, y, hidden=buggy).worst > 1e-2
+    assert bp.gradient_check(params, X, y, hidden=custom.CUSTOM_ACTIVATIONS["swish"]).worst < 1e-6

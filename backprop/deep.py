@@ -1,0 +1,76 @@
+"""A deep stack of layers, to show how gradient norms shrink or grow with depth (Problem 1).
+
+The same steps as the 2-layer network, repeated: Z_l = A_{l−1}·W_l + b_l, A_l = σ(Z_l) for
+l = 1..depth, then a linear output Z_out = A_depth·W_out and the loss (1/2N)·Σ(Z_out − y)².
+Backward: delta_l = (delta_{l+1}·W_{l+1}ᵀ) ∗ σ′(Z_l) and dW_l = A_{l−1}ᵀ·delta_l, each factor σ′
+(at most 1/4 for the sigmoid) multiplying the gradient once more on its way to the first layer.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from backprop._checks import finite_float, positive_int, seed_value
+from backprop.activations import Activation, get_activation
+from backprop.network import hidden_delta, hidden_layer_gradient, linear
+
+
+def deep_params(depth: int, width: int, n_in: int = 2, scale: float = 1.0, seed: int = 0) -> list[tuple]:
+    """[(W_l, b_l)] for depth hidden layers of ``width`` units and one linear output unit.
+
+    W_l ~ N(0, scale²/fan_in): scale 1 keeps pre-activations of order one; larger or smaller
+    scales make gradients explode or vanish faster. Biases are zero.
+    """
+    depth = positive_int("depth", depth)
+    width = positive_int("width", width)
+    scale = finite_float("scale", scale, minimum=0.0)
+    rng = np.random.default_rng(seed_value("seed", seed))
+    sizes = [positive_int("n_in", n_in)] + [width] * depth + [1]
+    return [(rng.standard_normal((a, b)) * scale / np.sqrt(a), np.zeros(b)) for a, b in zip(sizes[:-1], sizes[1:],
+                                                                                            strict=True)]
+
+
+def deep_loss(layers: list[tuple], X: np.ndarray, y: np.ndarray, activation: str | Activation = "sigmoid") -> float:
+    """The mean squared error (1/2N)·Σ(Z_out − y)² of the stack on (X, y)."""
+    act = get_activation(activation)
+    A = X
+    for W, b in layers[:-1]:
+        A = act.fn(linear(A, W, b))
+    W, b = layers[-1]
+    out = linear(A, W, b)
+    return float(np.sum((out - y) ** 2) / (2 * X.shape[0]))
+
+
+def deep_gradients(layers: list[tuple], X: np.ndarray, y: np.ndarray,
+                   activation: str | Activation = "sigmoid") -> list[np.ndarray]:
+    """[dW_1, …, dW_depth, dW_out]: the weight gradients of deep_loss, by backpropagation.
+
+    - layers: from deep_params; X: (N, n_in); y: (N, 1)
+    """
+    act = get_activation(activation)
+    Zs, As = [], [X]
+    for W, b in layers[:-1]:
+        Zs.append(linear(As[-1], W, b))
+        As.append(act.fn(Zs[-1]))
+    W_out, b_out = layers[-1]
+    out = linear(As[-1], W_out, b_out)
+    delta = (out - y) / X.shape[0]  # ∂L/∂Z_out for the mean squared error and a linear output
+    grads = [hidden_layer_gradient(As[-1], delta)]
+    W_next = W_out
+    for l in range(len(Zs) - 1, -1, -1):
+        delta = hidden_delta(delta, W_next, Zs[l], act)
+        grads.append(hidden_layer_gradient(As[l], delta))
+        W_next = layers[l][0]
+    return grads[::-1]
+
+
+def deep_gradient_norms(depth: int, width: int = 16, activation: str | Activation = "sigmoid",
+                        scale: float = 1.0, seed: int = 0, n_samples: int = 64) -> np.ndarray:
+    """‖dW_l‖ (Frobenius) for l = 1..depth and the output layer: (depth + 1,), input side first.
+
+    Data: n_samples standard-normal points in 2-D with standard-normal targets, from ``seed``.
+    """
+    rng = np.random.default_rng(seed_value("seed", seed))
+    X = rng.standard_normal((positive_int("n_samples", n_samples), 2))
+    y = rng.standard_normal((n_samples, 1))
+    grads = deep_gradients(deep_params(depth, width, 2, scale, seed), X, y, activation)
+    return np.array([np.linalg.norm(g) for g in grads])

@@ -1,0 +1,261 @@
+"""LaTeX for the worked solutions: matrices, written-out products and the steps of each problem.
+
+Every function takes numbers computed by `backprop` (a Solution and its product terms) and only
+formats them. A Step is one stage of a worked solution; presenter mode shows one Step at a time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from backprop.assignment import Solution
+from dashboard.numbers import tex, tex_factor
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stage of a worked solution.
+
+    - title: a short heading ("Multiply X by W1")
+    - equations: LaTeX strings, each rendered on its own
+    - note: one or two plain sentences on why (no user text ever reaches it)
+    - focus: (matrix name, cells) that this step computes, for highlighting in a heatmap
+    """
+
+    title: str
+    equations: tuple[str, ...]
+    note: str = ""
+    focus: tuple[str, tuple[tuple[int, int], ...]] | None = None
+    key: str = field(default="", compare=False)
+
+
+def matrix(M, digits: int = 4) -> str:
+    """A pmatrix of ``M`` (a 1-D array is one row), numbers rounded like the tables."""
+    M = np.atleast_2d(np.asarray(M, dtype=np.float64))
+    rows = [" & ".join(tex(v, digits) for v in row) for row in M]
+    return r"\begin{pmatrix} " + r" \\ ".join(rows) + r" \end{pmatrix}"
+
+
+def text_matrix(cells: list[list[str]]) -> str:
+    """A pmatrix whose entries are already LaTeX (such as written-out sums)."""
+    return r"\begin{pmatrix} " + r" \\ ".join(" & ".join(row) for row in cells) + r" \end{pmatrix}"
+
+
+def shape(M) -> str:
+    M = np.atleast_2d(np.asarray(M))
+    return rf"{M.shape[0]} \times {M.shape[1]}"
+
+
+def cells_of(M) -> tuple[tuple[int, int], ...]:
+    M = np.atleast_2d(np.asarray(M))
+    return tuple((i, j) for i in range(M.shape[0]) for j in range(M.shape[1]))
+
+
+def product_sum(left: np.ndarray, right: np.ndarray) -> str:
+    """'a₁ × b₁ + a₂ × b₂ + …' for one entry, from its factors (left[k], right[k])."""
+    return " + ".join(rf"{tex(a) if k == 0 else tex_factor(a)} \times {tex_factor(b)}"
+                      for k, (a, b) in enumerate(zip(left, right, strict=True)))
+
+
+def expanded_product(A: np.ndarray, B: np.ndarray) -> str:
+    """A·B written out entry by entry: each entry the sum of its products."""
+    A, B = np.atleast_2d(A), np.atleast_2d(B)
+    return text_matrix([[product_sum(A[r], B[:, s]) for s in range(B.shape[1])] for r in range(A.shape[0])])
+
+
+def summed_terms(terms: np.ndarray) -> str:
+    """Each entry's products already multiplied out: (0.2 + 0.9), from terms (R, S, K)."""
+    return text_matrix([[" + ".join(tex_factor(t) if k else tex(t) for k, t in enumerate(terms[r, s]))
+                         for s in range(terms.shape[1])] for r in range(terms.shape[0])])
+
+
+def product_lines(lhs: str, A: np.ndarray, B: np.ndarray, terms: np.ndarray, result: np.ndarray) -> tuple[str, ...]:
+    """lhs = A·B, written out: the factors, then the products (when an entry has several), then the result."""
+    lines = [rf"{lhs} = {matrix(A)} \cdot {matrix(B)}", rf"= {expanded_product(A, B)}"]
+    if terms.shape[-1] > 1:
+        lines.append(rf"= {summed_terms(terms)}")
+    lines.append(rf"= {matrix(result)}")
+    return tuple(lines)
+
+
+# --- Problem 2: the forward pass ---------------------------------------------------------------
+
+
+def forward_steps(sol: Solution) -> list[Step]:
+    """Z1 = X·W1 + b1 and A1 = σ(Z1), step by step, with the assignment's assumed A1 beside σ(Z1)."""
+    x, w1, b1 = sol.inputs.X, sol.inputs.W1, sol.inputs.b1
+    N, D = x.shape
+    H = w1.shape[1]
+    z_cells = ("Z1", cells_of(sol.Z1))
+    sigma_calls = [[r"\sigma(" + tex(z) + ")" for z in row] for row in sol.Z1]
+    sigma_fractions = [[r"\dfrac{1}{1 + " + tex(e) + "}" for e in row] for row in sol.exp_neg_Z1]
+    steps = [
+        Step("The inputs", (
+            rf"X = {matrix(x)}_{{\,{shape(x)}}},\quad W_1 = {matrix(w1)}_{{\,{shape(w1)}}},\quad "
+            rf"b_1 = {matrix(b1)}_{{\,1 \times {H}}}",
+        ), f"Each row of X is one sample ({N} here) with D = {D} inputs; each column of W1 feeds one of "
+           f"the H = {H} hidden units.", key="given"),
+        Step("Check the shapes", (
+            rf"\underbrace{{X}}_{{{shape(x)}}} \cdot \underbrace{{W_1}}_{{{shape(w1)}}} "
+            rf"\;\to\; \underbrace{{X W_1}}_{{{N} \times {H}}}",
+        ), f"The inner sizes agree (D = {D}), so the product is defined: each row of X (a sample) meets "
+           f"each column of W1 (a hidden unit), giving one number per sample and hidden unit.", key="shapes"),
+        Step("Multiply X by W1: row times column", product_lines(r"X \cdot W_1", x, w1, sol.XW1_terms, sol.XW1),
+             "Entry (n, j) is the sum over the inputs i of X[n, i]·W1[i, j].", focus=z_cells, key="product"),
+        Step("Add the bias", (
+            rf"Z_1 = X W_1 + b_1 = {matrix(sol.XW1)} + {matrix(b1)} = {matrix(sol.Z1)}",
+        ), "b1 has one entry per hidden unit and is added to every row, that is, to every sample.",
+           focus=z_cells, key="bias"),
+        Step("Apply the sigmoid, entry by entry", (
+            r"A_1 = \sigma(Z_1),\qquad \sigma(z) = \frac{1}{1 + e^{-z}}",
+            rf"\sigma(Z_1) = {text_matrix(sigma_calls)} = {text_matrix(sigma_fractions)} "
+            rf"= {matrix(sol.A1_sigmoid)}",
+        ), "σ squashes each pre-activation into (0, 1); it acts on each entry separately, so A1 has "
+           "Z1's shape.", focus=("A1", cells_of(sol.A1_sigmoid)), key="sigmoid"),
+    ]
+    diff = sol.A1_gap
+    if sol.mode == "assignment":
+        steps.append(Step("What the assignment assumes next", (
+            rf"A_1^{{\text{{assumed}}}} = {matrix(sol.inputs.A1_given)} \quad\text{{vs.}}\quad "
+            rf"\sigma(Z_1) = {matrix(sol.A1_sigmoid)}",
+            rf"A_1^{{\text{{assumed}}}} - \sigma(Z_1) = {matrix(diff)}",
+        ), "The assignment uses the rounder A1 for Problems 3 and 4 to keep the arithmetic simple; "
+           "switch to consistent mode to carry σ(Z1) forward instead.", key="assumed"))
+    else:
+        steps.append(Step("Carried forward", (
+            rf"A_1 = \sigma(Z_1) = {matrix(sol.A1_sigmoid)}",
+            rf"\text{{(the assignment would assume }} A_1 = {matrix(sol.inputs.A1_given)}"
+            rf"\text{{, a difference of }} {matrix(diff)}\text{{)}}",
+        ), "In consistent mode Problems 3 and 4 use this A1, so every later number follows from X, W1 "
+           "and b1.", key="assumed"))
+    return steps
+
+
+def aligned(lhs: str, *rhs: str) -> str:
+    """lhs = rhs[0] = rhs[1] = …, one '=' per line so that long sums never run off the screen."""
+    rows = [rf"{lhs} &= {rhs[0]}"] + [rf"&= {r}" for r in rhs[1:]]
+    return r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}"
+
+
+def z1_cell(sol: Solution, n: int, j: int) -> str:
+    """Z1[n, j] = Σᵢ X[n, i]·W1[i, j] + b1[j], with the numbers (indices shown 1-based)."""
+    x, w1, b1 = sol.inputs.X, sol.inputs.W1, sol.inputs.b1
+    return aligned(rf"Z_1[{n + 1},{j + 1}]", rf"\sum_i X[{n + 1},i]\,W_1[i,{j + 1}] + b_1[{j + 1}]",
+                   rf"{product_sum(x[n], w1[:, j])} + {tex_factor(b1[j])}", tex(sol.Z1[n, j]))
+
+
+# --- Problem 3: the output layer's gradient ----------------------------------------------------
+
+
+def _a1_source(sol: Solution) -> str:
+    return ("the value the assignment assumes" if sol.mode == "assignment"
+            else "σ(Z1) from the forward pass")
+
+
+def output_gradient_steps(sol: Solution) -> list[Step]:
+    """∂L/∂W2 = A1ᵀ·δ2 step by step."""
+    a1, d2 = sol.A1, sol.inputs.delta2
+    N, H = a1.shape
+    C = d2.shape[1]
+    cells = ("dW2", cells_of(sol.dW2))
+    sum_note = (" With one sample the product is an outer product: every hidden activation times every "
+                "output error." if N == 1 else
+                f" With N = {N} samples each entry is a sum of {N} products, one per sample: the "
+                "gradient adds up what every sample asks of that weight.")
+    return [
+        Step("The inputs", (
+            rf"A_1 = {matrix(a1)}_{{\,{shape(a1)}}},\qquad \delta_2 = {matrix(d2)}_{{\,{shape(d2)}}}",
+        ), f"A1 is {_a1_source(sol)}; δ2 = ∂L/∂Z2 is the error signal arriving at the {C} outputs.",
+           key="given"),
+        Step("Why A1 is transposed", (
+            rf"\underbrace{{A_1^T}}_{{{H} \times {N}}} \cdot \underbrace{{\delta_2}}_{{{N} \times {C}}} "
+            rf"\;\to\; \underbrace{{\frac{{\partial L}}{{\partial W_2}}}}_{{{H} \times {C}}} "
+            rf"\quad(\text{{the shape of }} W_2)",
+        ), "The gradient must have W2's shape (one number per weight). Transposing A1 puts hidden units "
+           "on the rows and lines the samples up with δ2's rows, so the product sums over samples.",
+           key="shapes"),
+        Step("Transpose A1", (rf"A_1^T = {matrix(a1.T)}",), "Rows become columns.", key="transpose"),
+        Step("Multiply: row of A1ᵀ times column of δ2",
+             product_lines(r"\frac{\partial L}{\partial W_2}", a1.T, d2, sol.dW2_terms, sol.dW2),
+             "Entry (j, k) is Σₙ A1[n, j]·δ2[n, k]: activation of hidden unit j times the error at "
+           "output k." + sum_note, focus=cells, key="product"),
+    ]
+
+
+def dW2_cell(sol: Solution, j: int, k: int) -> str:
+    """∂L/∂W2[j, k] = Σₙ A1[n, j]·δ2[n, k] with the numbers (indices 1-based)."""
+    return aligned(rf"\frac{{\partial L}}{{\partial W_2[{j + 1},{k + 1}]}}",
+                   rf"\sum_n A_1[n,{j + 1}]\,\delta_2[n,{k + 1}]",
+                   product_sum(sol.A1[:, j], sol.inputs.delta2[:, k]), tex(sol.dW2[j, k]))
+
+
+# --- Problem 4: the hidden layer's gradient ----------------------------------------------------
+
+
+def hidden_gradient_steps(sol: Solution) -> list[Step]:
+    """δ1 = (δ2·W2ᵀ) ∗ σ′(Z1), then ∂L/∂W1 = Xᵀ·δ1, step by step."""
+    x, d2, w2 = sol.inputs.X, sol.inputs.delta2, sol.inputs.W2
+    N, D = x.shape
+    H, C = w2.shape
+    d1 = sol.delta1
+    steps = [
+        Step("The inputs", (
+            rf"\delta_2 = {matrix(d2)}_{{\,{shape(d2)}}},\quad W_2 = {matrix(w2)}_{{\,{shape(w2)}}},\quad "
+            rf"X = {matrix(x)}_{{\,{shape(x)}}},\quad Z_1 = {matrix(sol.Z1)}",
+        ), "δ2 is the error at the outputs; W2 carries it back to the hidden layer; Z1 comes from the "
+           "forward pass.", key="given"),
+        Step("Send the error back through W2", (
+            rf"\underbrace{{\delta_2}}_{{{N} \times {C}}} \cdot \underbrace{{W_2^T}}_{{{C} \times {H}}} "
+            rf"\;\to\; {N} \times {H}",
+            *product_lines(r"\delta_2 W_2^T", d2, w2.T, sol.back_terms, sol.back),
+        ), "W2 maps hidden → output, so going back uses its transpose: hidden unit j collects "
+           "Σₖ δ2[n, k]·W2[j, k] from every output it feeds.", focus=("delta1", cells_of(d1)), key="back"),
+        Step("The sigmoid's slope at Z1", (
+            r"\sigma'(Z_1) = \sigma(Z_1) \ast (1 - \sigma(Z_1))",
+            rf"= {matrix(sol.A1_sigmoid)} \ast {matrix(sol.one_minus_A1_sigmoid)} = {matrix(sol.sigma_prime)}",
+        ), "The derivative is taken at the pre-activation Z1 (written through σ(Z1), not through an "
+           "assumed A1).", key="sigma_prime"),
+        Step("Multiply element-wise", (
+            rf"\delta_1 = (\delta_2 W_2^T) \ast \sigma'(Z_1) = {matrix(sol.back)} \ast "
+            rf"{matrix(sol.sigma_prime)} = {matrix(sol.delta1_propagated)}",
+        ), "∗ is entry by entry (Hadamard): each hidden unit's error is scaled by how sensitive that "
+           "unit was.", focus=("delta1", cells_of(d1)), key="hadamard"),
+    ]
+    if sol.mode == "assignment":
+        steps.append(Step("What the assignment gives instead", (
+            rf"\delta_1^{{\text{{given}}}} = {matrix(sol.inputs.delta1_given)} \quad\text{{vs.}}\quad "
+            rf"\delta_1^{{\text{{propagated}}}} = {matrix(sol.delta1_propagated)}",
+            rf"\delta_1^{{\text{{given}}}} - \delta_1^{{\text{{propagated}}}} = "
+            rf"{matrix(sol.delta1_gap)}",
+        ), "The assignment supplies a simpler δ1 so that the last step is easy to do by hand; the "
+           "solution report uses it, and so does this mode.", key="given_delta1"))
+    steps += [
+        Step("Why X is transposed", (
+            rf"\underbrace{{X^T}}_{{{D} \times {N}}} \cdot \underbrace{{\delta_1}}_{{{N} \times {H}}} "
+            rf"\;\to\; \underbrace{{\frac{{\partial L}}{{\partial W_1}}}}_{{{D} \times {H}}} "
+            rf"\quad(\text{{the shape of }} W_1)",
+        ), "As for W2: the gradient has W1's shape, and transposing X lines the samples up with δ1's "
+           "rows so the product sums over samples.", key="shapes"),
+        Step("Multiply: row of Xᵀ times column of δ1",
+             product_lines(r"\frac{\partial L}{\partial W_1}", x.T, d1, sol.dW1_terms, sol.dW1),
+             "Entry (i, j) is Σₙ X[n, i]·δ1[n, j]: input i times the error of hidden unit j.",
+           focus=("dW1", cells_of(sol.dW1)), key="product"),
+    ]
+    return steps
+
+
+def delta1_cell(sol: Solution, n: int, j: int) -> str:
+    """δ1[n, j] = (Σₖ δ2[n, k]·W2[j, k])·σ′(Z1[n, j]) with the numbers (indices 1-based)."""
+    d2, w2 = sol.inputs.delta2, sol.inputs.W2
+    return aligned(rf"\delta_1[{n + 1},{j + 1}]",
+                   rf"\Big(\sum_k \delta_2[{n + 1},k]\,W_2[{j + 1},k]\Big)\,\sigma'(Z_1[{n + 1},{j + 1}])",
+                   rf"({product_sum(d2[n], w2[j])}) \times {tex_factor(sol.sigma_prime[n, j])}",
+                   tex(sol.delta1_propagated[n, j]))
+
+
+def dW1_cell(sol: Solution, i: int, j: int) -> str:
+    """∂L/∂W1[i, j] = Σₙ X[n, i]·δ1[n, j] with the numbers (indices 1-based)."""
+    return aligned(rf"\frac{{\partial L}}{{\partial W_1[{i + 1},{j + 1}]}}",
+                   rf"\sum_n X[n,{i + 1}]\,\delta_1[n,{j + 1}]",
+                   product_sum(sol.inputs.X[:, i], sol.delta1[:, j]), tex(sol.dW1[i, j]))

@@ -1,0 +1,343 @@
+"""The Streamlit widgets every page shares: page set-up and navigation, the shared example and its
+URL, matrix editors, heatmaps, worked-solution steps and the cell picker.
+
+Pages call these and `backprop`; nothing here computes a gradient.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from backprop.assignment import DEFAULT_INPUTS, MAX_DIM, MODES, Comparison, Inputs
+from dashboard import figures
+from dashboard.latex import Step
+from dashboard.tables import from_frame, to_frame
+from dashboard.urlstate import FIELDS, inputs_from_params, params_from_inputs
+
+APP_TITLE = "Backprop from scratch"
+
+# (script path, label, icon, section); the URL of a page is its file name without the number prefix.
+PAGES = [
+    ("app.py", "Overview", ":material/hub:", None),
+    ("pages/1_why-backprop.py", "Problem 1 · Why backprop", ":material/lightbulb:", "Assignment 5"),
+    ("pages/2_forward-pass.py", "Problem 2 · Forward pass", ":material/arrow_forward:", "Assignment 5"),
+    ("pages/3_output-gradient.py", "Problem 3 · Output-layer gradient", ":material/undo:", "Assignment 5"),
+    ("pages/4_hidden-gradient.py", "Problem 4 · Hidden-layer gradient", ":material/replay:", "Assignment 5"),
+    ("pages/5_training.py", "Training loop", ":material/trending_down:", "Practice"),
+    ("pages/6_gradient-check.py", "Gradient check", ":material/fact_check:", "Practice"),
+]
+
+# Session-state keys.
+INPUTS = "inputs"
+MODE = "mode"
+PRESENTER = "presenter"
+HIDE = "hide_solutions"
+GENERATION = "editor_generation"
+PAGE = "current_page"
+EDITOR_KEYS = "editor_keys"
+DEFAULTS = {MODE: "assignment", PRESENTER: False, HIDE: False}
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page needs to know about the session when it starts."""
+
+    page_id: str
+    inputs: Inputs
+    mode: str
+    presenter: bool
+    hide_solutions: bool
+    url_warnings: tuple[str, ...]
+
+
+def _favicon() -> Image.Image:
+    """A 2×2 heatmap in the dashboard's colours, drawn here so that no icon is fetched from the web."""
+    blue, red, pale_blue, pale_red = (33, 102, 172), (178, 24, 43), (146, 197, 222), (244, 165, 130)
+    icon = np.full((32, 32, 3), 255, dtype=np.uint8)
+    for (r, c), colour in zip(((0, 0), (0, 1), (1, 0), (1, 1)), (red, pale_blue, pale_red, blue), strict=True):
+        icon[2 + 15 * r:15 + 15 * r, 2 + 15 * c:15 + 15 * c] = colour
+    return Image.fromarray(icon)
+
+
+FAVICON = _favicon()
+
+
+def page_path(page_id: str) -> str:
+    for path, *_ in PAGES:
+        if path.endswith(f"_{page_id}.py") or (page_id == "overview" and path == "app.py"):
+            return path
+    raise KeyError(page_id)
+
+
+def _init_session() -> None:
+    ss = st.session_state
+    ss.setdefault(INPUTS, DEFAULT_INPUTS)
+    ss.setdefault(GENERATION, 0)
+    ss.setdefault(EDITOR_KEYS, {})
+    for key, value in DEFAULTS.items():
+        ss.setdefault(key, value)
+
+
+def _apply_url(page_id: str) -> tuple[str, ...]:
+    """On arriving at a page, take the example from its URL, if the URL describes one."""
+    params = st.query_params.to_dict()
+    if not any(name in params for name in (*FIELDS, "mode")):
+        return ()
+    parsed = inputs_from_params(params)
+    st.session_state[INPUTS] = parsed.inputs
+    st.session_state[MODE] = parsed.mode or DEFAULTS[MODE]
+    return parsed.warnings
+
+
+def page_setup(page_id: str, title: str, *, example_page: bool = True) -> Page:
+    """Configure the page, draw the sidebar, and on arrival read the example from the URL.
+
+    ``example_page``: the page works on the shared Problems 2–4 example (the mode switch, presenter
+    mode and the URL apply to it).
+    """
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide",
+                       initial_sidebar_state="expanded")
+    _init_session()
+    ss = st.session_state
+    arrived = ss.get(PAGE) != page_id
+    warnings_key = f"url_warnings_{page_id}"
+    if arrived:
+        ss[PAGE] = page_id
+        ss[GENERATION] += 1  # editors are rebuilt from the shared example on arrival
+        ss[warnings_key] = _apply_url(page_id) if example_page else ()
+    sidebar(page_id, example_page)
+    return Page(page_id, ss[INPUTS], ss[MODE], bool(ss[PRESENTER] and example_page), bool(ss[HIDE]),
+                tuple(ss.get(warnings_key, ())))
+
+
+def _sync(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
+def persistent(widget: Callable, label: str, key: str, **kwargs):
+    """A widget whose value lives in st.session_state[key] and survives page changes.
+
+    Streamlit forgets a widget's state on pages that do not draw it; the value is kept under a key of
+    our own and copied into the widget before it is drawn.
+    """
+    widget_key = f"_widget_{key}"
+    st.session_state[widget_key] = st.session_state[key]
+    return widget(label, key=widget_key, on_change=_sync, args=(widget_key, key), **kwargs)
+
+
+def sidebar(current: str, example_page: bool) -> None:
+    with st.sidebar:
+        st.markdown(f"### {APP_TITLE}")
+        section = None
+        for path, label, icon, group in PAGES:
+            if group != section and group is not None:
+                st.caption(group)
+            section = group
+            st.page_link(path, label=label, icon=icon)
+        if example_page:
+            st.divider()
+            persistent(st.radio, "Numbers", MODE, options=list(MODES), format_func=MODES.get,
+                       help="As in the assignment: A1 = (0.9, 0.95) and δ1 = (−0.01, −0.02) are taken as "
+                            "given, as the solution report does. Consistent: A1 = σ(Z1) and δ1 is propagated "
+                            "from δ2, so every number follows from the inputs.")
+            persistent(st.toggle, "Presenter mode", PRESENTER,
+                       help="One step at a time with large math, for projecting in class.")
+            persistent(st.toggle, "Hide solutions until I ask", HIDE,
+                       help="For self-study: try the problem first, check your answer, then reveal.")
+
+
+def show_url_warnings(page: Page) -> None:
+    for text in page.url_warnings:
+        st.warning(text, icon=":material/link_off:")
+
+
+# --- the shared example ------------------------------------------------------------------------
+
+
+def current_inputs() -> Inputs:
+    return st.session_state[INPUTS]
+
+
+def commit(**matrices: np.ndarray) -> Inputs:
+    """Store new values for some matrices of the shared example; returns the updated example."""
+    updated = current_inputs().with_values(**matrices)
+    st.session_state[INPUTS] = updated
+    return updated
+
+
+def _rebuild_editors() -> None:
+    st.session_state[GENERATION] += 1
+
+
+def _reset() -> None:
+    st.session_state[INPUTS] = DEFAULT_INPUTS
+    _rebuild_editors()
+
+
+def _resize(dim: str) -> None:
+    dims = current_inputs().dims | {dim: int(st.session_state[f"_size_{dim}"])}
+    st.session_state[INPUTS] = current_inputs().resized(**dims)
+    _rebuild_editors()
+
+
+def reset_button() -> None:
+    st.button("Reset to the assignment's numbers", icon=":material/restart_alt:", on_click=_reset,
+              help="Every matrix back to Assignment 5's values (on every page).")
+
+
+SIZE_HELP = {
+    "N": "samples: rows of X, δ2, A1 and δ1. With more than one, each gradient becomes a sum over samples.",
+    "D": "inputs per sample: columns of X, rows of W1",
+    "H": "hidden units: columns of W1 and rows of W2",
+    "C": "outputs: columns of W2 and δ2",
+}
+
+
+def size_controls(dims: Sequence[str] = ("N", "D", "H", "C")) -> None:
+    """Number inputs that grow or shrink the shared example (1 to MAX_DIM each)."""
+    current = current_inputs().dims
+    cols = st.columns(len(dims))
+    for col, dim in zip(cols, dims, strict=True):
+        key = f"_size_{dim}"
+        st.session_state[key] = current[dim]
+        col.number_input(dim, min_value=1, max_value=MAX_DIM, step=1, key=key, on_change=_resize, args=(dim,),
+                         help=SIZE_HELP[dim])
+
+
+def editor_key(name: str) -> str:
+    return f"editor_{name}_{st.session_state[GENERATION]}"
+
+
+def matrix_editor(name: str, value: np.ndarray, *, symbol: str, row_name: str, col_name: str,
+                  caption: str = "") -> np.ndarray | None:
+    """An editable matrix; returns the entered matrix, or None (with an error per bad cell).
+
+    The editor starts from ``value``; what the user types stays in the editor until it is fixed or
+    reset, even while it is invalid.
+    """
+    key = editor_key(name)
+    st.session_state[EDITOR_KEYS][name] = key
+    frame = to_frame(value, row_name, col_name)
+    shape_text = " × ".join(str(s) for s in np.atleast_2d(value).shape)
+    st.markdown(f"**{symbol}** · {shape_text}" + (f" · {caption}" if caption else ""))
+    edited = st.data_editor(
+        frame, key=key, num_rows="fixed", width="content",
+        column_config={c: st.column_config.NumberColumn(c) for c in frame.columns},
+    )
+    matrix, problems = from_frame(name, edited)
+    for text in problems:
+        st.error(text, icon=":material/error:")
+    return matrix
+
+
+def show_table(M, *, row_name: str, col_name: str) -> None:
+    st.dataframe(to_frame(M, row_name, col_name), width="content",
+                 column_config={c: st.column_config.NumberColumn(c, format="%.4g")
+                                for c in figures.axis_labels(col_name, np.atleast_2d(M).shape[1])})
+
+
+def heatmap(M, *, title: str, row_name: str, col_name: str, symbol: str, key: str,
+            highlight: Sequence[tuple[int, int]] = ()) -> None:
+    fig = figures.matrix_heatmap(M, title=title, row_name=row_name, col_name=col_name, symbol=symbol,
+                                 highlight=highlight)
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False}, width="stretch")
+
+
+def show_result(M, *, title: str, row_name: str, col_name: str, symbol: str, key: str,
+                highlight: Sequence[tuple[int, int]] = ()) -> None:
+    """A result matrix as a heatmap with the numbers in a table beneath it."""
+    heatmap(M, title=title, row_name=row_name, col_name=col_name, symbol=symbol, key=key, highlight=highlight)
+    show_table(M, row_name=row_name, col_name=col_name)
+
+
+def cell_picker(label: str, shape: tuple[int, int], row_name: str, col_name: str, key: str) -> tuple[int, int]:
+    """Two selectors for one entry (row, column); returns it 0-based."""
+    c1, c2 = st.columns(2)
+    r = c1.selectbox(f"{label}: {row_name}", range(shape[0]), format_func=lambda i: f"{row_name} {i + 1}",
+                     key=f"{key}_row")
+    c = c2.selectbox(f"{label}: {col_name}", range(shape[1]), format_func=lambda i: f"{col_name} {i + 1}",
+                     key=f"{key}_col")
+    return int(r), int(c)
+
+
+def latex(equation: str, *, size: str = r"\large") -> None:
+    st.latex(f"{size} {equation}")
+
+
+def show_steps(steps: Sequence[Step]) -> None:
+    """The whole worked solution, step after step."""
+    for i, step in enumerate(steps, start=1):
+        st.markdown(f"**Step {i} · {step.title}**")
+        for eq in step.equations:
+            latex(eq)
+        if step.note:
+            st.caption(step.note)
+
+
+def presenter(steps: Sequence[Step], page_id: str) -> Step:
+    """One step at a time, with Previous / Next; the position survives reruns. Returns the step shown."""
+    key = f"step_{page_id}"
+    count = len(steps)
+    st.session_state[key] = min(max(int(st.session_state.get(key, 0)), 0), count - 1)
+
+    def move(delta: int) -> None:
+        st.session_state[key] = min(max(st.session_state[key] + delta, 0), count - 1)
+
+    index = st.session_state[key]
+    step = steps[index]
+    left, middle, right = st.columns([1, 4, 1])
+    left.button("Previous step", icon=":material/arrow_back:", on_click=move, args=(-1,), disabled=index == 0,
+                key=f"{key}_prev", width="stretch")
+    middle.progress((index + 1) / count, text=f"Step {index + 1} of {count} · {step.title}")
+    right.button("Next step", icon=":material/arrow_forward:", on_click=move, args=(1,),
+                 disabled=index == count - 1, key=f"{key}_next", width="stretch")
+    st.subheader(step.title)
+    for eq in step.equations:
+        latex(eq, size=r"\Large")
+    if step.note:
+        st.markdown(f"#### {step.note}")
+    return step
+
+
+def compare(comparison: Comparison, *, symbol: str, row_name: str, col_name: str) -> None:
+    """Both modes' values of one quantity and their difference, side by side."""
+    cols = st.columns(3)
+    for col, (title, M) in zip(cols, (("As in the assignment", comparison.assignment),
+                                      ("Consistent", comparison.consistent),
+                                      ("Difference (assignment − consistent)", comparison.difference)),
+                               strict=True):
+        with col:
+            st.markdown(f"**{title}**")
+            show_table(M, row_name=row_name, col_name=col_name)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A result matrix and how to draw it."""
+
+    M: np.ndarray
+    title: str
+    row_name: str
+    col_name: str
+    symbol: str
+
+
+def focus_heatmap(step: Step, shown: dict[str, Shown], key: str) -> None:
+    """In presenter mode: the matrix the current step computes, with its cells outlined."""
+    if step.focus is None or step.focus[0] not in shown:
+        return
+    name, cells = step.focus
+    item = shown[name]
+    heatmap(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name, symbol=item.symbol,
+            key=f"{key}_{name}", highlight=cells)
+
+
+def sync_url() -> None:
+    """Keep the address bar describing the current example, so that a copied URL reproduces it."""
+    wanted = params_from_inputs(current_inputs(), st.session_state[MODE])
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)

@@ -1,0 +1,107 @@
+"""Problem 1 · The value of manual implementation: three reasons, each with a live demonstration."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import backprop as bp
+from backprop.custom import CUSTOM_ACTIVATIONS, check_derivative
+from backprop.deep import deep_gradient_norms
+from dashboard import figures, ui
+from dashboard.numbers import short
+
+page = ui.page_setup("why-backprop", "Problem 1 · Why backprop", example_page=False)
+st.title("Problem 1 · Why implement backpropagation by hand?")
+st.markdown(
+    "> *Why is it important for a deep learning practitioner to understand how to implement "
+    "backpropagation manually, even when modern frameworks provide autograd?*"
+)
+st.markdown(
+    "Autograd computes gradients for you; it does not tell you why training fails, it cannot write the "
+    "backward pass of something new, and it hides the mechanism you are trying to learn. Each reason below "
+    "comes with a live demonstration computed by this app's own backprop code."
+)
+
+
+def rel_error_table(errors: dict[str, float]) -> pd.DataFrame:
+    rows = [(name, f"{err:.2e}", bp.interpret_rel_error(err).label) for name, err in errors.items()]
+    return pd.DataFrame(rows, columns=["parameter", "relative error", "verdict"])
+
+
+# --- 1. Debugging ---------------------------------------------------------------------------------
+st.header("1 · Debugging: vanishing and exploding gradients")
+st.markdown(
+    "Backpropagation multiplies by W·σ′ once per layer on the way back. With a sigmoid, σ′ is at most ¼, so "
+    "the gradient reaching the first layers of a deep stack can be thousands of times smaller than at the "
+    "top: those layers barely learn (*vanishing gradients*). Large weights do the opposite (*exploding "
+    "gradients*). Knowing the formula $\\delta_l = (\\delta_{l+1} W_{l+1}^T) \\ast \\sigma'(Z_l)$ is what tells "
+    "you where to look."
+)
+c1, c2, c3 = st.columns(3)
+depth = c1.slider("Hidden layers", 2, 12, 8, key="deep_depth")
+activation = c2.selectbox("Activation", ["sigmoid", "tanh", "relu"], key="deep_activation")
+scale = c3.select_slider("Weight scale (× 1/√fan-in)", [0.25, 0.5, 1.0, 2.0, 3.0], value=1.0, key="deep_scale")
+norms = deep_gradient_norms(depth, width=16, activation=activation, scale=scale, seed=0)
+st.plotly_chart(
+    figures.layer_norms_figure(norms, title=f"Gradient norm per layer, {depth} {activation} layers (log scale)"),
+    key="deep_norms", config={"displayModeBar": False}, width="stretch",
+)
+ratio = norms[0] / norms[-1]
+st.info(
+    f"The first layer's gradient is {short(ratio, 2)} × the output layer's. "
+    + ("It is vanishing: try tanh or relu, or fewer layers." if ratio < 1e-2 else
+       "It is exploding: try a smaller weight scale." if ratio > 1e2 or norms.max() > 1e3 else
+       "The gradients stay within a few orders of magnitude of each other."),
+    icon=":material/monitoring:",
+)
+
+# --- 2. Customisation ------------------------------------------------------------------------------
+st.header("2 · Custom layers and activations need a backward pass")
+st.markdown(
+    "A new activation, layer or loss needs its derivative written by someone. Here are activations that "
+    "are not built into the package, each with a hand-written derivative that is checked against centred "
+    "differences before it is trusted. One of them has a typical slip."
+)
+names = list(CUSTOM_ACTIVATIONS)
+choice = st.radio("Activation", names, horizontal=True, index=names.index("swish_buggy"), key="custom_act",
+                  format_func=lambda n: n.replace("_", " "))
+act = CUSTOM_ACTIVATIONS[choice]
+ui.latex(f"{act.latex}, \\qquad {act.grad_latex}")
+check = check_derivative(act)
+left, right = st.columns([3, 2])
+left.plotly_chart(
+    figures.derivative_check_figure(check.z, check.analytic, check.numerical,
+                                    title=f"Derivative of {choice.replace('_', ' ')}: analytic vs numerical"),
+    key="custom_plot", config={"displayModeBar": False}, width="stretch",
+)
+band = bp.interpret_rel_error(check.rel_error)
+with right:
+    st.metric("Relative error of f′", f"{check.rel_error:.1e}")
+    (st.error if band.level in ("bad", "warn") else st.success)(band.text)
+    rng = np.random.default_rng(0)
+    params = bp.init_params(2, 4, 1, seed=0)
+    X, y = rng.standard_normal((6, 2)), rng.uniform(size=(6, 1))
+    net = bp.gradient_check(params, X, y, hidden=act)
+    st.markdown("The same activation inside a 2-4-1 network, checked parameter by parameter:")
+    st.dataframe(rel_error_table(net.rel_errors), hide_index=True, width="stretch")
+
+# --- 3. Understanding ------------------------------------------------------------------------------
+st.header("3 · Understanding: a wrong gradient looks plausible until it is checked")
+st.markdown(
+    "A broken backward pass still produces numbers of the right shape, and training may even seem to "
+    "work. Only understanding what each gradient should be, and checking it, turns the network from a "
+    "black box into something you can reason about. Plant one of these classic mistakes:"
+)
+bug = st.selectbox("Bug", list(bp.BUGS), format_func=lambda b: bp.BUGS[b].label, key="bug_choice")
+st.caption(bp.BUGS[bug].explanation)
+rng = np.random.default_rng(1)
+params = bp.init_params(3, 4, 2, seed=1)
+X, y = rng.standard_normal((5, 3)), rng.uniform(size=(5, 2))
+clean = bp.gradient_check(params, X, y)
+broken = bp.gradient_check(params, X, y, bug=bug)
+c1, c2 = st.columns(2)
+c1.markdown("**Correct backward pass**")
+c1.dataframe(rel_error_table(clean.rel_errors), hide_index=True, width="stretch")
+c2.markdown(f"**With the bug: {bp.BUGS[bug].label}**")
+c2.dataframe(rel_error_table(broken.rel_errors), hide_index=True, width="stretch")
+st.page_link(ui.page_path("gradient-check"), label="Try it on your own shapes on the Gradient check page",
+             icon=":material/fact_check:")

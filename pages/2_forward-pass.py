@@ -1,0 +1,71 @@
+"""Problem 2 · The forward pass: Z1 = X·W1 + b1 and A1 = σ(Z1)."""
+import streamlit as st
+
+from backprop.assignment import compare_modes, solve
+from dashboard import latex as tex
+from dashboard import ui
+
+page = ui.page_setup("forward-pass", "Problem 2 · Forward pass")
+st.title("Problem 2 · The forward pass")
+ui.show_url_warnings(page)
+st.markdown(
+    "Before we can backpropagate we must run the network forward. For one layer of a 2-layer MLP, "
+    "compute the pre-activation and the activation:"
+)
+ui.latex(r"Z_1 = X \cdot W_1 + b_1, \qquad A_1 = \sigma(Z_1) = \frac{1}{1 + e^{-Z_1}}")
+
+inputs = page.inputs
+if not page.presenter:
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.subheader("Inputs")
+        st.caption("Edit any cell: every step below follows.")
+        X = ui.matrix_editor("X", inputs.X, symbol="X", row_name="sample", col_name="input",
+                             caption="one row per sample")
+        W1 = ui.matrix_editor("W1", inputs.W1, symbol="W1", row_name="input", col_name="hidden unit",
+                              caption="one column per hidden unit")
+        b1 = ui.matrix_editor("b1", inputs.b1, symbol="b1", row_name="row", col_name="hidden unit",
+                              caption="added to every sample")
+        entered = {"X": X, "W1": W1, "b1": None if b1 is None else b1.reshape(-1)}
+        valid = {name: value for name, value in entered.items() if value is not None}
+        inputs = ui.commit(**valid)
+        ui.reset_button()
+        with st.expander("Grow the problem: more samples, inputs or hidden units"):
+            ui.size_controls(("N", "D", "H"))
+
+sol = solve(inputs, page.mode)
+shown = {
+    "Z1": ui.Shown(sol.Z1, "Z1 = X·W1 + b1", "sample", "hidden unit", "Z1"),
+    "A1": ui.Shown(sol.A1_sigmoid, "A1 = σ(Z1)", "sample", "hidden unit", "A1"),
+}
+steps = tex.forward_steps(sol)
+
+if page.presenter:
+    step = ui.presenter(steps, page.page_id)
+    ui.focus_heatmap(step, shown, key="present")
+else:
+    with right:
+        st.subheader("Results")
+        if len(valid) < len(entered):
+            st.warning("Some cells need fixing (see the messages beside them): the results show the last "
+                       "valid inputs.", icon=":material/history:")
+        for name, item in shown.items():
+            ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
+                           symbol=item.symbol, key=f"heat_{name}")
+
+    st.header("Worked solution")
+    ui.show_steps(steps)
+
+    st.subheader("Open one entry of Z1")
+    n, j = ui.cell_picker("Entry", sol.Z1.shape, "sample", "hidden unit", key="z1_cell")
+    ui.latex(tex.z1_cell(sol, n, j))
+
+    st.subheader("The assignment's simplification")
+    st.markdown(
+        "The assignment asks you to compute Z1, then *assumes* a rounder A1 for Problems 3 and 4. "
+        "Here are the two side by side; the **Numbers** switch in the sidebar chooses which one the "
+        "later pages use."
+    )
+    ui.compare(compare_modes(inputs)["A1"], symbol="A1", row_name="sample", col_name="hidden unit")
+
+ui.sync_url()

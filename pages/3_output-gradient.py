@@ -1,0 +1,74 @@
+"""Problem 3 · The output layer's gradient: ∂L/∂W2 = A1ᵀ·δ2."""
+import streamlit as st
+
+from backprop.assignment import compare_modes, solve
+from dashboard import latex as tex
+from dashboard import ui
+
+page = ui.page_setup("output-gradient", "Problem 3 · Output-layer gradient")
+st.title("Problem 3 · The output layer's gradient")
+ui.show_url_warnings(page)
+st.markdown(
+    "The forward pass through the second layer is done. The error signal at the output, "
+    "δ2 = ∂L/∂Z2, flows back; the gradient for the second layer's weights is"
+)
+ui.latex(r"\frac{\partial L}{\partial W_2} = A_1^T \cdot \delta_2")
+
+inputs = page.inputs
+consistent = page.mode == "consistent"
+if not page.presenter:
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.subheader("Inputs")
+        entered = {}
+        if consistent:
+            st.markdown("**A1** = σ(Z1), computed from X, W1 and b1")
+            ui.show_table(solve(inputs, page.mode).A1, row_name="sample", col_name="hidden unit")
+            st.page_link(ui.page_path("forward-pass"), label="Change X, W1 or b1 on Problem 2",
+                         icon=":material/arrow_forward:")
+        else:
+            entered["A1_given"] = ui.matrix_editor(
+                "A1", inputs.A1_given, symbol="A1", row_name="sample", col_name="hidden unit",
+                caption="as the assignment assumes it")
+        entered["delta2"] = ui.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2", row_name="sample",
+                                             col_name="output", caption="the error at each output")
+        valid = {name: value for name, value in entered.items() if value is not None}
+        inputs = ui.commit(**valid)
+        ui.reset_button()
+        with st.expander("Grow the problem: more samples, hidden units or outputs"):
+            ui.size_controls(("N", "H", "C"))
+
+sol = solve(inputs, page.mode)
+shown = {"dW2": ui.Shown(sol.dW2, "∂L/∂W2 = A1ᵀ·δ2", "hidden unit", "output", "∂L/∂W2")}
+steps = tex.output_gradient_steps(sol)
+
+if page.presenter:
+    step = ui.presenter(steps, page.page_id)
+    ui.focus_heatmap(step, shown, key="present")
+else:
+    with right:
+        st.subheader("Result")
+        if len(valid) < len(entered):
+            st.warning("Some cells need fixing (see the messages beside them): the result shows the last "
+                       "valid inputs.", icon=":material/history:")
+        item = shown["dW2"]
+        ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
+                       symbol=item.symbol, key="heat_dW2")
+        st.caption("Row j, column k is the gradient for the weight from hidden unit j to output k: "
+                   "it has the shape of W2.")
+
+    st.header("Worked solution")
+    ui.show_steps(steps)
+
+    st.subheader("Open one entry: the chain rule for a single weight")
+    j, k = ui.cell_picker("Weight", sol.dW2.shape, "hidden unit", "output", key="dw2_cell")
+    ui.latex(tex.dW2_cell(sol, j, k))
+    st.caption("The scalar chain rule: ∂L/∂W2[j,k] = Σₙ ∂L/∂Z2[n,k] · ∂Z2[n,k]/∂W2[j,k], and "
+               "∂Z2[n,k]/∂W2[j,k] = A1[n,j]. The matrix formula does this for every j and k at once.")
+
+    st.subheader("As in the assignment vs. consistent")
+    st.markdown("The assignment computes this gradient from its assumed A1; with A1 = σ(Z1) the gradient "
+                "changes like this:")
+    ui.compare(compare_modes(inputs)["dW2"], symbol="∂L/∂W2", row_name="hidden unit", col_name="output")
+
+ui.sync_url()

@@ -1,0 +1,85 @@
+"""Problem 4 · The hidden layer's gradient: δ1 = (δ2·W2ᵀ) ∗ σ′(Z1) and ∂L/∂W1 = Xᵀ·δ1."""
+import streamlit as st
+
+from backprop.assignment import compare_modes, solve
+from dashboard import latex as tex
+from dashboard import ui
+
+page = ui.page_setup("hidden-gradient", "Problem 4 · Hidden-layer gradient")
+st.title("Problem 4 · The hidden layer's gradient")
+ui.show_url_warnings(page)
+st.markdown(
+    "The last step of backpropagation: carry the error back through W2 to the hidden layer, scale it by "
+    "the sigmoid's slope, and form the gradient for the first layer's weights."
+)
+ui.latex(r"\delta_1 = (\delta_2 \cdot W_2^T) \ast \sigma'(Z_1), \qquad "
+         r"\frac{\partial L}{\partial W_1} = X^T \cdot \delta_1")
+
+inputs = page.inputs
+assignment_mode = page.mode == "assignment"
+if not page.presenter:
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.subheader("Inputs")
+        entered = {
+            "delta2": ui.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2", row_name="sample",
+                                       col_name="output"),
+            "W2": ui.matrix_editor("W2", inputs.W2, symbol="W2", row_name="hidden unit", col_name="output"),
+            "X": ui.matrix_editor("X", inputs.X, symbol="X", row_name="sample", col_name="input"),
+        }
+        if assignment_mode:
+            entered["delta1_given"] = ui.matrix_editor(
+                "delta1", inputs.delta1_given, symbol="δ1", row_name="sample", col_name="hidden unit",
+                caption="as the assignment gives it")
+        valid = {name: value for name, value in entered.items() if value is not None}
+        inputs = ui.commit(**valid)
+        st.markdown("**Z1** = X·W1 + b1, from the forward pass")
+        ui.show_table(solve(inputs, page.mode).Z1, row_name="sample", col_name="hidden unit")
+        st.page_link(ui.page_path("forward-pass"), label="Change W1 or b1 on Problem 2",
+                     icon=":material/arrow_forward:")
+        ui.reset_button()
+        with st.expander("Grow the problem: more samples, inputs, hidden units or outputs"):
+            ui.size_controls()
+
+sol = solve(inputs, page.mode)
+shown = {
+    "delta1": ui.Shown(sol.delta1, "δ1 = ∂L/∂Z1" + (" (given)" if assignment_mode else ""), "sample",
+                       "hidden unit", "δ1"),
+    "dW1": ui.Shown(sol.dW1, "∂L/∂W1 = Xᵀ·δ1", "input", "hidden unit", "∂L/∂W1"),
+}
+steps = tex.hidden_gradient_steps(sol)
+
+if page.presenter:
+    step = ui.presenter(steps, page.page_id)
+    ui.focus_heatmap(step, shown, key="present")
+else:
+    with right:
+        st.subheader("Results")
+        if len(valid) < len(entered):
+            st.warning("Some cells need fixing (see the messages beside them): the results show the last "
+                       "valid inputs.", icon=":material/history:")
+        for name, item in shown.items():
+            ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
+                           symbol=item.symbol, key=f"heat_{name}")
+
+    st.header("Worked solution")
+    ui.show_steps(steps)
+
+    st.subheader("Open one entry: the chain rule for a single weight")
+    i, j = ui.cell_picker("Weight", sol.dW1.shape, "input", "hidden unit", key="dw1_cell")
+    ui.latex(tex.dW1_cell(sol, i, j))
+    n, h = ui.cell_picker("Hidden error", sol.delta1.shape, "sample", "hidden unit", key="delta1_cell")
+    ui.latex(tex.delta1_cell(sol, n, h))
+    st.caption("δ1[n,j] sums what hidden unit j contributed to every output k, weighted by W2[j,k], then "
+               "scales by how steep the sigmoid was at Z1[n,j].")
+
+    st.subheader("As in the assignment vs. consistent")
+    st.markdown("The assignment *gives* δ1; backpropagating δ2 through W2 and σ′(Z1) yields a different one, "
+                "and so a different gradient:")
+    comparisons = compare_modes(inputs)
+    st.markdown("**δ1**")
+    ui.compare(comparisons["delta1"], symbol="δ1", row_name="sample", col_name="hidden unit")
+    st.markdown("**∂L/∂W1**")
+    ui.compare(comparisons["dW1"], symbol="∂L/∂W1", row_name="input", col_name="hidden unit")
+
+ui.sync_url()

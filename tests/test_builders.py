@@ -1,0 +1,125 @@
+"""The dashboard's plain builders — number formatting, LaTeX steps, figures, tables, the diagram —
+tested without a browser."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from backprop import assignment as a
+from dashboard import figures, latex
+from dashboard.diagram import network_dot
+from dashboard.numbers import short, tex
+from dashboard.tables import from_frame, to_frame
+
+SOL = a.solve(a.DEFAULT_INPUTS, "assignment")
+
+
+@pytest.mark.parametrize("value, text", [(0.285, "0.285"), (-0.27, "-0.27"), (1.6000000000000003, "1.6"),
+                                         (0.8320183851, "0.832"), (2.0, "2"), (-0.0, "0"), (1.2e-6, "1.2e-6"),
+                                         (123456.0, "1.235e5"), (float("nan"), "nan")])
+def test_short_numbers(value, text):
+    assert short(value) == text
+
+
+def test_tex_numbers():
+    assert tex(1.2e-6) == r"1.2 \times 10^{-6}"
+    assert tex(float("-inf")) == r"-\infty"
+
+
+def test_forward_steps_write_out_every_product_and_sum():
+    text = "\n".join(eq for step in latex.forward_steps(SOL) for eq in step.equations)
+    for piece in (r"2 \times 0.1 + 3 \times 0.3", r"2 \times 0.2 + 3 \times 0.4", "0.2 + 0.9", "0.4 + 1.2",
+                  r"\begin{pmatrix} 1.1 & 1.6 \end{pmatrix}", r"\begin{pmatrix} 1.6 & 2.2 \end{pmatrix}",
+                  r"\sigma(1.6)", r"\begin{pmatrix} 0.832 & 0.9002 \end{pmatrix}", r"1 \times 2"):
+        assert piece in text, piece
+
+
+def test_forward_steps_follow_the_numbers():
+    inputs = a.DEFAULT_INPUTS.with_values(X=[[1.0, -2.0]])
+    text = "\n".join(eq for step in latex.forward_steps(a.solve(inputs)) for eq in step.equations)
+    assert r"1 \times 0.1 + (-2) \times 0.3" in text
+    assert r"2 \times 0.1" not in text
+
+
+def test_output_gradient_steps_show_shapes_and_products():
+    steps = latex.output_gradient_steps(SOL)
+    text = "\n".join(eq for step in steps for eq in step.equations)
+    assert r"\underbrace{A_1^T}_{2 \times 1}" in text and r"_{2 \times 2}" in text
+    for piece in (r"0.9 \times 0.2", r"0.9 \times (-0.3)", r"0.95 \times (-0.3)",
+                  r"\begin{pmatrix} 0.18 & -0.27 \\ 0.19 & -0.285 \end{pmatrix}"):
+        assert piece in text, piece
+    assert any("transpos" in s.note.lower() for s in steps)
+    assert steps[-1].focus == ("dW2", ((0, 0), (0, 1), (1, 0), (1, 1)))
+
+
+def test_with_several_samples_the_gradient_entries_are_sums():
+    inputs = a.DEFAULT_INPUTS.resized(N=2, D=2, H=2, C=2)
+    sol = a.solve(inputs)
+    text = "\n".join(eq for step in latex.output_gradient_steps(sol) for eq in step.equations)
+    A1, d2 = inputs.A1_given, inputs.delta2
+    assert f"{short(A1[0, 0])} \\times {short(d2[0, 0])} + {short(A1[1, 0])} \\times" in text
+
+
+def test_hidden_gradient_steps_in_both_modes():
+    given = "\n".join(eq for s in latex.hidden_gradient_steps(SOL) for eq in s.equations)
+    assert r"\delta_1^{\text{given}}" in given and r"2 \times (-0.01)" in given
+    sol_c = a.solve(a.DEFAULT_INPUTS, "consistent")
+    consistent = "\n".join(eq for s in latex.hidden_gradient_steps(sol_c) for eq in s.equations)
+    assert r"\delta_1^{\text{given}}" not in consistent
+    assert r"2 \times (-0.01118)" in consistent
+
+
+def test_cell_formulas_are_the_scalar_chain_rule():
+    assert latex.dW2_cell(SOL, 1, 1).endswith(r"&= 0.95 \times (-0.3) \\ &= -0.285 \end{aligned}")
+    assert r"3 \times (-0.02)" in latex.dW1_cell(SOL, 1, 1)
+    assert r"(0.2 \times 0.5 + (-0.3) \times 0.6) \times 0.1398" in latex.delta1_cell(SOL, 0, 0)
+    assert r"2 \times 0.2 + 3 \times 0.4 + 0.6 \\ &= 2.2" in latex.z1_cell(SOL, 0, 1)
+
+
+def test_heatmap_shows_the_matrix_on_a_zero_centred_diverging_scale():
+    fig = figures.matrix_heatmap(SOL.dW2, title="dW2", row_name="hidden unit", col_name="output",
+                                 symbol="∂L/∂W2", highlight=[(1, 0)])
+    trace = fig.data[0]
+    np.testing.assert_array_equal(trace.z, SOL.dW2)
+    assert trace.zmid == 0 and trace.zmin == -trace.zmax == pytest.approx(-0.285)
+    assert [list(r) for r in trace.text] == [["0.18", "-0.27"], ["0.19", "-0.285"]]
+    assert trace.texttemplate == "%{text}"
+    assert list(trace.y) == ["hidden unit 1", "hidden unit 2"] and list(trace.x) == ["output 1", "output 2"]
+    assert fig.layout.xaxis.title.text == "output" and fig.layout.yaxis.title.text == "hidden unit"
+    colours = [c for _, c in trace.colorscale]
+    assert colours[5] == "rgb(247,247,247)"  # white at zero
+    assert colours[0] == "rgb(5,48,97)" and colours[-1] == "rgb(103,0,31)"  # blue negative, red positive
+    assert len(fig.layout.shapes) == 1
+    shape = fig.layout.shapes[0]
+    assert (shape.x0, shape.x1, shape.y0, shape.y1) == (-0.5, 0.5, 0.5, 1.5)
+
+
+def test_heatmap_of_zeros_and_of_nan_does_not_break():
+    fig = figures.matrix_heatmap(np.zeros((2, 2)), title="z", row_name="r", col_name="c")
+    assert fig.data[0].zmax == 1.0
+    fig = figures.matrix_heatmap(np.array([[np.nan, 1.0]]), title="z", row_name="r", col_name="c")
+    assert fig.data[0].text[0][0] == "nan"
+
+
+def test_frames_round_trip_and_bad_cells_are_named():
+    frame = to_frame(a.W1, "input", "hidden unit")
+    assert list(frame.index) == ["input 1", "input 2"] and list(frame.columns) == ["hidden unit 1", "hidden unit 2"]
+    values, problems = from_frame("W1", frame)
+    np.testing.assert_array_equal(values, a.W1)
+    assert problems == []
+    bad = frame.astype(object)
+    bad.iat[0, 1] = None
+    bad.iat[1, 0] = "x"
+    values, problems = from_frame("W1", bad)
+    assert values is None
+    assert problems == ["W1, row 1 (input 1), column 2 (hidden unit 2) is empty: type a number.",
+                        "W1, row 2 (input 2), column 1 (hidden unit 1) is not a number."]
+    _, problems = from_frame("X", pd.DataFrame([[np.inf, 2e6]]))
+    assert "too large for a 64-bit float" in problems[0] and "beyond ±1,000,000" in problems[1]
+
+
+def test_diagram_labels_nodes_and_edges_with_the_solution():
+    dot = network_dot(SOL)
+    assert dot.startswith("digraph")
+    assert 'x1\\n2"' in dot and "z 1.6" in dot and "a 0.9" in dot and "δ2 -0.3" in dot
+    assert "w 0.1\\n∂ -0.02" in dot and "w 0.8\\n∂ -0.285" in dot
+    assert "#2166ac" in dot and "#b2182b" in dot  # negative blue, positive red

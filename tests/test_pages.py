@@ -1,0 +1,143 @@
+"""Every page runs in AppTest and shows numbers from the backprop package, including after edits,
+mode switches, bad input and links with query parameters."""
+import numpy as np
+import pytest
+
+import backprop as bp
+from backprop import assignment as a
+from tests.conftest import edit_cell, heatmaps, no_exception, open_page
+
+PAGE_IDS = ["overview", "why-backprop", "forward-pass", "output-gradient", "hidden-gradient", "training",
+            "gradient-check"]
+
+
+def latex_text(at) -> str:
+    return "\n".join(el.value for el in at.latex)
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_every_page_runs_without_exception(page_id):
+    at = open_page(None if page_id == "overview" else page_id)
+    no_exception(at)
+    assert at.title, "every page has a title"
+
+
+def test_forward_pass_shows_the_solution_reports_z1():
+    at = open_page("forward-pass")
+    no_exception(at)
+    maps = heatmaps(at)
+    np.testing.assert_allclose(maps["Z1 = X·W1 + b1"], [[1.6, 2.2]], atol=1e-12)
+    np.testing.assert_allclose(maps["A1 = σ(Z1)"], bp.sigmoid([[1.6, 2.2]]), atol=1e-12)
+    text = latex_text(at)
+    for term in (r"2 \times 0.1 + 3 \times 0.3", r"2 \times 0.2 + 3 \times 0.4", "0.2 + 0.9", "0.4 + 1.2",
+                 r"\begin{pmatrix} 1.6 & 2.2 \end{pmatrix}"):
+        assert term in text, term
+
+
+def test_output_gradient_shows_the_solution_reports_dW2():
+    at = open_page("output-gradient")
+    no_exception(at)
+    np.testing.assert_allclose(heatmaps(at)["∂L/∂W2 = A1ᵀ·δ2"], [[0.18, -0.27], [0.19, -0.285]], atol=1e-12)
+    assert r"0.95 \times (-0.3)" in latex_text(at)
+
+
+def test_hidden_gradient_shows_the_solution_reports_dW1():
+    at = open_page("hidden-gradient")
+    no_exception(at)
+    np.testing.assert_allclose(heatmaps(at)["∂L/∂W1 = Xᵀ·δ1"], [[-0.02, -0.04], [-0.03, -0.06]], atol=1e-12)
+
+
+def test_consistent_mode_uses_sigmoid_of_z1_downstream():
+    at = open_page("output-gradient")
+    at.sidebar.radio[0].set_value("consistent").run()
+    no_exception(at)
+    A1 = bp.sigmoid(a.Z1)
+    np.testing.assert_allclose(heatmaps(at)["∂L/∂W2 = A1ᵀ·δ2"], A1.T @ a.DELTA2, rtol=1e-12)
+    # the mode is shared: the next page opens in it too
+    at.switch_page("pages/4_hidden-gradient.py").run()
+    assert at.sidebar.radio[0].value == "consistent"
+    np.testing.assert_allclose(heatmaps(at)["∂L/∂W1 = Xᵀ·δ1"], a.X.T @ a.DELTA1_PROPAGATED, rtol=1e-12)
+
+
+def test_editing_a_cell_updates_every_result():
+    at = open_page("forward-pass")
+    edit_cell(at, "X", 0, "input 1", 1.0)
+    no_exception(at)
+    np.testing.assert_allclose(heatmaps(at)["Z1 = X·W1 + b1"], [[1.0 * 0.1 + 3 * 0.3 + 0.5, 0.2 + 1.2 + 0.6]])
+    assert r"1 \times 0.1 + 3 \times 0.3" in latex_text(at)
+    # the edit is part of the shared example: Problem 4 sees the new X
+    at.switch_page("pages/4_hidden-gradient.py").run()
+    np.testing.assert_allclose(heatmaps(at)["∂L/∂W1 = Xᵀ·δ1"], [[-0.01, -0.02], [-0.03, -0.06]], atol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [None, "abc", float("nan"), float("inf"), 1e308 * 10, 5e6])
+def test_a_bad_entry_names_the_cell_and_keeps_the_last_valid_result(bad):
+    at = open_page("forward-pass")
+    edit_cell(at, "W1", 1, "hidden unit 2", bad)
+    no_exception(at)
+    messages = [e.value for e in at.error]
+    assert any(m.startswith("W1, row 2 (input 2), column 2 (hidden unit 2)") for m in messages), messages
+    assert any("last valid" in w.value for w in at.warning)
+    np.testing.assert_allclose(heatmaps(at)["Z1 = X·W1 + b1"], [[1.6, 2.2]], atol=1e-12)
+
+
+def test_reset_restores_the_assignment():
+    at = open_page("forward-pass")
+    edit_cell(at, "b1", 0, "hidden unit 1", 10.0)
+    assert heatmaps(at)["Z1 = X·W1 + b1"][0, 0] == pytest.approx(11.1)
+    next(b for b in at.button if "Reset" in b.label).click().run()
+    np.testing.assert_allclose(heatmaps(at)["Z1 = X·W1 + b1"], [[1.6, 2.2]], atol=1e-12)
+
+
+def test_growing_n_makes_the_gradient_a_sum_over_samples():
+    at = open_page("output-gradient")
+    at.number_input(key="_size_N").set_value(2).run()
+    no_exception(at)
+    inputs = at.session_state["inputs"]
+    assert inputs.dims["N"] == 2
+    dW2 = heatmaps(at)["∂L/∂W2 = A1ᵀ·δ2"]
+    np.testing.assert_allclose(dW2, inputs.A1_given.T @ inputs.delta2)
+    assert "N = 2 samples" in " ".join(c.value for c in at.caption)
+
+
+def test_a_link_with_query_parameters_opens_on_its_example():
+    at = open_page("forward-pass", {"X": "1,1", "mode": "consistent"})
+    no_exception(at)
+    np.testing.assert_allclose(heatmaps(at)["Z1 = X·W1 + b1"], [[0.9, 1.2]], atol=1e-12)
+    assert at.sidebar.radio[0].value == "consistent"
+    assert dict(at.query_params) == {"X": "1,1", "mode": "consistent"}  # the address bar keeps describing it
+    edit_cell(at, "b1", 0, "hidden unit 2", 0.0)
+    assert dict(at.query_params) == {"X": "1,1", "b1": "0.5,0", "mode": "consistent"}
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "nan,1", "1e999,2", "1,2,3;4", ",".join(["1"] * 5000)])
+def test_a_hostile_query_parameter_is_ignored_with_a_warning(value):
+    at = open_page("forward-pass", {"W1": value})
+    no_exception(at)
+    warnings = [w.value for w in at.warning]
+    assert any("W1" in w and "keeps its default" in w for w in warnings), warnings
+    assert all("<script>" not in w for w in warnings)
+    np.testing.assert_allclose(heatmaps(at)["Z1 = X·W1 + b1"], [[1.6, 2.2]], atol=1e-12)
+
+
+def test_presenter_mode_steps_forward_and_back_and_survives_reruns():
+    at = open_page("forward-pass")
+    at.sidebar.toggle[0].set_value(True).run()
+    no_exception(at)
+    assert not at.get("arrow_data_editor"), "presenter mode hides the editors"
+    first = at.subheader[0].value
+    next(b for b in at.button if b.label == "Next step").click().run()
+    second = at.subheader[0].value
+    assert second != first
+    at.run()  # an unrelated rerun keeps the position
+    assert at.subheader[0].value == second
+    next(b for b in at.button if b.label == "Previous step").click().run()
+    assert at.subheader[0].value == first
+
+
+def test_cell_picker_writes_the_scalar_chain_rule():
+    at = open_page("hidden-gradient")
+    at.selectbox(key="dw1_cell_row").set_value(1).run()
+    at.selectbox(key="dw1_cell_col").set_value(1).run()
+    assert r"\frac{\partial L}{\partial W_1[2,2]}" in latex_text(at)
+    assert r"3 \times (-0.02)" in latex_text(at)
