@@ -14,7 +14,7 @@ from backprop._checks import finite_float, positive_int, seed_value
 from backprop.activations import Activation, get_activation
 from backprop.datasets import Dataset, make_dataset
 from backprop.losses import get_loss
-from backprop.network import Grads, Params, _check_X, _check_y, init_params
+from backprop.network import Params, _check_X, _check_y, init_params, predict
 
 LAYERS = ("W1", "W2")
 
@@ -23,12 +23,14 @@ LAYERS = ("W1", "W2")
 class Snapshot:
     """The parameters before update ``epoch`` and the gradients of the loss at them.
 
-    ``epoch == History.epochs_run`` is the trained network: its params are History.params.
+    ``grads`` is keyed like Params.as_dict() ("W1", "b1", "W2", "b2"); the per-sample deltas are not
+    kept, so that snapshots stay small. ``epoch == History.epochs_run`` is the trained network: its
+    params are History.params.
     """
 
     epoch: int
     params: Params
-    grads: Grads
+    grads: dict[str, np.ndarray]
     loss: float
 
 
@@ -155,8 +157,8 @@ def train(
         np.matmul(ones, delta1, out=db1)
         return value, A2, delta1, delta2
 
-    def grads_copy(delta1, delta2) -> Grads:
-        return Grads(dW1.copy(), db1.copy(), dW2.copy(), db2.copy(), delta1, delta2)
+    def grads_copy() -> dict[str, np.ndarray]:
+        return {"W1": dW1.copy(), "b1": db1.copy(), "W2": dW2.copy(), "b2": db2.copy()}
 
     def step() -> bool:
         """Apply one update; leave theta untouched and return False if the result is not finite."""
@@ -178,7 +180,7 @@ def train(
     minibatches = batch_size is not None and batch_size < N
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(epochs):
-            value, A2, delta1, delta2 = gradients(X, y, full_ones)
+            value, A2, _, _ = gradients(X, y, full_ones)
             if not (np.isfinite(value) and np.isfinite(grad).all()):
                 diverged_at = epoch
                 break
@@ -188,7 +190,7 @@ def train(
             if accs is not None:
                 accs[epoch] = np.count_nonzero((A2 >= 0.5) == y_is_1) / y.size
             if epoch in wanted:
-                snapshots.append(Snapshot(epoch, Params(W1, b1, W2, b2), grads_copy(delta1, delta2), value))
+                snapshots.append(Snapshot(epoch, Params(W1, b1, W2, b2), grads_copy(), value))
             if callback is not None:
                 callback(epoch, value)
             if not minibatches:
@@ -207,10 +209,10 @@ def train(
                 break
         run = epochs if diverged_at is None else diverged_at
         final_params = Params(W1, b1, W2, b2)
-        final_loss, _, delta1, delta2 = gradients(X, y, full_ones)
+        final_loss, *_ = gradients(X, y, full_ones)
 
     if not snapshots or snapshots[-1].epoch != run:
-        snapshots.append(Snapshot(run, final_params, grads_copy(delta1, delta2), float(final_loss)))
+        snapshots.append(Snapshot(run, final_params, grads_copy(), float(final_loss)))
     return History(
         losses=losses[:run].copy(),
         grad_norms={name: series[:run].copy() for name, series in norms.items()},
@@ -221,6 +223,26 @@ def train(
         diverged_at=diverged_at,
         epochs_requested=epochs,
     )
+
+
+def decision_grid(params: Params, X, hidden: str | Activation = "sigmoid", output: str | Activation = "sigmoid",
+                  resolution: int = 100, margin: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The network's output over a grid covering the data, for drawing a decision boundary.
+
+    - params: a network with D = 2 inputs and C = 1 output; X: (N, 2) the data to cover
+    Returns xs (R,), ys (R,) and A2 (R, R) with A2[i, j] = network output at (xs[j], ys[i]),
+    R = resolution.
+    """
+    D, _, C = params.dims
+    if D != 2 or C != 1:
+        raise ValueError(f"a decision boundary needs 2 inputs and 1 output; the network has D={D}, C={C}")
+    X = _check_X(params, X)
+    resolution = positive_int("resolution", resolution)
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    A2 = predict(params, np.column_stack([gx.ravel(), gy.ravel()]), hidden, output)
+    return xs, ys, A2.reshape(resolution, resolution)
 
 
 def _flat_views(params: Params, empty: bool = False) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:

@@ -21,6 +21,7 @@ DIVERGING = [
 ]
 HIGHLIGHT = "#ffb000"  # amber outline: distinct from both ends of the scale for every colour vision
 CELL_FONT = 22
+MAX_LABELLED_COLUMNS = 8  # wider matrices (a wide hidden layer) give their values on hover
 AXIS_FONT = 16
 # Categorical colours that stay apart for colour-blind readers (Okabe–Ito).
 SERIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
@@ -29,6 +30,11 @@ SERIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 def axis_labels(name: str, count: int) -> list[str]:
     """["hidden 1", "hidden 2", …]: 1-based, as the worked solutions write indices."""
     return [f"{name} {i + 1}" for i in range(count)]
+
+
+def tick_labels(name: str, count: int) -> list[str]:
+    """Axis ticks: "hidden unit 1", … while they fit; just 1, 2, … (the axis title names them) beyond 4."""
+    return axis_labels(name, count) if count <= 4 else [str(i + 1) for i in range(count)]
 
 
 def matrix_heatmap(
@@ -54,17 +60,28 @@ def matrix_heatmap(
     finite = M[np.isfinite(M)]
     limit = zmax if zmax is not None else (float(np.abs(finite).max()) if finite.size else 1.0)
     limit = limit if limit > 0 else 1.0
-    y_labels = axis_labels(row_name, rows)
-    x_labels = axis_labels(col_name, cols)
-    text = [[short(v) for v in row] for row in M]
+    y_labels = tick_labels(row_name, rows)
+    x_labels = tick_labels(col_name, cols)
+    # Values are printed in every cell while they fit (to 2 significant digits beyond 4 columns).
+    show_values = cols <= MAX_LABELLED_COLUMNS and rows <= 16
+    narrow = cols > 4
+    scale_note = ""
+    if narrow and 0 < limit < 0.01:
+        # Small numbers in narrow cells: print mantissas and put the power of ten in the title.
+        power = int(np.floor(np.log10(limit)))
+        text = [[short(v / 10.0**power, 2) for v in row] for row in M]
+        scale_note = f" (cells × 10^{power})"
+    else:
+        text = [[short(v, 2 if narrow else 4) for v in row] for row in M]
     fig = go.Figure(
         go.Heatmap(
             z=M,
             x=x_labels,
             y=y_labels,
             text=text,
-            texttemplate="%{text}",
-            textfont={"size": CELL_FONT},
+            customdata=[[short(v) for v in row] for row in M],
+            texttemplate="%{text}" if show_values else "",
+            textfont={"size": 13 if narrow else CELL_FONT},
             colorscale=DIVERGING,
             zmid=0.0,
             zmin=-limit,
@@ -72,15 +89,16 @@ def matrix_heatmap(
             xgap=2,
             ygap=2,
             colorbar={"thickness": 14, "tickfont": {"size": 13}},
-            hovertemplate=f"{symbol}[%{{y}}, %{{x}}] = %{{text}}<extra></extra>",
+            hovertemplate=f"{symbol}[{row_name} %{{y}}, {col_name} %{{x}}] = %{{customdata}}<extra></extra>"
+            if rows > 4 or cols > 4 else f"{symbol}[%{{y}}, %{{x}}] = %{{customdata}}<extra></extra>",
         )
     )
     for r, c in highlight:
         fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5,
                       line={"color": HIGHLIGHT, "width": 5})
     fig.update_layout(
-        title={"text": title, "font": {"size": 20}},
-        height=150 + 75 * rows,
+        title={"text": title + (scale_note if show_values else ""), "font": {"size": 20}},
+        height=150 + (75 if rows <= 8 else 22) * rows,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         xaxis={"title": {"text": col_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
                "side": "top", "fixedrange": True},
@@ -119,6 +137,105 @@ def derivative_check_figure(z, analytic, numerical, *, title: str) -> go.Figure:
         title={"text": title, "font": {"size": 18}}, height=360, margin={"l": 10, "r": 10, "t": 50, "b": 10},
         xaxis={"title": "z", "tickfont": {"size": 14}}, yaxis={"tickfont": {"size": 14}},
         legend={"orientation": "h", "y": -0.2, "font": {"size": 14}}, hovermode="x unified",
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+# --- training -----------------------------------------------------------------------------------
+
+
+def _epoch_marker(fig: go.Figure, epoch: int | None, text: str, colour: str = "#555555") -> None:
+    if epoch is not None:
+        fig.add_vline(x=epoch, line={"color": colour, "dash": "dot", "width": 2},
+                      annotation={"text": text, "font": {"size": 13, "color": colour}})
+
+
+def loss_figure(history, *, log_y: bool = False, epoch: int | None = None) -> go.Figure:
+    """Loss per epoch (the loss before each update), with accuracy on a second axis when there is one.
+
+    ``epoch`` draws a dotted marker (the scrubber's position); a diverged run is marked where it stopped.
+    """
+    epochs = np.arange(history.epochs_run)
+    fig = go.Figure(go.Scatter(
+        x=epochs, y=history.losses, mode="lines", name="loss", line={"color": SERIES[0], "width": 3},
+        hovertemplate="epoch %{x}<br>loss %{y:.6g}<extra></extra>",
+    ))
+    if history.accuracies is not None:
+        fig.add_trace(go.Scatter(
+            x=epochs, y=history.accuracies, mode="lines", name="accuracy", yaxis="y2",
+            line={"color": SERIES[1], "width": 2, "dash": "dash"},
+            hovertemplate="epoch %{x}<br>accuracy %{y:.1%}<extra></extra>",
+        ))
+    _epoch_marker(fig, epoch, f"epoch {epoch}")
+    if history.diverged_at is not None:
+        _epoch_marker(fig, history.diverged_at, f"diverged at epoch {history.diverged_at}", "#b2182b")
+    fig.update_layout(
+        title={"text": "Loss over epochs", "font": {"size": 20}}, height=380, hovermode="x unified",
+        margin={"l": 10, "r": 10, "t": 50, "b": 10}, plot_bgcolor="white",
+        xaxis={"title": "epoch", "tickfont": {"size": 14}, "gridcolor": "#eeeeee"},
+        yaxis={"title": "loss", "type": "log" if log_y else "linear", "tickfont": {"size": 14},
+               "gridcolor": "#eeeeee"},
+        yaxis2={"title": "accuracy", "overlaying": "y", "side": "right", "range": [0, 1.02], "tickformat": ".0%",
+                "tickvals": [0, 0.25, 0.5, 0.75, 1.0],
+                "tickfont": {"size": 14}, "showgrid": False},
+        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right", "font": {"size": 14}},
+    )
+    return fig
+
+
+def grad_norm_figure(history, *, epoch: int | None = None) -> go.Figure:
+    """‖∂L/∂W1‖ and ‖∂L/∂W2‖ per epoch on a log axis, where vanishing and exploding show as lines
+    falling towards zero or shooting up."""
+    epochs = np.arange(history.epochs_run)
+    fig = go.Figure()
+    for colour, (name, series) in zip(SERIES, history.grad_norms.items(), strict=False):
+        fig.add_trace(go.Scatter(
+            x=epochs, y=series, mode="lines", name=f"‖∂L/∂{name}‖", line={"color": colour, "width": 3},
+            hovertemplate=f"epoch %{{x}}<br>‖∂L/∂{name}‖ %{{y:.3g}}<extra></extra>",
+        ))
+    _epoch_marker(fig, epoch, f"epoch {epoch}")
+    fig.update_layout(
+        title={"text": "Gradient norm per layer", "font": {"size": 20}}, height=380, hovermode="x unified",
+        margin={"l": 10, "r": 10, "t": 50, "b": 10}, plot_bgcolor="white",
+        xaxis={"title": "epoch", "tickfont": {"size": 14}, "gridcolor": "#eeeeee"},
+        yaxis={"title": "Frobenius norm (log)", "type": "log", "tickfont": {"size": 14}, "gridcolor": "#eeeeee",
+               "exponentformat": "power"},
+        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right", "font": {"size": 14}},
+    )
+    return fig
+
+
+def boundary_figure(xs, ys, A2, X, y, *, title: str, threshold: float = 0.5) -> go.Figure:
+    """The network's output over the plane (colour, centred on the 0.5 threshold), the boundary where it
+    crosses the threshold (black line), and the data, marked by class (circle 0, cross 1)."""
+    A2 = np.asarray(A2, dtype=np.float64)
+    finite = A2[np.isfinite(A2)]
+    spread = float(np.abs(finite - threshold).max()) if finite.size else 0.5
+    spread = spread if spread > 0 else 0.5
+    fig = go.Figure(go.Heatmap(
+        x=xs, y=ys, z=A2, colorscale=DIVERGING, zmid=threshold, zmin=threshold - spread,
+        zmax=threshold + spread, colorbar={"title": {"text": "output"}, "thickness": 14},
+        hovertemplate="x₁ %{x:.2f}, x₂ %{y:.2f}<br>output %{z:.3f}<extra></extra>",
+    ))
+    fig.add_trace(go.Contour(
+        x=xs, y=ys, z=A2, contours={"start": threshold, "end": threshold, "size": 1, "coloring": "none"},
+        line={"color": "black", "width": 3}, showscale=False, hoverinfo="skip", name="boundary",
+    ))
+    labels = np.asarray(y).reshape(-1)
+    for value, symbol, colour, name in ((0.0, "circle", SERIES[0], "class 0"), (1.0, "x", SERIES[1], "class 1")):
+        mask = labels == value
+        fig.add_trace(go.Scatter(
+            x=X[mask, 0], y=X[mask, 1], mode="markers", name=name,
+            marker={"symbol": symbol, "size": 8, "color": colour, "line": {"color": "white", "width": 1}},
+            hovertemplate=f"{name}<br>x₁ %{{x:.2f}}, x₂ %{{y:.2f}}<extra></extra>",
+        ))
+    fig.update_layout(
+        title={"text": title, "font": {"size": 20}}, height=460, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis={"title": "x₁", "tickfont": {"size": 14}, "constrain": "domain"},
+        yaxis={"title": "x₂", "tickfont": {"size": 14}, "scaleanchor": "x"},
+        legend={"orientation": "h", "y": 1.0, "x": 1.0, "xanchor": "right", "yanchor": "bottom",
+                "font": {"size": 14}},
         plot_bgcolor="white",
     )
     return fig

@@ -1,7 +1,187 @@
-"""Training loop (being built)."""
+"""Training loop: repeat the backward pass of Problems 2–4 and watch the network learn."""
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from dashboard import ui
+import backprop as bp
+from backprop.training import TrainConfig, decision_grid, train_config
+from dashboard import figures, ui
+from dashboard.numbers import short
+from dashboard.training import (
+    DATASET_LABELS,
+    HEADS,
+    INIT_SCALES,
+    LEARNING_RATES,
+    PRESET_NOTES,
+    PRESETS,
+    apply_cap,
+    preset_config,
+)
 
 page = ui.page_setup("training", "Training loop", example_page=False)
 st.title("Training loop")
+st.markdown(
+    "Problems 2–4 compute one backward pass by hand. Training repeats it: forward, backward, then "
+    "W ← W − lr · ∂L/∂W, epoch after epoch. Every curve below comes from `backprop.train`."
+)
+
+# --- settings: each control's value lives in session state, so presets can set them ---------------
+ss = st.session_state
+SETTINGS = {  # control key → TrainConfig field
+    "train_dataset": "dataset", "train_n": "n_samples", "train_noise": "noise", "train_data_seed": "data_seed",
+    "train_width": "hidden_units", "train_hidden": "hidden", "train_lr": "lr", "train_epochs": "epochs",
+    "train_scale": "init_scale", "train_seed": "seed",
+}
+
+
+def load_preset(name: str) -> None:
+    config = preset_config(name)
+    for key, field in SETTINGS.items():
+        ss[key] = getattr(config, field)
+    ss["train_head"] = next(label for label, pair in HEADS.items() if pair == (config.output, config.loss))
+    ss["train_preset"] = name
+
+
+if "train_preset" not in ss:
+    load_preset("Learn XOR")
+
+st.markdown("**Start from a lesson**")
+preset_cols = st.columns(len(PRESETS))
+for col, name in zip(preset_cols, PRESETS, strict=True):
+    col.button(name, on_click=load_preset, args=(name,), width="stretch",
+               type="primary" if ss["train_preset"] == name else "secondary")
+st.caption(PRESET_NOTES[ss["train_preset"]])
+
+controls, charts = st.columns([1.3, 3], gap="large")
+with controls, st.container(border=True):
+    st.markdown("**Data**")
+    ui.persistent(st.selectbox, "Data set", "train_dataset", options=list(DATASET_LABELS),
+                  format_func=DATASET_LABELS.get)
+    single = ss["train_dataset"] == "assignment"
+    ui.persistent(st.slider, "Samples", "train_n", min_value=20, max_value=1000, step=10, disabled=single)
+    ui.persistent(st.slider, "Noise", "train_noise", min_value=0.0, max_value=0.6, step=0.05, disabled=single)
+    ui.persistent(st.number_input, "Data seed", "train_data_seed", min_value=0, max_value=10_000, step=1,
+                  disabled=single)
+    st.markdown("**Model**")
+    ui.persistent(st.slider, "Hidden units H", "train_width", min_value=1, max_value=64, step=1)
+    ui.persistent(st.selectbox, "Hidden activation", "train_hidden", options=["sigmoid", "tanh", "relu"])
+    ui.persistent(st.selectbox, "Output and loss", "train_head", options=list(HEADS),
+                  help="bce is binary cross-entropy on a sigmoid output; mse is (1/2N)·Σ(A2 − y)².")
+    st.markdown("**Optimiser**")
+    ui.persistent(st.select_slider, "Learning rate (log scale)", "train_lr", options=LEARNING_RATES)
+    ui.persistent(st.slider, "Epochs", "train_epochs", min_value=10, max_value=5000, step=10)
+    ui.persistent(st.select_slider, "Initial weight scale (std of W)", "train_scale", options=INIT_SCALES)
+    ui.persistent(st.number_input, "Weight seed", "train_seed", min_value=0, max_value=10_000, step=1)
+    retrain = st.button("Train again", icon=":material/replay:", width="stretch",
+                        help="Runs the same settings again: the curves are identical, because every run is seeded.")
+
+output, loss = HEADS[ss["train_head"]]
+requested = replace(TrainConfig(), output=output, loss=loss,
+                    **{field: ss[key] for key, field in SETTINGS.items()})
+config, cap_message = apply_cap(requested)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner="Training the network…")
+def run_training(config: TrainConfig, attempt: int = 0):
+    """One training run per distinct config (``attempt`` forces a fresh run of the same config)."""
+    return train_config(config)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def first_epoch_check(config: TrainConfig):
+    run = run_training(config)
+    return bp.gradient_check(run.initial, run.data.X, run.data.y, loss=config.loss, hidden=config.hidden,
+                             output=config.output)
+
+
+@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
+def boundary_at(config: TrainConfig, epoch: int):
+    snap = run_training(config).history.snapshot_at(epoch)
+    return decision_grid(snap.params, run_training(config).data.X, config.hidden, config.output, resolution=90)
+
+
+if retrain:  # a new cache key: the run is repeated (and, being seeded, comes out the same)
+    ss["train_attempt"] = ss.get("train_attempt", 0) + 1
+run = run_training(config, ss.get("train_attempt", 0))
+history = run.history
+
+with charts:
+    if cap_message:
+        st.warning(cap_message, icon=":material/speed:")
+    if history.diverged_at is not None:
+        st.error(
+            f"**The loss stopped being a finite number at epoch {history.diverged_at}**, so training stopped "
+            f"there. With a learning rate of {config.lr:g}, each update W ← W − lr·∂L/∂W overshoots the minimum "
+            "by more than the last, so the weights and the loss grow without bound until they overflow. "
+            "Lower the learning rate (or use a sigmoid output, which bounds the outputs) and train again.",
+            icon=":material/trending_up:",
+        )
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Loss at epoch 0", short(history.losses[0]) if history.epochs_run else "—")
+    m2.metric(f"Loss after {history.epochs_run} epochs", short(history.final_loss))
+    if history.accuracies is not None and history.epochs_run:
+        final_acc = bp.accuracy(bp.predict(history.params, run.data.X, config.hidden, config.output), run.data.y)
+        m3.metric("Accuracy", f"{final_acc:.0%}")
+    m4.metric("Network", f"{run.data.X.shape[1]}-{config.hidden_units}-{run.data.y.shape[1]}")
+    log_y = st.toggle("Logarithmic loss axis", key="train_log_y")
+    st.plotly_chart(figures.loss_figure(history, log_y=log_y, epoch=ss.get("train_epoch")), key="loss_chart",
+                    config={"displayModeBar": False}, width="stretch")
+    st.plotly_chart(figures.grad_norm_figure(history, epoch=ss.get("train_epoch")), key="norm_chart",
+                    config={"displayModeBar": False}, width="stretch")
+    norms = history.grad_norms
+    if history.epochs_run and norms["W1"][0] * 20 < norms["W2"][0]:
+        st.info(
+            f"At epoch 0, ‖∂L/∂W1‖ is {norms['W2'][0] / norms['W1'][0]:.0f} times smaller than ‖∂L/∂W2‖: the error "
+            "reaching the first layer has been multiplied by W2 and by σ′ on the way back, so W1 hardly changes. "
+            "The first layer's gradient has vanished.", icon=":material/south:")
+
+st.header("Scrub through training")
+epochs = [snap.epoch for snap in history.snapshots]
+if ss.get("train_epoch") not in epochs:
+    ss["train_epoch"] = epochs[-1]
+epoch = st.select_slider("Epoch", options=epochs, key="train_epoch",
+                         help="The weights before the update of that epoch, and the gradients at them. The last "
+                              "position is the trained network.")
+snap = history.snapshot_at(epoch)
+st.caption(f"Epoch {snap.epoch}: loss {short(snap.loss)}")
+left, right = st.columns(2, gap="large")
+with left:
+    if run.data.X.shape[1] == 2 and run.data.y.shape[1] == 1:
+        xs, ys, grid = boundary_at(config, snap.epoch)
+        st.plotly_chart(figures.boundary_figure(xs, ys, grid, run.data.X, run.data.y,
+                                                title=f"Decision boundary at epoch {snap.epoch}"),
+                        key="boundary_chart", config={"displayModeBar": False}, width="stretch")
+    else:
+        st.markdown(f"**Output at epoch {snap.epoch}** (target {run.data.y.tolist()})")
+        ui.show_table(bp.predict(snap.params, run.data.X, config.hidden, config.output), row_name="sample",
+                      col_name="output")
+    ui.heatmap(snap.params.W2.T, title=f"W2ᵀ at epoch {snap.epoch}", row_name="output", col_name="hidden unit",
+               symbol="W2ᵀ", key="scrub_W2")
+    ui.heatmap(snap.grads["W2"].T, title="(∂L/∂W2)ᵀ", row_name="output", col_name="hidden unit",
+               symbol="(∂L/∂W2)ᵀ", key="scrub_dW2")
+with right:
+    ui.heatmap(snap.params.W1, title=f"W1 at epoch {snap.epoch}", row_name="input", col_name="hidden unit",
+               symbol="W1", key="scrub_W1")
+    ui.heatmap(snap.grads["W1"], title="∂L/∂W1", row_name="input", col_name="hidden unit", symbol="∂L/∂W1",
+               key="scrub_dW1")
+st.caption("W2 and its gradient are shown transposed (one row per output) so that wide hidden layers fit. "
+           "Beyond 8 hidden units the values are on hover rather than in the cells.")
+
+st.header("Is backprop right? Gradient check at epoch 0")
+check = first_epoch_check(config)
+rows = [(name, err, bp.interpret_rel_error(err).text) for name, err in check.rel_errors.items()]
+st.dataframe(pd.DataFrame(rows, columns=["parameter", "relative error", "reading (cs231n)"]), hide_index=True,
+             width="stretch", column_config={"relative error": st.column_config.NumberColumn(format="%.2e")})
+st.caption("Analytic gradients from backward() against centred differences of the loss, for the starting weights "
+           "of this run. relu has a kink at 0, where errors up to about 1e-4 are expected.")
+
+st.download_button(
+    "Download the loss history (CSV)", icon=":material/download:",
+    data=pd.DataFrame({"epoch": np.arange(history.epochs_run), "loss": history.losses,
+                       "grad_norm_W1": norms["W1"], "grad_norm_W2": norms["W2"],
+                       **({"accuracy": history.accuracies} if history.accuracies is not None else {})})
+    .to_csv(index=False),
+    file_name="loss_history.csv", mime="text/csv",
+)

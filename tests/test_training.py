@@ -36,7 +36,7 @@ def test_losses_are_before_each_update_and_updates_are_plain_gradient_descent():
     loss1, g1 = bp.backward(p1, bp.forward(p1, data.X), data.y)
     assert h.losses[1] == pytest.approx(loss1, rel=1e-14)
     np.testing.assert_allclose(h.snapshots[1].params.W1, p1.W1, rtol=1e-14)
-    np.testing.assert_allclose(h.snapshots[1].grads.dW2, g1.dW2, rtol=1e-12)
+    np.testing.assert_allclose(h.snapshots[1].grads["W2"], g1.dW2, rtol=1e-12)
     assert h.grad_norms["W1"][0] == pytest.approx(np.linalg.norm(g0.dW1))
     assert h.grad_norms["W2"][1] == pytest.approx(np.linalg.norm(g1.dW2))
     assert len(h.losses) == len(h.grad_norms["W1"]) == len(h.grad_norms["W2"]) == 3
@@ -82,3 +82,16 @@ def test_assignment_example_trains_towards_its_target():
     h = run.history
     assert h.losses[-1] < 0.2 * h.losses[0]
     np.testing.assert_array_equal(run.initial.W1, bp.assignment.W1)
+
+
+def test_decision_grid_is_the_trained_networks_output():
+    run = train_config(bp.TrainConfig(epochs=100))
+    h, cfg = run.history, run.config
+    xs, ys, A2 = bp.training.decision_grid(h.params, run.data.X, cfg.hidden, cfg.output, resolution=30)
+    assert xs.shape == ys.shape == (30,) and A2.shape == (30, 30)
+    assert xs[0] < run.data.X[:, 0].min() and xs[-1] > run.data.X[:, 0].max()
+    for i, j in [(0, 0), (7, 21), (29, 3), (15, 15)]:
+        expected = bp.forward(h.params, [[xs[j], ys[i]]], cfg.hidden, cfg.output).A2[0, 0]
+        assert A2[i, j] == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="needs 2 inputs and 1 output"):
+        bp.training.decision_grid(bp.init_params(3, 2, 1), np.zeros((2, 3)))
