@@ -46,6 +46,8 @@ def matrix_heatmap(
     symbol: str = "value",
     highlight: Sequence[tuple[int, int]] = (),
     zmax: float | None = None,
+    cell_text: Sequence[Sequence[str]] | None = None,
+    compact: bool = False,
 ) -> go.Figure:
     """A heatmap of the 2-D matrix M with its value printed in each cell.
 
@@ -54,17 +56,19 @@ def matrix_heatmap(
     - symbol: the matrix's name in the hover text, e.g. "∂L/∂W2"
     - highlight: (row, column) cells to outline, 0-based
     - zmax: the colour range is [−zmax, zmax], centred on zero; by default the largest |entry|
+    - cell_text: words to print instead of the values (the values are then not shown on hover either)
+    - compact: for a half-width column: smaller cell text and numbered ticks
     """
     M = np.atleast_2d(np.asarray(M, dtype=np.float64))
     rows, cols = M.shape
     finite = M[np.isfinite(M)]
     limit = zmax if zmax is not None else (float(np.abs(finite).max()) if finite.size else 1.0)
     limit = limit if limit > 0 else 1.0
-    y_labels = tick_labels(row_name, rows)
-    x_labels = tick_labels(col_name, cols)
+    y_labels = tick_labels(row_name, rows if not compact else max(rows, 5))[:rows]
+    x_labels = tick_labels(col_name, cols if not compact else max(cols, 5))[:cols]
     # Values are printed in every cell while they fit (to 2 significant digits beyond 4 columns).
     show_values = cols <= MAX_LABELLED_COLUMNS and rows <= 16
-    narrow = cols > 4
+    narrow = cols > 4 or (compact and cols > 2)
     scale_note = ""
     if narrow and 0 < limit < 0.01:
         # Small numbers in narrow cells: print mantissas and put the power of ten in the title.
@@ -73,13 +77,16 @@ def matrix_heatmap(
         scale_note = f" (cells × 10^{power})"
     else:
         text = [[short(v, 2 if narrow else 4) for v in row] for row in M]
+    hover = [[short(v) for v in row] for row in M]
+    if cell_text is not None:
+        text = hover = [list(row) for row in cell_text]
     fig = go.Figure(
         go.Heatmap(
             z=M,
             x=x_labels,
             y=y_labels,
             text=text,
-            customdata=[[short(v) for v in row] for row in M],
+            customdata=hover,
             texttemplate="%{text}" if show_values else "",
             textfont={"size": 13 if narrow else CELL_FONT},
             colorscale=DIVERGING,
@@ -101,9 +108,9 @@ def matrix_heatmap(
         height=150 + (75 if rows <= 8 else 22) * rows,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         xaxis={"title": {"text": col_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
-               "side": "top", "fixedrange": True},
+               "fixedrange": True, "tickangle": 0, "type": "category"},
         yaxis={"title": {"text": row_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
-               "autorange": "reversed", "fixedrange": True},
+               "autorange": "reversed", "fixedrange": True, "type": "category"},
         plot_bgcolor="white",
     )
     return fig

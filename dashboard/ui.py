@@ -12,8 +12,9 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from backprop.assignment import DEFAULT_INPUTS, MAX_DIM, MODES, Comparison, Inputs
-from dashboard import figures
+from backprop.assignment import DEFAULT_INPUTS, MAX_DIM, MODES, Comparison, Inputs, Solution
+from backprop.mistakes import MISTAKES, TOLERANCE_TEXT, check_answer, expected_and_candidates
+from dashboard import exports, figures
 from dashboard.latex import Step
 from dashboard.tables import from_frame, to_frame
 from dashboard.urlstate import FIELDS, inputs_from_params, params_from_inputs
@@ -241,9 +242,9 @@ def show_table(M, *, row_name: str, col_name: str) -> None:
 
 
 def heatmap(M, *, title: str, row_name: str, col_name: str, symbol: str, key: str,
-            highlight: Sequence[tuple[int, int]] = ()) -> None:
+            highlight: Sequence[tuple[int, int]] = (), compact: bool = False) -> None:
     fig = figures.matrix_heatmap(M, title=title, row_name=row_name, col_name=col_name, symbol=symbol,
-                                 highlight=highlight)
+                                 highlight=highlight, compact=compact)
     st.plotly_chart(fig, key=key, config={"displayModeBar": False}, width="stretch")
 
 
@@ -341,3 +342,98 @@ def sync_url() -> None:
     wanted = params_from_inputs(current_inputs(), st.session_state[MODE])
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+# --- self-study: hidden solutions and checking an answer -------------------------------------------
+
+
+def solutions_visible(page: Page) -> bool:
+    """With "Hide solutions" on, the results and worked solution wait for a click; returns whether to show them."""
+    if not page.hide_solutions or page.presenter:
+        return True
+    key = f"revealed_{page.page_id}"
+    if st.session_state.get(key):
+        st.button("Hide the solution again", icon=":material/visibility_off:", key=f"{key}_hide",
+                  on_click=lambda: st.session_state.update({key: False}))
+        return True
+    st.info("The solution is hidden: work the problem, check your answer below, then reveal it.",
+            icon=":material/visibility_off:")
+    st.button("Reveal the solution", icon=":material/visibility:", key=f"{key}_show", type="primary",
+              on_click=lambda: st.session_state.update({key: True}))
+    return False
+
+
+def _answer_mark(right: bool, diff: float) -> str:
+    return "✓" if right else ("too high" if diff > 0 else "too low")
+
+
+def answer_checker(quantity: str, sol: Solution, *, symbol: str, row_name: str, col_name: str,
+                   reveal: bool) -> None:
+    """An empty matrix for the student's own ``quantity``; once filled in, each cell is marked, the
+    difference drawn and the likely misconception named. ``reveal``: show the difference's numbers."""
+    expected = expected_and_candidates(quantity, sol)[0]
+    store = f"answer_{quantity}"
+    saved = st.session_state.get(store)
+    start = saved if saved is not None and saved.shape == expected.shape else np.full(expected.shape, np.nan)
+    key = f"answer_editor_{quantity}_{st.session_state[GENERATION]}"
+    st.session_state[EDITOR_KEYS][f"answer_{quantity}"] = key
+    frame = to_frame(start, row_name, col_name)
+    st.caption(f"Your {symbol} ({expected.shape[0]} × {expected.shape[1]}). A cell counts as right when it is "
+               f"{TOLERANCE_TEXT}.")
+    edited = st.data_editor(frame, key=key, num_rows="fixed", width="content",
+                            column_config={c: st.column_config.NumberColumn(c) for c in frame.columns})
+    cells = edited.to_numpy(dtype=object)
+    if all(v is None or (isinstance(v, float) and np.isnan(v)) for v in cells.ravel()):
+        st.caption("Type your numbers into the empty cells to check them.")
+        return
+    answer, problems = from_frame(symbol, edited)
+    if answer is None:
+        empty = [p for p in problems if "is empty" in p]
+        for text in problems:
+            if text not in empty:
+                st.error(text, icon=":material/error:")
+        if empty:
+            st.caption(f"{len(empty)} cell(s) still empty: fill every cell to check your answer.")
+        return
+    st.session_state[store] = answer
+    result = check_answer(quantity, sol, answer)
+    wrong = int((~result.right).sum())
+    if result.all_right:
+        st.success(f"All {result.right.size} cells are right.", icon=":material/check_circle:")
+    else:
+        st.error(f"{wrong} of {result.right.size} cells are off.", icon=":material/cancel:")
+    marks = [[_answer_mark(r, d) for r, d in zip(rr, dd, strict=True)]
+             for rr, dd in zip(result.right, result.difference, strict=True)]
+    fig = figures.matrix_heatmap(result.difference, title=f"Your {symbol} − the correct one", row_name=row_name,
+                                 col_name=col_name, symbol="difference", cell_text=None if reveal else marks)
+    st.plotly_chart(fig, key=f"answer_heat_{quantity}", config={"displayModeBar": False}, width="stretch")
+    for mistake in result.mistakes:
+        m = MISTAKES[mistake]
+        st.warning(f"**Looks like: {m.label}.** {m.hint}", icon=":material/lightbulb:")
+    if not result.all_right and not result.mistakes:
+        st.info("None of the usual mistakes gives exactly this answer: recompute the marked cells one product "
+                "at a time (the cell picker above shows each sum once the solution is revealed).",
+                icon=":material/search:")
+
+
+# --- sharing and exporting ------------------------------------------------------------------------
+
+
+def share_and_export(page: Page, title: str, numbers: dict[str, np.ndarray], steps: Sequence[Step]) -> None:
+    """A copyable link to this exact example, and the page's numbers and worked solution as files."""
+    params = params_from_inputs(current_inputs(), st.session_state[MODE])
+    from urllib.parse import urlencode
+
+    base = st.context.url or f"/{page.page_id}"
+    link = base + ("?" + urlencode(params, safe=",;") if params else "")
+    st.markdown("**Link to this example** (copy it with the button at the right of the box)")
+    st.code(link, language=None, wrap_lines=True)
+    stem = page.page_id.replace("-", "_")
+    meta = {"page": page.page_id, "mode": st.session_state[MODE], **current_inputs().dims}
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Numbers (CSV)", exports.numbers_csv(numbers), file_name=f"{stem}.csv", mime="text/csv",
+                       icon=":material/download:", key="export_csv", width="stretch")
+    c2.download_button("Numbers (JSON)", exports.numbers_json(numbers, **meta), file_name=f"{stem}.json",
+                       mime="application/json", icon=":material/download:", key="export_json", width="stretch")
+    c3.download_button("Worked solution (Markdown)", exports.steps_markdown(title, steps), file_name=f"{stem}.md",
+                       mime="text/markdown", icon=":material/download:", key="export_md", width="stretch")

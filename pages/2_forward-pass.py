@@ -45,27 +45,38 @@ if page.presenter:
     ui.focus_heatmap(step, shown, key="present")
 else:
     with right:
-        st.subheader("Results")
-        if len(valid) < len(entered):
-            st.warning("Some cells need fixing (see the messages beside them): the results show the last "
-                       "valid inputs.", icon=":material/history:")
-        for name, item in shown.items():
-            ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
-                           symbol=item.symbol, key=f"heat_{name}")
+        show = ui.solutions_visible(page)
+        if show:
+            st.subheader("Results")
+            if len(valid) < len(entered):
+                st.warning("Some cells need fixing (see the messages beside them): the results show the last "
+                           "valid inputs.", icon=":material/history:")
+            for name, item in shown.items():
+                ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
+                               symbol=item.symbol, key=f"heat_{name}")
 
-    st.header("Worked solution")
-    ui.show_steps(steps)
+    if show:
+        st.header("Worked solution")
+        ui.show_steps(steps)
 
-    st.subheader("Open one entry of Z1")
-    n, j = ui.cell_picker("Entry", sol.Z1.shape, "sample", "hidden unit", key="z1_cell")
-    ui.latex(tex.z1_cell(sol, n, j))
+        st.subheader("Open one entry of Z1")
+        n, j = ui.cell_picker("Entry", sol.Z1.shape, "sample", "hidden unit", key="z1_cell")
+        ui.latex(tex.z1_cell(sol, n, j))
 
-    st.subheader("The assignment's simplification")
-    st.markdown(
-        "The assignment asks you to compute Z1, then *assumes* a rounder A1 for Problems 3 and 4. "
-        "Here are the two side by side; the **Numbers** switch in the sidebar chooses which one the "
-        "later pages use."
-    )
-    ui.compare(compare_modes(inputs)["A1"], symbol="A1", row_name="sample", col_name="hidden unit")
+        st.subheader("The assignment's simplification")
+        st.markdown(
+            "The assignment asks you to compute Z1, then *assumes* a rounder A1 for Problems 3 and 4. "
+            "Here are the two side by side; the **Numbers** switch in the sidebar chooses which one the "
+            "later pages use."
+        )
+        ui.compare(compare_modes(inputs)["A1"], symbol="A1", row_name="sample", col_name="hidden unit")
+
+    st.header("Check my answer")
+    ui.answer_checker("Z1", sol, symbol="Z1", row_name="sample", col_name="hidden unit", reveal=show)
+
+    st.header("Share and export")
+    ui.share_and_export(page, "Problem 2 · The forward pass", {
+        "X": inputs.X, "W1": inputs.W1, "b1": inputs.b1, "XW1": sol.XW1, "Z1": sol.Z1, "A1": sol.A1_sigmoid,
+        "A1_assumed": inputs.A1_given}, steps)
 
 ui.sync_url()

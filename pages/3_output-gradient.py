@@ -47,28 +47,38 @@ if page.presenter:
     ui.focus_heatmap(step, shown, key="present")
 else:
     with right:
-        st.subheader("Result")
-        if len(valid) < len(entered):
-            st.warning("Some cells need fixing (see the messages beside them): the result shows the last "
-                       "valid inputs.", icon=":material/history:")
-        item = shown["dW2"]
-        ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
-                       symbol=item.symbol, key="heat_dW2")
-        st.caption("Row j, column k is the gradient for the weight from hidden unit j to output k: "
-                   "it has the shape of W2.")
+        show = ui.solutions_visible(page)
+        if show:
+            st.subheader("Result")
+            if len(valid) < len(entered):
+                st.warning("Some cells need fixing (see the messages beside them): the result shows the last "
+                           "valid inputs.", icon=":material/history:")
+            item = shown["dW2"]
+            ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
+                           symbol=item.symbol, key="heat_dW2")
+            st.caption("Row j, column k is the gradient for the weight from hidden unit j to output k: "
+                       "it has the shape of W2.")
 
-    st.header("Worked solution")
-    ui.show_steps(steps)
+    if show:
+        st.header("Worked solution")
+        ui.show_steps(steps)
 
-    st.subheader("Open one entry: the chain rule for a single weight")
-    j, k = ui.cell_picker("Weight", sol.dW2.shape, "hidden unit", "output", key="dw2_cell")
-    ui.latex(tex.dW2_cell(sol, j, k))
-    st.caption("The scalar chain rule: ∂L/∂W2[j,k] = Σₙ ∂L/∂Z2[n,k] · ∂Z2[n,k]/∂W2[j,k], and "
-               "∂Z2[n,k]/∂W2[j,k] = A1[n,j]. The matrix formula does this for every j and k at once.")
+        st.subheader("Open one entry: the chain rule for a single weight")
+        j, k = ui.cell_picker("Weight", sol.dW2.shape, "hidden unit", "output", key="dw2_cell")
+        ui.latex(tex.dW2_cell(sol, j, k))
+        st.caption("The scalar chain rule: ∂L/∂W2[j,k] = Σₙ ∂L/∂Z2[n,k] · ∂Z2[n,k]/∂W2[j,k], and "
+                   "∂Z2[n,k]/∂W2[j,k] = A1[n,j]. The matrix formula does this for every j and k at once.")
 
-    st.subheader("As in the assignment vs. consistent")
-    st.markdown("The assignment computes this gradient from its assumed A1; with A1 = σ(Z1) the gradient "
-                "changes like this:")
-    ui.compare(compare_modes(inputs)["dW2"], symbol="∂L/∂W2", row_name="hidden unit", col_name="output")
+        st.subheader("As in the assignment vs. consistent")
+        st.markdown("The assignment computes this gradient from its assumed A1; with A1 = σ(Z1) the gradient "
+                    "changes like this:")
+        ui.compare(compare_modes(inputs)["dW2"], symbol="∂L/∂W2", row_name="hidden unit", col_name="output")
+
+    st.header("Check my answer")
+    ui.answer_checker("dW2", sol, symbol="∂L/∂W2", row_name="hidden unit", col_name="output", reveal=show)
+
+    st.header("Share and export")
+    ui.share_and_export(page, "Problem 3 · The output layer's gradient", {
+        "A1": sol.A1, "delta2": inputs.delta2, "dW2": sol.dW2}, steps)
 
 ui.sync_url()

@@ -54,32 +54,48 @@ if page.presenter:
     ui.focus_heatmap(step, shown, key="present")
 else:
     with right:
-        st.subheader("Results")
-        if len(valid) < len(entered):
-            st.warning("Some cells need fixing (see the messages beside them): the results show the last "
-                       "valid inputs.", icon=":material/history:")
-        for name, item in shown.items():
-            ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
-                           symbol=item.symbol, key=f"heat_{name}")
+        show = ui.solutions_visible(page)
+        if show:
+            st.subheader("Results")
+            if len(valid) < len(entered):
+                st.warning("Some cells need fixing (see the messages beside them): the results show the last "
+                           "valid inputs.", icon=":material/history:")
+            for name, item in shown.items():
+                ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
+                               symbol=item.symbol, key=f"heat_{name}")
 
-    st.header("Worked solution")
-    ui.show_steps(steps)
+    if show:
+        st.header("Worked solution")
+        ui.show_steps(steps)
 
-    st.subheader("Open one entry: the chain rule for a single weight")
-    i, j = ui.cell_picker("Weight", sol.dW1.shape, "input", "hidden unit", key="dw1_cell")
-    ui.latex(tex.dW1_cell(sol, i, j))
-    n, h = ui.cell_picker("Hidden error", sol.delta1.shape, "sample", "hidden unit", key="delta1_cell")
-    ui.latex(tex.delta1_cell(sol, n, h))
-    st.caption("δ1[n,j] sums what hidden unit j contributed to every output k, weighted by W2[j,k], then "
-               "scales by how steep the sigmoid was at Z1[n,j].")
+        st.subheader("Open one entry: the chain rule for a single weight")
+        i, j = ui.cell_picker("Weight", sol.dW1.shape, "input", "hidden unit", key="dw1_cell")
+        ui.latex(tex.dW1_cell(sol, i, j))
+        n, h = ui.cell_picker("Hidden error", sol.delta1.shape, "sample", "hidden unit", key="delta1_cell")
+        ui.latex(tex.delta1_cell(sol, n, h))
+        st.caption("δ1[n,j] sums what hidden unit j contributed to every output k, weighted by W2[j,k], then "
+                   "scales by how steep the sigmoid was at Z1[n,j].")
 
-    st.subheader("As in the assignment vs. consistent")
-    st.markdown("The assignment *gives* δ1; backpropagating δ2 through W2 and σ′(Z1) yields a different one, "
-                "and so a different gradient:")
-    comparisons = compare_modes(inputs)
-    st.markdown("**δ1**")
-    ui.compare(comparisons["delta1"], symbol="δ1", row_name="sample", col_name="hidden unit")
-    st.markdown("**∂L/∂W1**")
-    ui.compare(comparisons["dW1"], symbol="∂L/∂W1", row_name="input", col_name="hidden unit")
+        st.subheader("As in the assignment vs. consistent")
+        st.markdown("The assignment *gives* δ1; backpropagating δ2 through W2 and σ′(Z1) yields a different one, "
+                    "and so a different gradient:")
+        comparisons = compare_modes(inputs)
+        st.markdown("**δ1**")
+        ui.compare(comparisons["delta1"], symbol="δ1", row_name="sample", col_name="hidden unit")
+        st.markdown("**∂L/∂W1**")
+        ui.compare(comparisons["dW1"], symbol="∂L/∂W1", row_name="input", col_name="hidden unit")
+
+    st.header("Check my answer")
+    st.markdown("**δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)**, computed from δ2, W2 and Z1 (even in the mode where the "
+                "assignment then gives a simpler δ1):")
+    ui.answer_checker("delta1", sol, symbol="δ1", row_name="sample", col_name="hidden unit", reveal=show)
+    st.markdown("**∂L/∂W1 = Xᵀ·δ1**, with the δ1 this mode uses:")
+    ui.answer_checker("dW1", sol, symbol="∂L/∂W1", row_name="input", col_name="hidden unit", reveal=show)
+
+    st.header("Share and export")
+    ui.share_and_export(page, "Problem 4 · The hidden layer's gradient", {
+        "X": inputs.X, "W2": inputs.W2, "delta2": inputs.delta2, "Z1": sol.Z1, "back": sol.back,
+        "sigma_prime": sol.sigma_prime, "delta1_propagated": sol.delta1_propagated, "delta1": sol.delta1,
+        "dW1": sol.dW1}, steps)
 
 ui.sync_url()

@@ -158,14 +158,14 @@ with left:
         ui.show_table(bp.predict(snap.params, run.data.X, config.hidden, config.output), row_name="sample",
                       col_name="output")
     ui.heatmap(snap.params.W2.T, title=f"W2ᵀ at epoch {snap.epoch}", row_name="output", col_name="hidden unit",
-               symbol="W2ᵀ", key="scrub_W2")
+               symbol="W2ᵀ", key="scrub_W2", compact=True)
     ui.heatmap(snap.grads["W2"].T, title="(∂L/∂W2)ᵀ", row_name="output", col_name="hidden unit",
-               symbol="(∂L/∂W2)ᵀ", key="scrub_dW2")
+               symbol="(∂L/∂W2)ᵀ", key="scrub_dW2", compact=True)
 with right:
     ui.heatmap(snap.params.W1, title=f"W1 at epoch {snap.epoch}", row_name="input", col_name="hidden unit",
-               symbol="W1", key="scrub_W1")
+               symbol="W1", key="scrub_W1", compact=True)
     ui.heatmap(snap.grads["W1"], title="∂L/∂W1", row_name="input", col_name="hidden unit", symbol="∂L/∂W1",
-               key="scrub_dW1")
+               key="scrub_dW1", compact=True)
 st.caption("W2 and its gradient are shown transposed (one row per output) so that wide hidden layers fit. "
            "Beyond 8 hidden units the values are on hover rather than in the cells.")
 

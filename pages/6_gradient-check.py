@@ -1,7 +1,85 @@
-"""Gradient check (being built)."""
+"""Gradient check: backprop's analytic gradients against numerical ones, and a planted bug caught."""
+import numpy as np
+import pandas as pd
 import streamlit as st
 
+import backprop as bp
 from dashboard import ui
+from dashboard.training import HEADS
 
 page = ui.page_setup("gradient-check", "Gradient check", example_page=False)
 st.title("Gradient check")
+st.markdown(
+    "How do you know a hand-written backward pass is right? Nudge each parameter up and down by a small h, "
+    "measure how the loss changes, and compare that slope with what backprop says. Agreement to many digits "
+    "means the chain rule was applied correctly."
+)
+ui.latex(r"\frac{\partial L}{\partial \theta_i} \approx \frac{L(\theta + h\,e_i) - L(\theta - h\,e_i)}{2h}, "
+         r"\qquad \text{rel. error} = \max_i \frac{|a_i - n_i|}{\max(10^{-8},\ |a_i| + |n_i|)}")
+
+c1, c2, c3, c4 = st.columns(4)
+hidden = c1.selectbox("Hidden activation", list(bp.ACTIVATIONS), key="gc_hidden")
+head = c2.selectbox("Output and loss", list(HEADS), key="gc_head")
+h = c3.select_slider("Step h", options=[1e-3, 1e-4, 1e-5, 1e-6, 1e-7], value=1e-5, key="gc_h",
+                     format_func=lambda v: f"{v:.0e}")
+seed = c4.number_input("Seed", min_value=0, max_value=10_000, value=0, step=1, key="gc_seed")
+s1, s2, s3, s4 = st.columns(4)
+N = s1.slider("Samples N", 1, 6, 4, key="gc_N")
+D = s2.slider("Inputs D", 1, 6, 3, key="gc_D")
+H = s3.slider("Hidden units H", 1, 6, 4, key="gc_H")
+C = s4.slider("Outputs C", 1, 4, 2, key="gc_C")
+b1, b2 = st.columns([1, 3])
+broken = b1.toggle("Break it", key="gc_break", help="Plant a typical bug in the backward pass.")
+bug = b2.selectbox("Bug to plant", list(bp.BUGS), format_func=lambda b: bp.BUGS[b].label, key="gc_bug",
+                   disabled=not broken)
+if broken:
+    st.caption(bp.BUGS[bug].explanation)
+
+output, loss = HEADS[head]
+rng = np.random.default_rng(int(seed))
+params = bp.init_params(D, H, C, seed=int(seed))
+X = rng.standard_normal((N, D))
+y = rng.uniform(size=(N, C))
+check = bp.gradient_check(params, X, y, loss=loss, hidden=hidden, output=output, h=h, bug=bug if broken else None)
+
+st.header("Verdict")
+worst = bp.interpret_rel_error(check.worst)
+verdict = {"ok": st.success, "kink": st.info, "warn": st.warning, "bad": st.error}[worst.level]
+verdict(f"Worst relative error {check.worst:.1e}: {worst.text}.")
+if broken and worst.level in ("ok", "kink"):
+    st.info("This bug changes nothing for these settings (for example σ′ at A1 equals σ′ at Z1 for relu and the "
+            "identity, and sums over one sample equal that sample): try a sigmoid or more samples.")
+if hidden == "relu" and not broken:
+    st.caption("relu has a kink at 0: a centred difference that straddles it measures an average slope, so errors "
+               "up to about 1e-4 can appear even for a correct backward pass.")
+st.dataframe(
+    pd.DataFrame([(name, err, bp.interpret_rel_error(err).label) for name, err in check.rel_errors.items()],
+                 columns=["parameter", "relative error", "verdict"]),
+    hide_index=True, width="stretch", column_config={"relative error": st.column_config.NumberColumn(format="%.2e")},
+)
+
+st.header("Side by side")
+axes = {"W1": ("input", "hidden unit"), "b1": ("row", "hidden unit"), "W2": ("hidden unit", "output"),
+        "b2": ("row", "output")}
+for tab, name in zip(st.tabs(list(axes)), axes, strict=True):
+    row_name, col_name = axes[name]
+    with tab:
+        st.metric(f"Relative error for {name}", f"{check.rel_errors[name]:.2e}")
+        left, right = st.columns(2)
+        with left:
+            ui.heatmap(check.analytic[name], title=f"∂L/∂{name} by backprop" + (" (with the bug)" if broken else ""),
+                       row_name=row_name, col_name=col_name, symbol="analytic", key=f"gc_a_{name}", compact=True)
+        with right:
+            ui.heatmap(check.numerical[name], title=f"∂L/∂{name} by centred differences", row_name=row_name,
+                       col_name=col_name, symbol="numerical", key=f"gc_n_{name}", compact=True)
+
+st.header("Reading a relative error (cs231n)")
+st.dataframe(
+    pd.DataFrame([(band, bp.interpret_rel_error(value).text) for band, value in
+                  (("> 1e-2", 1.0), ("1e-4 … 1e-2", 1e-3), ("1e-7 … 1e-4", 1e-5), ("< 1e-7", 1e-9))],
+                 columns=["relative error", "what it usually means"]),
+    hide_index=True, width="stretch",
+)
+st.caption("Use float64, a step h around 1e-5 (too small and rounding dominates, too large and the curvature does), "
+           "and a loss whose value is not tiny: relative errors are only meaningful where the numbers have digits "
+           "to compare.")

@@ -1,0 +1,227 @@
+"""Check a student's answer to Problems 2–4 and name the likely misconception.
+
+Each common mistake is recomputed from the same inputs; if the student's matrix matches one of
+those wrong results (and not the right one), that mistake is the diagnosis. A mistake is only
+offered where it yields a matrix of the right shape that differs from the correct answer.
+
+Shapes as in the package: X (N, D), W1 (D, H), b1 (H,), Z1 and A1 and δ1 (N, H), W2 (H, C), δ2 (N, C).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from backprop._checks import as_matrix
+from backprop.activations import sigmoid, sigmoid_grad
+from backprop.assignment import Solution
+
+#: A cell is right when |answer − correct| ≤ max(REL_TOL · |correct|, ABS_TOL).
+REL_TOL = 0.01
+ABS_TOL = 5e-4
+TOLERANCE_TEXT = "within 1% of the correct value (or within 0.0005 of it for values near zero)"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A misconception: a short name and a one-sentence hint that points at it without the answer."""
+
+    label: str
+    hint: str
+
+
+MISTAKES: dict[str, Mistake] = {
+    "z1_transposed": Mistake(
+        "W1 multiplied the wrong way round",
+        "Check the order of the product: with rows as samples, Z1 = X·W1, so row n of X meets column j of W1.",
+    ),
+    "z1_missing_bias": Mistake("bias left out", "Z1 = X·W1 + b1: after the product, add b1 to every row."),
+    "z1_bias_subtracted": Mistake("bias subtracted", "Look at the sign of the bias: it is added, Z1 = X·W1 + b1."),
+    "z1_elementwise": Mistake(
+        "entry-wise product instead of a matrix product",
+        "Z1[n, j] is a sum over every input i of X[n, i]·W1[i, j], not a single product of matching entries.",
+    ),
+    "z1_sigmoid_applied": Mistake(
+        "sigmoid already applied",
+        "That is A1 = σ(Z1): Z1 is the pre-activation, the value before the sigmoid.",
+    ),
+    "dW2_transposed": Mistake(
+        "δ2ᵀ·A1 instead of A1ᵀ·δ2",
+        "The gradient must have W2's shape, H × C: rows for hidden units, columns for outputs.",
+    ),
+    "dW2_other_A1": Mistake(
+        "the other A1",
+        "Check which A1 this mode uses: the one the assignment assumes, or σ(Z1) from the forward pass.",
+    ),
+    "dW2_X_instead_of_A1": Mistake(
+        "X instead of A1",
+        "The weights W2 act on the hidden activations, so their gradient is built from A1, not from the inputs X.",
+    ),
+    "delta1_W2_not_transposed": Mistake(
+        "δ2·W2 instead of δ2·W2ᵀ",
+        "W2 maps hidden units to outputs; to carry the error back from outputs to hidden units use its transpose.",
+    ),
+    "delta1_no_sigma_prime": Mistake(
+        "σ′(Z1) left out",
+        "After δ2·W2ᵀ, scale each entry by the sigmoid's slope σ′(Z1), entry by entry.",
+    ),
+    "delta1_sigma_prime_at_A1": Mistake(
+        "σ′ taken at A1 instead of Z1",
+        "σ′ is evaluated at the pre-activation: σ′(Z1) = σ(Z1)(1 − σ(Z1)), not σ(A1)(1 − σ(A1)).",
+    ),
+    "delta1_sigma_prime_is_A1": Mistake(
+        "σ′ written as A1",
+        "The sigmoid's derivative is σ(z)(1 − σ(z)) = A1(1 − A1), not A1 itself.",
+    ),
+    "delta1_assumed_A1": Mistake(
+        "σ′ from the assumed A1",
+        "σ′ belongs to the actual pre-activation: use σ(Z1)(1 − σ(Z1)), not the assignment's rounded A1.",
+    ),
+    "delta1_elementwise_W2": Mistake(
+        "entry-wise product with W2",
+        "δ2·W2ᵀ is a matrix product: hidden unit j collects δ2[n, k]·W2[j, k] summed over every output k.",
+    ),
+    "dW1_transposed": Mistake(
+        "δ1ᵀ·X instead of Xᵀ·δ1",
+        "The gradient must have W1's shape, D × H: rows for inputs, columns for hidden units.",
+    ),
+    "dW1_delta2_instead_of_delta1": Mistake(
+        "δ2 instead of δ1",
+        "W1 is in the first layer, so its gradient uses the first layer's error δ1, not the output error δ2.",
+    ),
+    "dW1_other_delta1": Mistake(
+        "the other δ1",
+        "Check which δ1 this mode uses: the one the assignment gives, or the one propagated from δ2.",
+    ),
+    "sign": Mistake("sign error", "Every entry has the right size but the wrong sign: re-check the signs."),
+    "averaged_again": Mistake(
+        "divided by N",
+        "δ2 = ∂L/∂Z2 already carries the mean's 1/N, so the gradient is the plain sum over samples.",
+    ),
+}
+
+QUANTITIES = ("Z1", "dW2", "delta1", "dW1")
+
+
+@dataclass(frozen=True, eq=False)
+class Diagnosis:
+    """How an answer compares with the correct matrix.
+
+    - expected: the correct matrix; answer: the student's
+    - right: bool per cell, within the tolerance (TOLERANCE_TEXT)
+    - difference: answer − expected
+    - mistakes: the keys of MISTAKES whose result the answer matches (empty if it is right or unexplained)
+    """
+
+    expected: np.ndarray
+    answer: np.ndarray
+    right: np.ndarray
+    difference: np.ndarray
+    mistakes: tuple[str, ...]
+
+    @property
+    def all_right(self) -> bool:
+        return bool(self.right.all())
+
+
+def close(answer: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """Cell by cell: is ``answer`` within the tolerance of ``expected``?"""
+    return np.abs(answer - expected) <= np.maximum(REL_TOL * np.abs(expected), ABS_TOL)
+
+
+def diagnose(answer, expected: np.ndarray, candidates: dict[str, np.ndarray]) -> Diagnosis:
+    """Compare ``answer`` with ``expected`` and with each mistake's result in ``candidates``."""
+    expected = np.asarray(expected, dtype=np.float64)
+    answer = as_matrix("answer", answer)
+    if answer.shape != expected.shape:
+        raise ValueError(f"answer has shape {answer.shape} but the correct matrix has shape {expected.shape}")
+    right = close(answer, expected)
+    matches: tuple[str, ...] = ()
+    if not right.all():
+        matches = tuple(key for key, wrong in candidates.items() if close(answer, wrong).all())
+    return Diagnosis(expected, answer, right, answer - expected, matches)
+
+
+def _keep(expected: np.ndarray, candidates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Only mistakes that give a matrix of the right shape that is not (within tolerance) the right one."""
+    return {k: v for k, v in candidates.items() if v.shape == expected.shape and not close(v, expected).all()}
+
+
+def z1_candidates(X, W1, b1) -> dict[str, np.ndarray]:
+    """Wrong Z1s: (N, H) each."""
+    X, W1 = as_matrix("X", X), as_matrix("W1", W1)
+    b1 = np.asarray(b1, dtype=np.float64).reshape(-1)
+    XW = X @ W1
+    out = {"z1_missing_bias": XW, "z1_bias_subtracted": XW - b1, "z1_sigmoid_applied": sigmoid(XW + b1),
+           "sign": -(XW + b1)}
+    if W1.shape[0] == W1.shape[1]:
+        out["z1_transposed"] = X @ W1.T + b1
+        out["z1_elementwise"] = X * np.diag(W1) + b1
+    return _keep(XW + b1, out)
+
+
+def dW2_candidates(A1, delta2, *, other_A1=None, X=None) -> dict[str, np.ndarray]:
+    """Wrong ∂L/∂W2s: (H, C) each. ``other_A1`` is the A1 of the other mode."""
+    A1, delta2 = as_matrix("A1", A1), as_matrix("delta2", delta2)
+    right = A1.T @ delta2
+    out = {"sign": -right, "averaged_again": right / A1.shape[0], "dW2_transposed": right.T}
+    if other_A1 is not None:
+        out["dW2_other_A1"] = as_matrix("other_A1", other_A1).T @ delta2
+    if X is not None:
+        out["dW2_X_instead_of_A1"] = as_matrix("X", X).T @ delta2
+    return _keep(right, out)
+
+
+def delta1_candidates(delta2, W2, Z1, *, A1_given=None) -> dict[str, np.ndarray]:
+    """Wrong δ1s: (N, H) each, all against δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)."""
+    delta2, W2, Z1 = as_matrix("delta2", delta2), as_matrix("W2", W2), as_matrix("Z1", Z1)
+    back = delta2 @ W2.T
+    A1 = sigmoid(Z1)
+    right = back * sigmoid_grad(Z1)
+    out = {"delta1_no_sigma_prime": back, "delta1_sigma_prime_at_A1": back * sigmoid_grad(A1),
+           "delta1_sigma_prime_is_A1": back * A1, "sign": -right}
+    if W2.shape[0] == W2.shape[1]:
+        out["delta1_W2_not_transposed"] = (delta2 @ W2) * sigmoid_grad(Z1)
+        out["delta1_elementwise_W2"] = delta2 * np.diag(W2) * sigmoid_grad(Z1)
+    if A1_given is not None:
+        given = as_matrix("A1_given", A1_given)
+        out["delta1_assumed_A1"] = back * given * (1.0 - given)
+    return _keep(right, out)
+
+
+def dW1_candidates(X, delta1, *, delta2=None, other_delta1=None) -> dict[str, np.ndarray]:
+    """Wrong ∂L/∂W1s: (D, H) each. ``other_delta1`` is the δ1 of the other mode."""
+    X, delta1 = as_matrix("X", X), as_matrix("delta1", delta1)
+    right = X.T @ delta1
+    out = {"sign": -right, "averaged_again": right / X.shape[0], "dW1_transposed": right.T}
+    if delta2 is not None:
+        out["dW1_delta2_instead_of_delta1"] = X.T @ as_matrix("delta2", delta2)
+    if other_delta1 is not None:
+        out["dW1_other_delta1"] = X.T @ as_matrix("other_delta1", other_delta1)
+    return _keep(right, out)
+
+
+def expected_and_candidates(quantity: str, sol: Solution) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The correct matrix for ``quantity`` in ``sol``'s mode, and the mistakes to compare with.
+
+    δ1 is always the propagated one, (δ2·W2ᵀ) ∗ σ′(Z1): the exercise is to compute it, even in the
+    mode where the assignment then gives a simpler one.
+    """
+    inp = sol.inputs
+    if quantity == "Z1":
+        return sol.Z1, z1_candidates(inp.X, inp.W1, inp.b1)
+    if quantity == "dW2":
+        other = sol.A1_sigmoid if sol.mode == "assignment" else inp.A1_given
+        return sol.dW2, dW2_candidates(sol.A1, inp.delta2, other_A1=other, X=inp.X)
+    if quantity == "delta1":
+        return sol.delta1_propagated, delta1_candidates(inp.delta2, inp.W2, sol.Z1, A1_given=inp.A1_given)
+    if quantity == "dW1":
+        other = sol.delta1_propagated if sol.mode == "assignment" else inp.delta1_given
+        return sol.dW1, dW1_candidates(inp.X, sol.delta1, delta2=inp.delta2, other_delta1=other)
+    raise ValueError(f"unknown quantity {quantity!r}; choose one of: {', '.join(QUANTITIES)}")
+
+
+def check_answer(quantity: str, sol: Solution, answer) -> Diagnosis:
+    """Diagnose a student's ``answer`` for Z1, dW2, delta1 or dW1 against the worked solution ``sol``."""
+    expected, candidates = expected_and_candidates(quantity, sol)
+    return diagnose(answer, expected, candidates)
