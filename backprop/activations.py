@@ -33,6 +33,19 @@ def sigmoid_grad(z):
     return s * (1.0 - s)
 
 
+def sigmoid_inplace(z: np.ndarray) -> np.ndarray:
+    """σ(z) written over the float64 array z, for the training loop: 1 / (1 + e^(−z)) with no temporaries.
+
+    For z < −709, e^(−z) overflows to inf and 1 / (1 + inf) = 0, which is σ(z) in float64; the overflow
+    is expected, so its warning is silenced here.
+    """
+    with np.errstate(over="ignore"):
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+    z += 1.0
+    return np.reciprocal(z, out=z)
+
+
 def tanh(z):
     """tanh(z)."""
     return _scalar_or_array(np.tanh(np.asarray(z, dtype=np.float64)))
@@ -79,6 +92,10 @@ class Activation:
     grad_latex: str
     smooth: bool = True
     grad_from_output: Callable | None = None
+    fn_inplace: Callable | None = None
+
+    # grad_from_output(a) is the derivative written in terms of a = fn(z) (σ′ = a(1 − a)); with it,
+    # fn_inplace(z) may overwrite z with fn(z): the training loop then needs no copy of Z.
 
     def grad_at(self, z, a):
         """The derivative at z, using the activation's output a = fn(z) where that saves work."""
@@ -92,16 +109,19 @@ ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation(
         "sigmoid", sigmoid, sigmoid_grad, r"\sigma(z) = \frac{1}{1 + e^{-z}}",
         r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))", grad_from_output=lambda a: a * (1.0 - a),
+        fn_inplace=sigmoid_inplace,
     ),
     "tanh": Activation(
         "tanh", tanh, tanh_grad, r"\tanh(z)", r"\tanh'(z) = 1 - \tanh^2(z)",
-        grad_from_output=lambda a: 1.0 - a * a,
+        grad_from_output=lambda a: 1.0 - a * a, fn_inplace=lambda z: np.tanh(z, out=z),
     ),
     "relu": Activation(
         "relu", relu, relu_grad, r"\mathrm{relu}(z) = \max(0, z)",
         r"\mathrm{relu}'(z) = [z > 0]", smooth=False,
+        grad_from_output=lambda a: (a > 0.0).astype(np.float64), fn_inplace=lambda z: np.maximum(z, 0.0, out=z),
     ),
-    "identity": Activation("identity", identity, identity_grad, r"g(z) = z", r"g'(z) = 1"),
+    "identity": Activation("identity", identity, identity_grad, r"g(z) = z", r"g'(z) = 1",
+                           grad_from_output=np.ones_like, fn_inplace=lambda z: z),
 }
 
 

@@ -139,14 +139,18 @@ def train(
     snapshots: list[Snapshot] = []
     diverged_at: int | None = None
 
+    def activate(act: Activation, Z: np.ndarray) -> np.ndarray:
+        # Z is a fresh product, used only to form A: overwrite it where the derivative can be had from A.
+        return act.fn_inplace(Z) if act.fn_inplace is not None and act.grad_from_output is not None else act.fn(Z)
+
     def gradients(Xb, yb, ones):
         """Loss at theta on (Xb, yb), with its gradients written into ``grad``."""
         Z1 = Xb @ W1
         Z1 += b1
-        A1 = hidden.fn(Z1)
+        A1 = activate(hidden, Z1)  # Z1 may now hold A1: only A1 is used below when it does
         Z2 = A1 @ W2
         Z2 += b2
-        A2 = output.fn(Z2)
+        A2 = output.fn(Z2)  # (N, C) is small, and the bce loss needs Z2 itself
         value = loss_fn.value(Z2, A2, yb)
         delta2 = loss_fn.delta(Z2, A2, yb, output)
         np.matmul(A1.T, delta2, out=dW2)
