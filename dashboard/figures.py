@@ -80,7 +80,17 @@ def matrix_heatmap(
     hover = [[short(v) for v in row] for row in M]
     if cell_text is not None:
         text = hover = [list(row) for row in cell_text]
-    fig = go.Figure(
+    # The layout goes into the constructor: Figure.update_layout costs tens of milliseconds per call.
+    shapes = [{"type": "rect", "x0": c - 0.5, "x1": c + 0.5, "y0": r - 0.5, "y1": r + 0.5,
+               "line": {"color": HIGHLIGHT, "width": 5}} for r, c in highlight]
+    layout = _layout(
+        title + (scale_note if show_values else ""), 150 + (75 if rows <= 8 else 22) * rows, shapes=shapes,
+        xaxis={"title": {"text": col_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
+               "fixedrange": True, "tickangle": 0, "type": "category"},
+        yaxis={"title": {"text": row_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
+               "autorange": "reversed", "fixedrange": True, "type": "category"},
+    )
+    return go.Figure(
         go.Heatmap(
             z=M,
             x=x_labels,
@@ -98,64 +108,67 @@ def matrix_heatmap(
             colorbar={"thickness": 14, "tickfont": {"size": 13}},
             hovertemplate=f"{symbol}[{row_name} %{{y}}, {col_name} %{{x}}] = %{{customdata}}<extra></extra>"
             if rows > 4 or cols > 4 else f"{symbol}[%{{y}}, %{{x}}] = %{{customdata}}<extra></extra>",
-        )
+        ),
+        layout=layout,
     )
-    for r, c in highlight:
-        fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5,
-                      line={"color": HIGHLIGHT, "width": 5})
-    fig.update_layout(
-        title={"text": title + (scale_note if show_values else ""), "font": {"size": 20}},
-        height=150 + (75 if rows <= 8 else 22) * rows,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis={"title": {"text": col_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
-               "fixedrange": True, "tickangle": 0, "type": "category"},
-        yaxis={"title": {"text": row_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
-               "autorange": "reversed", "fixedrange": True, "type": "category"},
-        plot_bgcolor="white",
-    )
-    return fig
+
+
+def _layout(title: str, height: int, **extra) -> dict:
+    """The layout every chart shares (large fonts for projection), plus ``extra``."""
+    return {"title": {"text": title, "font": {"size": 20}}, "height": height, "plot_bgcolor": "white",
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, **extra}
 
 
 def layer_norms_figure(norms: Sequence[float], *, title: str, log_y: bool = True) -> go.Figure:
     """Bars of one gradient norm per layer (layer 1 nearest the input, the last the output layer)."""
     labels = [f"layer {i + 1}" for i in range(len(norms) - 1)] + ["output"]
-    fig = go.Figure(go.Bar(
+    bars = go.Bar(
         x=labels, y=list(norms), marker_color=SERIES[0],
         text=[short(v, 2) for v in norms], textposition="outside", textfont={"size": 14},
         hovertemplate="%{x}: ‖∂L/∂W‖ = %{y:.3g}<extra></extra>",
-    ))
-    fig.update_layout(
-        title={"text": title, "font": {"size": 18}}, height=380, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis={"type": "log" if log_y else "linear", "title": "‖∂L/∂W‖ (Frobenius norm)",
-               "tickfont": {"size": 14}},
-        xaxis={"tickfont": {"size": 14}}, plot_bgcolor="white",
     )
-    return fig
+    return go.Figure(bars, layout=_layout(
+        title, 380,
+        yaxis={"type": "log" if log_y else "linear", "title": "‖∂L/∂W‖ (Frobenius norm)", "tickfont": {"size": 14}},
+        xaxis={"tickfont": {"size": 14}},
+    ))
 
 
 def derivative_check_figure(z, analytic, numerical, *, title: str) -> go.Figure:
     """The analytic derivative as a line and the numerical one as markers, over z."""
-    fig = go.Figure([
+    return go.Figure([
         go.Scatter(x=z, y=analytic, mode="lines", name="analytic f′(z)", line={"color": SERIES[0], "width": 3}),
         go.Scatter(x=z, y=numerical, mode="markers", name="numerical (centred differences)",
                    marker={"color": SERIES[1], "size": 8, "symbol": "x"}),
-    ])
-    fig.update_layout(
-        title={"text": title, "font": {"size": 18}}, height=360, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis={"title": "z", "tickfont": {"size": 14}}, yaxis={"tickfont": {"size": 14}},
+    ], layout=_layout(
+        title, 360, xaxis={"title": "z", "tickfont": {"size": 14}}, yaxis={"tickfont": {"size": 14}},
         legend={"orientation": "h", "y": -0.2, "font": {"size": 14}}, hovermode="x unified",
-        plot_bgcolor="white",
-    )
-    return fig
+    ))
 
 
 # --- training -----------------------------------------------------------------------------------
 
 
-def _epoch_marker(fig: go.Figure, epoch: int | None, text: str, colour: str = "#555555") -> None:
-    if epoch is not None:
-        fig.add_vline(x=epoch, line={"color": colour, "dash": "dot", "width": 2},
-                      annotation={"text": text, "font": {"size": 13, "color": colour}})
+def _epoch_markers(marks: Sequence[tuple[int | None, str, str]]) -> dict:
+    """Dotted vertical lines with a label, as layout shapes and annotations: (epoch, text, colour)."""
+    shapes, notes = [], []
+    for epoch, text, colour in marks:
+        if epoch is None:
+            continue
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": epoch, "x1": epoch, "y0": 0, "y1": 1,
+                       "line": {"color": colour, "dash": "dot", "width": 2}})
+        notes.append({"x": epoch, "xref": "x", "y": 1, "yref": "paper", "text": text, "showarrow": False,
+                      "xanchor": "left", "yanchor": "top", "font": {"size": 13, "color": colour}})
+    return {"shapes": shapes, "annotations": notes}
+
+
+def _history_layout(title: str, epoch: int | None, extra_marks=(), **axes) -> dict:
+    return _layout(
+        title, 380, hovermode="x unified",
+        xaxis={"title": "epoch", "tickfont": {"size": 14}, "gridcolor": "#eeeeee"},
+        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right", "font": {"size": 14}},
+        **_epoch_markers([(epoch, f"epoch {epoch}", "#555555"), *extra_marks]), **axes,
+    )
 
 
 def loss_figure(history, *, log_y: bool = False, epoch: int | None = None) -> go.Figure:
@@ -164,53 +177,40 @@ def loss_figure(history, *, log_y: bool = False, epoch: int | None = None) -> go
     ``epoch`` draws a dotted marker (the scrubber's position); a diverged run is marked where it stopped.
     """
     epochs = np.arange(history.epochs_run)
-    fig = go.Figure(go.Scatter(
+    traces = [go.Scatter(
         x=epochs, y=history.losses, mode="lines", name="loss", line={"color": SERIES[0], "width": 3},
         hovertemplate="epoch %{x}<br>loss %{y:.6g}<extra></extra>",
-    ))
+    )]
     if history.accuracies is not None:
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=epochs, y=history.accuracies, mode="lines", name="accuracy", yaxis="y2",
             line={"color": SERIES[1], "width": 2, "dash": "dash"},
             hovertemplate="epoch %{x}<br>accuracy %{y:.1%}<extra></extra>",
         ))
-    _epoch_marker(fig, epoch, f"epoch {epoch}")
-    if history.diverged_at is not None:
-        _epoch_marker(fig, history.diverged_at, f"diverged at epoch {history.diverged_at}", "#b2182b")
-    fig.update_layout(
-        title={"text": "Loss over epochs", "font": {"size": 20}}, height=380, hovermode="x unified",
-        margin={"l": 10, "r": 10, "t": 50, "b": 10}, plot_bgcolor="white",
-        xaxis={"title": "epoch", "tickfont": {"size": 14}, "gridcolor": "#eeeeee"},
+    diverged = () if history.diverged_at is None else (
+        (history.diverged_at, f"diverged at epoch {history.diverged_at}", "#b2182b"),)
+    return go.Figure(traces, layout=_history_layout(
+        "Loss over epochs", epoch, diverged,
         yaxis={"title": "loss", "type": "log" if log_y else "linear", "tickfont": {"size": 14},
                "gridcolor": "#eeeeee"},
         yaxis2={"title": "accuracy", "overlaying": "y", "side": "right", "range": [0, 1.02], "tickformat": ".0%",
-                "tickvals": [0, 0.25, 0.5, 0.75, 1.0],
-                "tickfont": {"size": 14}, "showgrid": False},
-        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right", "font": {"size": 14}},
-    )
-    return fig
+                "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickfont": {"size": 14}, "showgrid": False},
+    ))
 
 
 def grad_norm_figure(history, *, epoch: int | None = None) -> go.Figure:
     """‖∂L/∂W1‖ and ‖∂L/∂W2‖ per epoch on a log axis, where vanishing and exploding show as lines
     falling towards zero or shooting up."""
     epochs = np.arange(history.epochs_run)
-    fig = go.Figure()
-    for colour, (name, series) in zip(SERIES, history.grad_norms.items(), strict=False):
-        fig.add_trace(go.Scatter(
-            x=epochs, y=series, mode="lines", name=f"‖∂L/∂{name}‖", line={"color": colour, "width": 3},
-            hovertemplate=f"epoch %{{x}}<br>‖∂L/∂{name}‖ %{{y:.3g}}<extra></extra>",
-        ))
-    _epoch_marker(fig, epoch, f"epoch {epoch}")
-    fig.update_layout(
-        title={"text": "Gradient norm per layer", "font": {"size": 20}}, height=380, hovermode="x unified",
-        margin={"l": 10, "r": 10, "t": 50, "b": 10}, plot_bgcolor="white",
-        xaxis={"title": "epoch", "tickfont": {"size": 14}, "gridcolor": "#eeeeee"},
+    traces = [go.Scatter(
+        x=epochs, y=series, mode="lines", name=f"‖∂L/∂{name}‖", line={"color": colour, "width": 3},
+        hovertemplate=f"epoch %{{x}}<br>‖∂L/∂{name}‖ %{{y:.3g}}<extra></extra>",
+    ) for colour, (name, series) in zip(SERIES, history.grad_norms.items(), strict=False)]
+    return go.Figure(traces, layout=_history_layout(
+        "Gradient norm per layer", epoch,
         yaxis={"title": "Frobenius norm (log)", "type": "log", "tickfont": {"size": 14}, "gridcolor": "#eeeeee",
                "exponentformat": "power"},
-        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right", "font": {"size": 14}},
-    )
-    return fig
+    ))
 
 
 def boundary_figure(xs, ys, A2, X, y, *, title: str, threshold: float = 0.5) -> go.Figure:
@@ -220,29 +220,29 @@ def boundary_figure(xs, ys, A2, X, y, *, title: str, threshold: float = 0.5) -> 
     finite = A2[np.isfinite(A2)]
     spread = float(np.abs(finite - threshold).max()) if finite.size else 0.5
     spread = spread if spread > 0 else 0.5
-    fig = go.Figure(go.Heatmap(
-        x=xs, y=ys, z=A2, colorscale=DIVERGING, zmid=threshold, zmin=threshold - spread,
-        zmax=threshold + spread, colorbar={"title": {"text": "output"}, "thickness": 14},
-        hovertemplate="x₁ %{x:.2f}, x₂ %{y:.2f}<br>output %{z:.3f}<extra></extra>",
-    ))
-    fig.add_trace(go.Contour(
-        x=xs, y=ys, z=A2, contours={"start": threshold, "end": threshold, "size": 1, "coloring": "none"},
-        line={"color": "black", "width": 3}, showscale=False, hoverinfo="skip", name="boundary",
-    ))
+    traces = [
+        go.Heatmap(
+            x=xs, y=ys, z=A2, colorscale=DIVERGING, zmid=threshold, zmin=threshold - spread,
+            zmax=threshold + spread, colorbar={"title": {"text": "output"}, "thickness": 14},
+            hovertemplate="x₁ %{x:.2f}, x₂ %{y:.2f}<br>output %{z:.3f}<extra></extra>",
+        ),
+        go.Contour(
+            x=xs, y=ys, z=A2, contours={"start": threshold, "end": threshold, "size": 1, "coloring": "none"},
+            line={"color": "black", "width": 3}, showscale=False, hoverinfo="skip", name="boundary",
+        ),
+    ]
     labels = np.asarray(y).reshape(-1)
     for value, symbol, colour, name in ((0.0, "circle", SERIES[0], "class 0"), (1.0, "x", SERIES[1], "class 1")):
         mask = labels == value
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=X[mask, 0], y=X[mask, 1], mode="markers", name=name,
             marker={"symbol": symbol, "size": 8, "color": colour, "line": {"color": "white", "width": 1}},
             hovertemplate=f"{name}<br>x₁ %{{x:.2f}}, x₂ %{{y:.2f}}<extra></extra>",
         ))
-    fig.update_layout(
-        title={"text": title, "font": {"size": 20}}, height=460, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    return go.Figure(traces, layout=_layout(
+        title, 460,
         xaxis={"title": "x₁", "tickfont": {"size": 14}, "constrain": "domain"},
         yaxis={"title": "x₂", "tickfont": {"size": 14}, "scaleanchor": "x"},
         legend={"orientation": "h", "y": 1.0, "x": 1.0, "xanchor": "right", "yanchor": "bottom",
                 "font": {"size": 14}},
-        plot_bgcolor="white",
-    )
-    return fig
+    ))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 SIG_DIGITS = 4
 
 
@@ -42,3 +44,8 @@ def tex_factor(x: float, digits: int = SIG_DIGITS) -> str:
     """A number as it appears inside a product: negatives in parentheses, as in 0.9 × (−0.3)."""
     text = tex(x, digits)
     return f"({text})" if text.startswith("-") else text
+
+
+def row(values) -> str:
+    """A short vector in prose: (0.9, 0.95)."""
+    return "(" + ", ".join(short(v) for v in np.asarray(values, dtype=float).reshape(-1)) + ")"

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from backprop.assignment import TRAIN_TARGET, X
 from backprop.training import TrainConfig
+from dashboard.numbers import row
 
 #: epochs × samples × hidden units allowed in one run: about one second of one core, so that one visitor
 #: of a hosted demo cannot hold the server.
@@ -47,7 +49,7 @@ PRESET_NOTES = {
                                "the last: the loss explodes until it is no longer a finite number.",
     "Spirals (harder)": "Two interleaved spirals need a wider layer and many more epochs.",
     "Assignment 5's network": "The 2-2-2 network of Problems 2–4, starting from the assignment's W1, b1 and W2, "
-                              "trained on X = (2, 3) towards the target (0, 1).",
+                              f"trained on X = {row(X)} towards the target {row(TRAIN_TARGET)}.",
 }
 
 

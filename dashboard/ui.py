@@ -12,10 +12,20 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from backprop.assignment import DEFAULT_INPUTS, MAX_DIM, MODES, Comparison, Inputs, Solution
+from backprop.assignment import (
+    A1_GIVEN,
+    DEFAULT_INPUTS,
+    DELTA1_GIVEN,
+    MAX_DIM,
+    MODES,
+    Comparison,
+    Inputs,
+    Solution,
+)
 from backprop.mistakes import MISTAKES, TOLERANCE_TEXT, check_answer, expected_and_candidates
 from dashboard import exports, figures
-from dashboard.latex import Step
+from dashboard.latex import Step, matrix
+from dashboard.numbers import row
 from dashboard.tables import from_frame, to_frame
 from dashboard.urlstate import FIELDS, inputs_from_params, params_from_inputs
 
@@ -83,7 +93,7 @@ def _init_session() -> None:
         ss.setdefault(key, value)
 
 
-def _apply_url(page_id: str) -> tuple[str, ...]:
+def _apply_url() -> tuple[str, ...]:
     """On arriving at a page, take the example from its URL, if the URL describes one."""
     params = st.query_params.to_dict()
     if not any(name in params for name in (*FIELDS, "mode")):
@@ -109,8 +119,8 @@ def page_setup(page_id: str, title: str, *, example_page: bool = True) -> Page:
     if arrived:
         ss[PAGE] = page_id
         ss[GENERATION] += 1  # editors are rebuilt from the shared example on arrival
-        ss[warnings_key] = _apply_url(page_id) if example_page else ()
-    sidebar(page_id, example_page)
+        ss[warnings_key] = _apply_url() if example_page else ()
+    sidebar(example_page)
     return Page(page_id, ss[INPUTS], ss[MODE], bool(ss[PRESENTER] and example_page), bool(ss[HIDE]),
                 tuple(ss.get(warnings_key, ())))
 
@@ -130,7 +140,7 @@ def persistent(widget: Callable, label: str, key: str, **kwargs):
     return widget(label, key=widget_key, on_change=_sync, args=(widget_key, key), **kwargs)
 
 
-def sidebar(current: str, example_page: bool) -> None:
+def sidebar(example_page: bool) -> None:
     with st.sidebar:
         st.markdown(f"### {APP_TITLE}")
         section = None
@@ -142,8 +152,8 @@ def sidebar(current: str, example_page: bool) -> None:
         if example_page:
             st.divider()
             persistent(st.radio, "Numbers", MODE, options=list(MODES), format_func=MODES.get,
-                       help="As in the assignment: A1 = (0.9, 0.95) and δ1 = (−0.01, −0.02) are taken as "
-                            "given, as the solution report does. Consistent: A1 = σ(Z1) and δ1 is propagated "
+                       help=f"As in the assignment: A1 = {row(A1_GIVEN)} and δ1 = {row(DELTA1_GIVEN)} are taken "
+                            "as given, as the solution report does. Consistent: A1 = σ(Z1) and δ1 is propagated "
                             "from δ2, so every number follows from the inputs.")
             persistent(st.toggle, "Presenter mode", PRESENTER,
                        help="One step at a time with large math, for projecting in class.")
@@ -304,16 +314,14 @@ def presenter(steps: Sequence[Step], page_id: str) -> Step:
     return step
 
 
-def compare(comparison: Comparison, *, symbol: str, row_name: str, col_name: str) -> None:
-    """Both modes' values of one quantity and their difference, side by side."""
-    cols = st.columns(3)
-    for col, (title, M) in zip(cols, (("As in the assignment", comparison.assignment),
-                                      ("Consistent", comparison.consistent),
-                                      ("Difference (assignment − consistent)", comparison.difference)),
-                               strict=True):
-        with col:
-            st.markdown(f"**{title}**")
-            show_table(M, row_name=row_name, col_name=col_name)
+def compare(comparison: Comparison, *, symbol: str) -> None:
+    """Both modes' values of one quantity and their difference, side by side in one line of math."""
+    latex(
+        rf"\underbrace{{{matrix(comparison.assignment)}}}_{{\text{{as in the assignment}}}} - "
+        rf"\underbrace{{{matrix(comparison.consistent)}}}_{{\text{{consistent}}}} = "
+        rf"\underbrace{{{matrix(comparison.difference)}}}_{{\text{{difference}}}}"
+    )
+    st.caption(f"{symbol}: the assignment's value minus the value every step propagates.")
 
 
 @dataclass(frozen=True)

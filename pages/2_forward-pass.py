@@ -69,7 +69,7 @@ else:
             "Here are the two side by side; the **Numbers** switch in the sidebar chooses which one the "
             "later pages use."
         )
-        ui.compare(compare_modes(inputs)["A1"], symbol="A1", row_name="sample", col_name="hidden unit")
+        ui.compare(compare_modes(inputs)["A1"], symbol="A1")
 
     st.header("Check my answer")
     ui.answer_checker("Z1", sol, symbol="Z1", row_name="sample", col_name="hidden unit", reveal=show)

@@ -72,7 +72,7 @@ else:
         st.subheader("As in the assignment vs. consistent")
         st.markdown("The assignment computes this gradient from its assumed A1; with A1 = σ(Z1) the gradient "
                     "changes like this:")
-        ui.compare(compare_modes(inputs)["dW2"], symbol="∂L/∂W2", row_name="hidden unit", col_name="output")
+        ui.compare(compare_modes(inputs)["dW2"], symbol="∂L/∂W2")
 
     st.header("Check my answer")
     ui.answer_checker("dW2", sol, symbol="∂L/∂W2", row_name="hidden unit", col_name="output", reveal=show)

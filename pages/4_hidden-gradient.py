@@ -81,9 +81,9 @@ else:
                     "and so a different gradient:")
         comparisons = compare_modes(inputs)
         st.markdown("**δ1**")
-        ui.compare(comparisons["delta1"], symbol="δ1", row_name="sample", col_name="hidden unit")
+        ui.compare(comparisons["delta1"], symbol="δ1")
         st.markdown("**∂L/∂W1**")
-        ui.compare(comparisons["dW1"], symbol="∂L/∂W1", row_name="input", col_name="hidden unit")
+        ui.compare(comparisons["dW1"], symbol="∂L/∂W1")
 
     st.header("Check my answer")
     st.markdown("**δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)**, computed from δ2, W2 and Z1 (even in the mode where the "

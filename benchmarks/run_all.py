@@ -1,0 +1,40 @@
+"""Run every benchmark, one after the other, with its default settings:
+
+    python benchmarks/run_all.py
+
+bench_train (backprop.train against autograd), bench_pages (server-side script time per page, AppTest)
+and bench_browser (cold start, concurrent sessions and server memory in headless Chromium). Each can
+also be run on its own; see its --help. The exit status is the worst of theirs.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_browser
+import bench_pages
+import bench_train
+
+BENCHMARKS = [("bench_train", bench_train.main), ("bench_pages", bench_pages.main),
+              ("bench_browser", bench_browser.main)]
+
+
+def main(argv=None) -> int:
+    codes = {}
+    for name, run in BENCHMARKS:
+        print(f"\n## {name}\n", flush=True)
+        t0 = time.perf_counter()
+        try:
+            codes[name] = run([])
+        except Exception as exc:  # one broken benchmark should not hide the others' results
+            print(f"{name} failed: {type(exc).__name__}: {exc}")
+            codes[name] = 1
+        print(f"\n({name} took {time.perf_counter() - t0:.0f} s, exit status {codes[name]})", flush=True)
+    return max(codes.values())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
