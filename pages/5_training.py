@@ -115,7 +115,8 @@ with charts:
             f"**The loss stopped being a finite number at epoch {history.diverged_at}**, so training stopped "
             f"there. With a learning rate of {config.lr:g}, each update W ← W − lr·∂L/∂W overshoots the minimum "
             "by more than the last, so the weights and the loss grow without bound until they overflow. "
-            "Lower the learning rate (or use a sigmoid output, which bounds the outputs) and train again.",
+            "Lower the learning rate (or use a sigmoid output, which bounds the outputs) and train again; a very "
+            "large initial weight scale can do the same.",
             icon=":material/trending_up:",
         )
     m1, m2, m3, m4 = st.columns(4)
@@ -132,8 +133,10 @@ with charts:
                     config={"displayModeBar": False}, width="stretch")
     norms = history.grad_norms
     if history.epochs_run and norms["W1"][0] * 20 < norms["W2"][0]:
+        smaller = (f"{norms['W2'][0] / norms['W1'][0]:.0f} times smaller than" if norms["W1"][0] > 0
+                   else "zero, unlike")
         st.info(
-            f"At epoch 0, ‖∂L/∂W1‖ is {norms['W2'][0] / norms['W1'][0]:.0f} times smaller than ‖∂L/∂W2‖: the error "
+            f"At epoch 0, ‖∂L/∂W1‖ is {smaller} ‖∂L/∂W2‖: the error "
             "reaching the first layer has been multiplied by W2 and by σ′ on the way back, so W1 hardly changes. "
             "The first layer's gradient has vanished.", icon=":material/south:")
 
