@@ -48,6 +48,7 @@ def matrix_heatmap(
     zmax: float | None = None,
     cell_text: Sequence[Sequence[str]] | None = None,
     compact: bool = False,
+    clickable: bool = False,
 ) -> go.Figure:
     """A heatmap of the 2-D matrix M with its value printed in each cell.
 
@@ -58,6 +59,8 @@ def matrix_heatmap(
     - zmax: the colour range is [−zmax, zmax], centred on zero; by default the largest |entry|
     - cell_text: words to print instead of the values (the values are then not shown on hover either)
     - compact: for a half-width column: smaller cell text and numbered ticks
+    - clickable: add an invisible marker at each cell's centre, carrying [row, column], so that a click
+      selects the cell (Plotly cannot select heatmap cells themselves); see cell_from_selection
     """
     M = np.atleast_2d(np.asarray(M, dtype=np.float64))
     rows, cols = M.shape
@@ -90,7 +93,7 @@ def matrix_heatmap(
         yaxis={"title": {"text": row_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
                "autorange": "reversed", "fixedrange": True, "type": "category"},
     )
-    return go.Figure(
+    traces = [
         go.Heatmap(
             z=M,
             x=x_labels,
@@ -109,8 +112,29 @@ def matrix_heatmap(
             hovertemplate=f"{symbol}[{row_name} %{{y}}, {col_name} %{{x}}] = %{{customdata}}<extra></extra>"
             if rows > 4 or cols > 4 else f"{symbol}[%{{y}}, %{{x}}] = %{{customdata}}<extra></extra>",
         ),
-        layout=layout,
-    )
+    ]
+    if clickable:
+        cells = [(r, c) for r in range(rows) for c in range(cols)]
+        traces.append(go.Scatter(
+            x=[x_labels[c] for _, c in cells], y=[y_labels[r] for r, _ in cells], mode="markers",
+            marker={"size": 44, "opacity": 0.01, "color": "black"}, customdata=[[r, c] for r, c in cells],
+            hovertemplate=f"{symbol}[%{{y}}, %{{x}}] = %{{text}}<br>click: write out this entry<extra></extra>",
+            text=[hover[r][c] for r, c in cells], showlegend=False,
+        ))
+    return go.Figure(traces, layout=layout)
+
+
+def cell_from_selection(event) -> tuple[int, int] | None:
+    """The (row, column) a click on a clickable heatmap selected, from st.plotly_chart's selection event."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(data, (list, tuple)) and len(data) == 2:
+            return int(data[0]), int(data[1])
+    return None
 
 
 def _layout(title: str, height: int, **extra) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -251,17 +252,30 @@ def show_table(M, *, row_name: str, col_name: str) -> None:
                                 for c in figures.axis_labels(col_name, np.atleast_2d(M).shape[1])})
 
 
+def _pick_clicked_cell(chart_key: str, picker_key: str) -> None:
+    """A click on a heatmap cell sets the cell picker below it to that cell."""
+    cell = figures.cell_from_selection(st.session_state.get(chart_key))
+    if cell is not None:
+        st.session_state[f"{picker_key}_row"], st.session_state[f"{picker_key}_col"] = cell
+
+
 def heatmap(M, *, title: str, row_name: str, col_name: str, symbol: str, key: str,
-            highlight: Sequence[tuple[int, int]] = (), compact: bool = False) -> None:
+            highlight: Sequence[tuple[int, int]] = (), compact: bool = False, picker: str | None = None) -> None:
+    """A matrix heatmap; with ``picker`` (a cell_picker's key), clicking a cell opens that entry."""
     fig = figures.matrix_heatmap(M, title=title, row_name=row_name, col_name=col_name, symbol=symbol,
-                                 highlight=highlight, compact=compact)
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False}, width="stretch")
+                                 highlight=highlight, compact=compact, clickable=picker is not None)
+    if picker is None:
+        st.plotly_chart(fig, key=key, config={"displayModeBar": False}, width="stretch")
+    else:
+        st.plotly_chart(fig, key=key, config={"displayModeBar": False}, width="stretch",
+                        on_select=partial(_pick_clicked_cell, key, picker), selection_mode="points")
 
 
 def show_result(M, *, title: str, row_name: str, col_name: str, symbol: str, key: str,
-                highlight: Sequence[tuple[int, int]] = ()) -> None:
+                highlight: Sequence[tuple[int, int]] = (), picker: str | None = None) -> None:
     """A result matrix as a heatmap with the numbers in a table beneath it."""
-    heatmap(M, title=title, row_name=row_name, col_name=col_name, symbol=symbol, key=key, highlight=highlight)
+    heatmap(M, title=title, row_name=row_name, col_name=col_name, symbol=symbol, key=key, highlight=highlight,
+            picker=picker)
     show_table(M, row_name=row_name, col_name=col_name)
 
 

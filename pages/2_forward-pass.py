@@ -53,13 +53,15 @@ else:
                            "valid inputs.", icon=":material/history:")
             for name, item in shown.items():
                 ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
-                               symbol=item.symbol, key=f"heat_{name}")
+                               symbol=item.symbol, key=f"heat_{name}",
+                               picker="z1_cell" if name == "Z1" else None)
 
     if show:
         st.header("Worked solution")
         ui.show_steps(steps)
 
         st.subheader("Open one entry of Z1")
+        st.caption("Click a cell of the Z1 heatmap, or choose it here.")
         n, j = ui.cell_picker("Entry", sol.Z1.shape, "sample", "hidden unit", key="z1_cell")
         ui.latex(tex.z1_cell(sol, n, j))
 

@@ -55,7 +55,7 @@ else:
                            "valid inputs.", icon=":material/history:")
             item = shown["dW2"]
             ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
-                           symbol=item.symbol, key="heat_dW2")
+                           symbol=item.symbol, key="heat_dW2", picker="dw2_cell")
             st.caption("Row j, column k is the gradient for the weight from hidden unit j to output k: "
                        "it has the shape of W2.")
 
@@ -64,6 +64,7 @@ else:
         ui.show_steps(steps)
 
         st.subheader("Open one entry: the chain rule for a single weight")
+        st.caption("Click a cell of the ∂L/∂W2 heatmap, or choose it here.")
         j, k = ui.cell_picker("Weight", sol.dW2.shape, "hidden unit", "output", key="dw2_cell")
         ui.latex(tex.dW2_cell(sol, j, k))
         st.caption("The scalar chain rule: ∂L/∂W2[j,k] = Σₙ ∂L/∂Z2[n,k] · ∂Z2[n,k]/∂W2[j,k], and "

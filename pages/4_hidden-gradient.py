@@ -62,13 +62,15 @@ else:
                            "valid inputs.", icon=":material/history:")
             for name, item in shown.items():
                 ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
-                               symbol=item.symbol, key=f"heat_{name}")
+                               symbol=item.symbol, key=f"heat_{name}",
+                               picker={"dW1": "dw1_cell", "delta1": "delta1_cell"}[name])
 
     if show:
         st.header("Worked solution")
         ui.show_steps(steps)
 
         st.subheader("Open one entry: the chain rule for a single weight")
+        st.caption("Click a cell of the ∂L/∂W1 or δ1 heatmap, or choose it here.")
         i, j = ui.cell_picker("Weight", sol.dW1.shape, "input", "hidden unit", key="dw1_cell")
         ui.latex(tex.dW1_cell(sol, i, j))
         n, h = ui.cell_picker("Hidden error", sol.delta1.shape, "sample", "hidden unit", key="delta1_cell")

@@ -123,3 +123,22 @@ def test_diagram_labels_nodes_and_edges_with_the_solution():
     assert 'x1\\n2"' in dot and "z 1.6" in dot and "a 0.9" in dot and "δ2 -0.3" in dot
     assert "w 0.1\\n∂ -0.02" in dot and "w 0.8\\n∂ -0.285" in dot
     assert "#2166ac" in dot and "#b2182b" in dot  # negative blue, positive red
+
+
+def test_clickable_heatmap_carries_each_cells_position():
+    fig = figures.matrix_heatmap(SOL.dW2, title="dW2", row_name="hidden unit", col_name="output", clickable=True)
+    markers = fig.data[1]
+    assert markers.type == "scatter" and markers.marker.opacity < 0.05
+    assert [list(c) for c in markers.customdata] == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert list(markers.x) == ["output 1", "output 2", "output 1", "output 2"]
+    assert len(figures.matrix_heatmap(SOL.dW2, title="t", row_name="r", col_name="c").data) == 1
+
+
+@pytest.mark.parametrize("event, cell", [
+    ({"selection": {"points": [{"curve_number": 1, "customdata": [1, 0]}]}}, (1, 0)),
+    ({"selection": {"points": []}}, None),
+    ({"selection": {"points": [{"curve_number": 0, "z": 0.2}]}}, None),
+    (None, None),
+])
+def test_cell_from_selection(event, cell):
+    assert figures.cell_from_selection(event) == cell

@@ -236,3 +236,16 @@ def test_hostile_query_parameter_is_ignored(app, page, payload):
     assert not app.dialogs[page], app.dialogs[page]
     assert not app.exceptions(page)
     assert not [e for e in errors if "__pwned" in e], errors
+
+
+def test_clicking_a_gradient_cell_writes_out_its_chain_rule(app, tour):
+    """A click on a heatmap cell opens that entry's scalar sum (the cell picker follows the click)."""
+    go(app, tour, "output-gradient")
+    chart = tour.locator(".js-plotly-plot", has=tour.locator(".gtitle", has_text="∂L/∂W2 = A1ᵀ·δ2")).first
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    tour.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.75)  # hidden unit 2, output 2
+    formula = tour.locator(".katex-mathml annotation", has_text=r"\partial W_2[2,2]")
+    formula.first.wait_for(state="attached", timeout=20_000)
+    app.settle(tour)
+    assert r"0.95 \times (-0.3)" in formula.first.text_content()
+    assert not app.exceptions(tour)
