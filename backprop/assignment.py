@@ -58,6 +58,8 @@ MODES = {
 
 #: The largest N, D, H or C the worked problems allow: beyond it the written-out sums stop fitting.
 MAX_DIM = 4
+#: The largest magnitude an entry of the worked problems may have: beyond it the sums are unreadable.
+MAX_ENTRY = 1e6
 
 
 @dataclass(frozen=True, eq=False)

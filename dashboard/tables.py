@@ -10,8 +10,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from backprop.assignment import MAX_ENTRY
 from dashboard.figures import axis_labels
-from dashboard.urlstate import MAX_ABS
 
 
 def to_frame(M, row_name: str, col_name: str) -> pd.DataFrame:
@@ -36,8 +36,8 @@ def _cell_problem(value) -> str | None:
         return "is empty or not a number"
     if math.isinf(value):
         return "is too large for a 64-bit float"
-    if abs(value) > MAX_ABS:
-        return f"is beyond ±{MAX_ABS:,.0f}, too large to write the sums out"
+    if abs(value) > MAX_ENTRY:
+        return f"is beyond ±{MAX_ENTRY:,.0f}, too large to write the sums out"
     return None
 
 

@@ -174,11 +174,13 @@ def current_inputs() -> Inputs:
     return st.session_state[INPUTS]
 
 
-def commit(**matrices: np.ndarray) -> Inputs:
-    """Store new values for some matrices of the shared example; returns the updated example."""
-    updated = current_inputs().with_values(**matrices)
+def commit(entered: dict[str, np.ndarray | None]) -> tuple[Inputs, bool]:
+    """Store the valid matrices among ``entered`` (an editor gives None while a cell is bad) in the
+    shared example; returns the updated example and whether any matrix was left at its last valid value."""
+    valid = {name: value for name, value in entered.items() if value is not None}
+    updated = current_inputs().with_values(**valid)
     st.session_state[INPUTS] = updated
-    return updated
+    return updated, len(valid) < len(entered)
 
 
 def _rebuild_editors() -> None:
@@ -340,23 +342,36 @@ def compare(comparison: Comparison, *, symbol: str) -> None:
 
 @dataclass(frozen=True)
 class Shown:
-    """A result matrix and how to draw it."""
+    """A result matrix and how to draw it; ``picker``: the key of the cell picker a click opens."""
 
     M: np.ndarray
     title: str
     row_name: str
     col_name: str
     symbol: str
+    picker: str | None = None
 
 
-def focus_heatmap(step: Step, shown: dict[str, Shown], key: str) -> None:
-    """In presenter mode: the matrix the current step computes, with its cells outlined."""
+def results(shown: dict[str, Shown], *, stale: bool) -> None:
+    """The page's result matrices, each as a heatmap and a table; ``stale``: an input is being fixed."""
+    st.subheader("Results" if len(shown) > 1 else "Result")
+    if stale:
+        st.warning("Some cells need fixing (see the messages beside them): the results show the last valid "
+                   "inputs.", icon=":material/history:")
+    for name, item in shown.items():
+        show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name, symbol=item.symbol,
+                    key=f"heat_{name}", picker=item.picker)
+
+
+def present(page: Page, steps: Sequence[Step], shown: dict[str, Shown]) -> None:
+    """Presenter mode: one step at a time, and the matrix that step computes with its cells outlined."""
+    step = presenter(steps, page.page_id)
     if step.focus is None or step.focus[0] not in shown:
         return
     name, cells = step.focus
     item = shown[name]
     heatmap(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name, symbol=item.symbol,
-            key=f"{key}_{name}", highlight=cells)
+            key=f"present_{name}", highlight=cells)
 
 
 def sync_url() -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop.assignment import DEFAULT_INPUTS, MAX_DIM, MODES, Inputs
+from backprop.assignment import DEFAULT_INPUTS, MAX_DIM, MAX_ENTRY, MODES, Inputs
 
 #: URL name → Inputs field. The URL uses the assignment's symbols; A1 and δ1 are the *given* ones.
 FIELDS = {"X": "X", "W1": "W1", "b1": "b1", "W2": "W2", "delta2": "delta2", "A1": "A1_given",
@@ -25,7 +25,6 @@ DIMS = {"X": ("N", "D"), "W1": ("D", "H"), "b1": (None, "H"), "W2": ("H", "C"), 
         "A1": ("N", "H"), "delta1": ("N", "H")}
 MAX_CHARS = 400
 MAX_ENTRIES = MAX_DIM * MAX_DIM
-MAX_ABS = 1e6
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?")
 FORMAT_HINT = "numbers with ',' between entries and ';' between rows"
 
@@ -54,8 +53,8 @@ def parse_matrix(name: str, text: str) -> np.ndarray:
     arr = np.array(values, dtype=np.float64)
     if not np.isfinite(arr).all():
         raise ParamError(f"{name}: a value is too large for a float")
-    if np.abs(arr).max() > MAX_ABS:
-        raise ParamError(f"{name}: a value is beyond ±{MAX_ABS:,.0f}")
+    if np.abs(arr).max() > MAX_ENTRY:
+        raise ParamError(f"{name}: a value is beyond ±{MAX_ENTRY:,.0f}")
     return arr
 
 

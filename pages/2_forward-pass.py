@@ -26,35 +26,25 @@ if not page.presenter:
                               caption="one column per hidden unit")
         b1 = ui.matrix_editor("b1", inputs.b1, symbol="b1", row_name="row", col_name="hidden unit",
                               caption="added to every sample")
-        entered = {"X": X, "W1": W1, "b1": None if b1 is None else b1.reshape(-1)}
-        valid = {name: value for name, value in entered.items() if value is not None}
-        inputs = ui.commit(**valid)
+        inputs, stale = ui.commit({"X": X, "W1": W1, "b1": None if b1 is None else b1.reshape(-1)})
         ui.reset_button()
         with st.expander("Grow the problem: more samples, inputs or hidden units"):
             ui.size_controls(("N", "D", "H"))
 
 sol = solve(inputs, page.mode)
 shown = {
-    "Z1": ui.Shown(sol.Z1, "Z1 = X·W1 + b1", "sample", "hidden unit", "Z1"),
+    "Z1": ui.Shown(sol.Z1, "Z1 = X·W1 + b1", "sample", "hidden unit", "Z1", picker="z1_cell"),
     "A1": ui.Shown(sol.A1_sigmoid, "A1 = σ(Z1)", "sample", "hidden unit", "A1"),
 }
 steps = tex.forward_steps(sol)
 
 if page.presenter:
-    step = ui.presenter(steps, page.page_id)
-    ui.focus_heatmap(step, shown, key="present")
+    ui.present(page, steps, shown)
 else:
     with right:
         show = ui.solutions_visible(page)
         if show:
-            st.subheader("Results")
-            if len(valid) < len(entered):
-                st.warning("Some cells need fixing (see the messages beside them): the results show the last "
-                           "valid inputs.", icon=":material/history:")
-            for name, item in shown.items():
-                ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
-                               symbol=item.symbol, key=f"heat_{name}",
-                               picker="z1_cell" if name == "Z1" else None)
+            ui.results(shown, stale=stale)
 
     if show:
         st.header("Worked solution")

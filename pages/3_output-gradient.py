@@ -32,30 +32,22 @@ if not page.presenter:
                 caption="as the assignment assumes it")
         entered["delta2"] = ui.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2", row_name="sample",
                                              col_name="output", caption="the error at each output")
-        valid = {name: value for name, value in entered.items() if value is not None}
-        inputs = ui.commit(**valid)
+        inputs, stale = ui.commit(entered)
         ui.reset_button()
         with st.expander("Grow the problem: more samples, hidden units or outputs"):
             ui.size_controls(("N", "H", "C"))
 
 sol = solve(inputs, page.mode)
-shown = {"dW2": ui.Shown(sol.dW2, "∂L/∂W2 = A1ᵀ·δ2", "hidden unit", "output", "∂L/∂W2")}
+shown = {"dW2": ui.Shown(sol.dW2, "∂L/∂W2 = A1ᵀ·δ2", "hidden unit", "output", "∂L/∂W2", picker="dw2_cell")}
 steps = tex.output_gradient_steps(sol)
 
 if page.presenter:
-    step = ui.presenter(steps, page.page_id)
-    ui.focus_heatmap(step, shown, key="present")
+    ui.present(page, steps, shown)
 else:
     with right:
         show = ui.solutions_visible(page)
         if show:
-            st.subheader("Result")
-            if len(valid) < len(entered):
-                st.warning("Some cells need fixing (see the messages beside them): the result shows the last "
-                           "valid inputs.", icon=":material/history:")
-            item = shown["dW2"]
-            ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
-                           symbol=item.symbol, key="heat_dW2", picker="dw2_cell")
+            ui.results(shown, stale=stale)
             st.caption("Row j, column k is the gradient for the weight from hidden unit j to output k: "
                        "it has the shape of W2.")
 

@@ -31,8 +31,7 @@ if not page.presenter:
             entered["delta1_given"] = ui.matrix_editor(
                 "delta1", inputs.delta1_given, symbol="δ1", row_name="sample", col_name="hidden unit",
                 caption="as the assignment gives it")
-        valid = {name: value for name, value in entered.items() if value is not None}
-        inputs = ui.commit(**valid)
+        inputs, stale = ui.commit(entered)
         st.markdown("**Z1** = X·W1 + b1, from the forward pass")
         ui.show_table(solve(inputs, page.mode).Z1, row_name="sample", col_name="hidden unit")
         st.page_link(ui.page_path("forward-pass"), label="Change W1 or b1 on Problem 2",
@@ -44,26 +43,18 @@ if not page.presenter:
 sol = solve(inputs, page.mode)
 shown = {
     "delta1": ui.Shown(sol.delta1, "δ1 = ∂L/∂Z1" + (" (given)" if assignment_mode else ""), "sample",
-                       "hidden unit", "δ1"),
-    "dW1": ui.Shown(sol.dW1, "∂L/∂W1 = Xᵀ·δ1", "input", "hidden unit", "∂L/∂W1"),
+                       "hidden unit", "δ1", picker="delta1_cell"),
+    "dW1": ui.Shown(sol.dW1, "∂L/∂W1 = Xᵀ·δ1", "input", "hidden unit", "∂L/∂W1", picker="dw1_cell"),
 }
 steps = tex.hidden_gradient_steps(sol)
 
 if page.presenter:
-    step = ui.presenter(steps, page.page_id)
-    ui.focus_heatmap(step, shown, key="present")
+    ui.present(page, steps, shown)
 else:
     with right:
         show = ui.solutions_visible(page)
         if show:
-            st.subheader("Results")
-            if len(valid) < len(entered):
-                st.warning("Some cells need fixing (see the messages beside them): the results show the last "
-                           "valid inputs.", icon=":material/history:")
-            for name, item in shown.items():
-                ui.show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name,
-                               symbol=item.symbol, key=f"heat_{name}",
-                               picker={"dW1": "dw1_cell", "delta1": "delta1_cell"}[name])
+            ui.results(shown, stale=stale)
 
     if show:
         st.header("Worked solution")
