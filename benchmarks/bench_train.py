@@ -1,5 +1,6 @@
 """Benchmark: backprop.train on a 2-16-1 network, 256 points, 2000 epochs, against an autograd
-framework's eager loop (PyTorch) on the same work, when torch is importable.
+framework's eager loop (PyTorch) on the same work, when torch is importable; and the training page's
+default run (train_config(TrainConfig())).
 
     python benchmarks/bench_train.py [--repeats 5] [--threads N]
 
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 
 import backprop as bp
+from backprop.training import TrainConfig, train_config
 
 N_POINTS, HIDDEN, EPOCHS, LR = 256, 16, 2000, 0.5
 
@@ -37,6 +39,17 @@ def time_numpy(data, params, repeats: int) -> tuple[float, float]:
         history = bp.train(params, data.X, data.y, lr=LR, epochs=EPOCHS)
         runs.append(time.perf_counter() - t0)
     return EPOCHS / statistics.median(runs), float(history.losses[-1])
+
+
+def time_page_default(repeats: int) -> tuple[float, TrainConfig]:
+    """The training page's default run: data, initial weights and training with snapshots (median seconds)."""
+    config = TrainConfig()
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        train_config(config)
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs), config
 
 
 def time_torch(data, params, repeats: int) -> tuple[float, float] | None:
@@ -74,6 +87,10 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=None,
                     help="cap torch's threads (set OPENBLAS_NUM_THREADS for numpy before starting)")
     args = ap.parse_args(argv)
+    page_s, config = time_page_default(args.repeats)
+    print(f"training page default run ({config.dataset}, {config.n_samples} points, 2-{config.hidden_units}-1 "
+          f"{config.hidden}, {config.loss}, {config.epochs} epochs, {config.snapshots} snapshots): "
+          f"{page_s * 1000:.0f} ms")
     data, params = problem()
     ours, our_loss = time_numpy(data, params, args.repeats)
     print(f"backprop.train  2-{HIDDEN}-1, {N_POINTS} points, {EPOCHS} epochs: {ours:8.0f} epochs/s "
