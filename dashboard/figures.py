@@ -33,8 +33,8 @@ def axis_labels(name: str, count: int) -> list[str]:
 
 
 def tick_labels(name: str, count: int) -> list[str]:
-    """Axis ticks: "hidden unit 1", … while they fit; just 1, 2, … (the axis title names them) beyond 4."""
-    return axis_labels(name, count) if count <= 4 else [str(i + 1) for i in range(count)]
+    """Axis ticks: "hidden unit 1", … while they fit; just 1, 2, … (the axis title names them) beyond 3."""
+    return axis_labels(name, count) if count <= 3 else [str(i + 1) for i in range(count)]
 
 
 def matrix_heatmap(

@@ -5,6 +5,7 @@ formats them. A Step is one stage of a worked solution; presenter mode shows one
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,12 +71,95 @@ def summed_terms(terms: np.ndarray) -> str:
                          for s in range(terms.shape[1])] for r in range(terms.shape[0])])
 
 
-def product_lines(lhs: str, A: np.ndarray, B: np.ndarray, terms: np.ndarray, result: np.ndarray) -> tuple[str, ...]:
-    """lhs = A·B, written out: the factors, then the products (when an entry has several), then the result."""
-    lines = [rf"{lhs} = {matrix(A)} \cdot {matrix(B)}", rf"= {expanded_product(A, B)}"]
-    if terms.shape[-1] > 1:
-        lines.append(rf"= {summed_terms(terms)}")
-    lines.append(rf"= {matrix(result)}")
+#: About how many characters fit across the page once typeset; a written-out product wider than this is
+#: listed entry by entry instead of as one matrix, so that nothing runs off the screen.
+FITS = 60
+
+
+def visible_width(latex_text: str) -> int:
+    """A rough count of the characters ``latex_text`` shows across the page: a matrix counts as its widest
+    row, a command (\\times, \\sigma) as one character, braces and sub/superscript marks as none."""
+    def plain(text: str) -> int:
+        return len(re.sub(r"[{}&_^ ]", "", re.sub(r"\\[a-zA-Z]+", "x", text)))
+
+    def widest_row(match: re.Match) -> str:
+        # columns of a matrix are set about two characters apart, and the parentheses take one each
+        return "x" * (2 + max(plain(row) + 2 * row.count("&") for row in match.group(1).split("\\\\")))
+
+    return plain(re.sub(r"\\begin\{pmatrix\}(.*?)\\end\{pmatrix\}", widest_row, latex_text))
+
+
+def aligned(lhs: str, *rhs: str) -> str:
+    """lhs = rhs[0] = rhs[1] = …, one '=' per line so that long sums never run off the screen."""
+    rows = [rf"{lhs} &= {rhs[0]}"] + [rf"&= {r}" for r in rhs[1:]]
+    return r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}"
+
+
+def chain(lhs: str, *rhs: str) -> str:
+    """lhs = rhs[0] = rhs[1] = … on one line if it fits, else one '=' per line."""
+    one_line = " = ".join((lhs, *rhs))
+    return one_line if visible_width(one_line) <= FITS else aligned(lhs, *rhs)
+
+
+def operation(lhs: str, definition: str | None, left: str, op: str, right: str, result: str | None) -> str:
+    """lhs = definition = left op right = result, on one line if it fits; else one '=' per line, and if
+    ``left op right`` alone is too wide, ``op right`` on a line of its own."""
+    rhs = [r for r in (definition, rf"{left} {op} {right}", result) if r is not None]
+    text = chain(lhs, *rhs)
+    if "aligned" not in text or visible_width(rf"{left} {op} {right}") <= FITS:
+        return text
+    rows = [rf"{lhs} &= {definition}"] if definition is not None else []
+    rows += [rf"{'&=' if rows else lhs + ' &='} {left}", rf"&\qquad {op} {right}"]
+    if result is not None:
+        rows.append(rf"&= {result}")
+    return r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}"
+
+
+#: What side_by_side puts between parts on one line (presenter mode's larger math splits there again).
+SEP = r",\qquad "
+
+
+def side_by_side(*parts: str, sep: str = SEP) -> tuple[str, ...]:
+    """The parts on as few lines as fit: each line holds as many consecutive parts as fit across the page."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and visible_width(lines[-1] + sep + part) <= FITS:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return tuple(lines)
+
+
+def comparison(assignment, consistent, difference) -> tuple[str, ...]:
+    """A quantity as the assignment has it, as every step propagates it, and the difference."""
+    return side_by_side(rf"\underbrace{{{matrix(assignment)}}}_{{\text{{as in the assignment}}}}",
+                        rf"\underbrace{{{matrix(consistent)}}}_{{\text{{consistent}}}}",
+                        rf"\underbrace{{{matrix(difference)}}}_{{\text{{difference}}}}", sep=r"\quad ")
+
+
+def product_lines(lhs: str, A: np.ndarray, B: np.ndarray, terms: np.ndarray, result: np.ndarray,
+                  entry: str) -> tuple[str, ...]:
+    """lhs = A·B, written out: the factors, the products (and their values when an entry has several), then
+    the result. Too wide for one matrix, the products are listed entry by entry as entry[r, s] = …"""
+    A, B = np.atleast_2d(A), np.atleast_2d(B)
+    lines = [operation(lhs, None, matrix(A), r"\cdot", matrix(B), None)]
+    expanded, summed = expanded_product(A, B), summed_terms(terms)
+    if visible_width(expanded) <= FITS:
+        lines.append(rf"= {expanded}")
+        if terms.shape[-1] > 1:
+            lines.append(rf"= {summed}")
+    else:
+        rows = []
+        for r in range(A.shape[0]):
+            for c in range(B.shape[1]):
+                products = " + ".join(tex_factor(t) if k else tex(t) for k, t in enumerate(terms[r, c]))
+                written = rf"{entry}[{r + 1},{c + 1}] &= {product_sum(A[r], B[:, c])}"
+                rest = rf"{products} = {tex(result[r, c])}"
+                # one line per entry while it fits, else the products' values on a line of their own
+                rows.append(rf"{written} = {rest}" if visible_width(written + rest) <= FITS else
+                            rf"{written} \\ &= {rest}")
+        lines.append(r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}")
+    lines.append(rf"{lhs} = {matrix(result)}" if "aligned" in lines[-1] else rf"= {matrix(result)}")
     return tuple(lines)
 
 
@@ -91,8 +175,8 @@ def forward_steps(sol: Solution) -> list[Step]:
     sigma_calls = [[r"\sigma(" + tex(z) + ")" for z in row] for row in sol.Z1]
     sigma_fractions = [[r"\dfrac{1}{1 + " + tex(e) + "}" for e in row] for row in sol.exp_neg_Z1]
     steps = [
-        Step("The inputs", (
-            rf"X = {matrix(x)}_{{\,{shape(x)}}},\quad W_1 = {matrix(w1)}_{{\,{shape(w1)}}},\quad "
+        Step("The inputs", side_by_side(
+            rf"X = {matrix(x)}_{{\,{shape(x)}}}", rf"W_1 = {matrix(w1)}_{{\,{shape(w1)}}}",
             rf"b_1 = {matrix(b1)}_{{\,1 \times {H}}}",
         ), f"Each row of X is one sample ({N} here) with D = {D} inputs; each column of W1 feeds one of "
            f"the H = {H} hidden units.", key="given"),
@@ -101,41 +185,35 @@ def forward_steps(sol: Solution) -> list[Step]:
             rf"\;\to\; \underbrace{{X W_1}}_{{{N} \times {H}}}",
         ), f"The inner sizes agree (D = {D}), so the product is defined: each row of X (a sample) meets "
            f"each column of W1 (a hidden unit), giving one number per sample and hidden unit.", key="shapes"),
-        Step("Multiply X by W1: row times column", product_lines(r"X \cdot W_1", x, w1, sol.XW1_terms, sol.XW1),
+        Step("Multiply X by W1: row times column",
+             product_lines(r"X \cdot W_1", x, w1, sol.XW1_terms, sol.XW1, r"(X W_1)"),
              "Entry (n, j) is the sum over the inputs i of X[n, i]·W1[i, j].", focus=z_cells, key="product"),
         Step("Add the bias", (
-            rf"Z_1 = X W_1 + b_1 = {matrix(sol.XW1)} + {matrix(b1)} = {matrix(sol.Z1)}",
+            operation(r"Z_1", r"X W_1 + b_1", matrix(sol.XW1), "+", matrix(b1), matrix(sol.Z1)),
         ), "b1 has one entry per hidden unit and is added to every row, that is, to every sample.",
            focus=z_cells, key="bias"),
         Step("Apply the sigmoid, entry by entry", (
             r"A_1 = \sigma(Z_1),\qquad \sigma(z) = \frac{1}{1 + e^{-z}}",
-            rf"\sigma(Z_1) = {text_matrix(sigma_calls)} = {text_matrix(sigma_fractions)} "
-            rf"= {matrix(sol.A1_sigmoid)}",
+            chain(r"\sigma(Z_1)", text_matrix(sigma_calls), text_matrix(sigma_fractions), matrix(sol.A1_sigmoid)),
         ), "σ squashes each pre-activation into (0, 1); it acts on each entry separately, so A1 has "
            "Z1's shape.", focus=("A1", cells_of(sol.A1_sigmoid)), key="sigmoid"),
     ]
     diff = sol.A1_gap
     if sol.mode == "assignment":
         steps.append(Step("What the assignment assumes next", (
-            rf"A_1^{{\text{{assumed}}}} = {matrix(sol.inputs.A1_given)} \quad\text{{vs.}}\quad "
-            rf"\sigma(Z_1) = {matrix(sol.A1_sigmoid)}",
+            *side_by_side(rf"A_1^{{\text{{assumed}}}} = {matrix(sol.inputs.A1_given)}",
+                          rf"\sigma(Z_1) = {matrix(sol.A1_sigmoid)}"),
             rf"A_1^{{\text{{assumed}}}} - \sigma(Z_1) = {matrix(diff)}",
         ), "The assignment uses the rounder A1 for Problems 3 and 4 to keep the arithmetic simple; "
            "switch to consistent mode to carry σ(Z1) forward instead.", key="assumed"))
     else:
         steps.append(Step("Carried forward", (
             rf"A_1 = \sigma(Z_1) = {matrix(sol.A1_sigmoid)}",
-            rf"\text{{(the assignment would assume }} A_1 = {matrix(sol.inputs.A1_given)}"
-            rf"\text{{, a difference of }} {matrix(diff)}\text{{)}}",
+            *side_by_side(rf"A_1^{{\text{{assumed}}}} = {matrix(sol.inputs.A1_given)}",
+                          rf"A_1^{{\text{{assumed}}}} - \sigma(Z_1) = {matrix(diff)}"),
         ), "In consistent mode Problems 3 and 4 use this A1, so every later number follows from X, W1 "
            "and b1.", key="assumed"))
     return steps
-
-
-def aligned(lhs: str, *rhs: str) -> str:
-    """lhs = rhs[0] = rhs[1] = …, one '=' per line so that long sums never run off the screen."""
-    rows = [rf"{lhs} &= {rhs[0]}"] + [rf"&= {r}" for r in rhs[1:]]
-    return r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}"
 
 
 def z1_cell(sol: Solution, n: int, j: int) -> str:
@@ -164,8 +242,8 @@ def output_gradient_steps(sol: Solution) -> list[Step]:
                 f" With N = {N} samples each entry is a sum of {N} products, one per sample: the "
                 "gradient adds up what every sample asks of that weight.")
     return [
-        Step("The inputs", (
-            rf"A_1 = {matrix(a1)}_{{\,{shape(a1)}}},\qquad \delta_2 = {matrix(d2)}_{{\,{shape(d2)}}}",
+        Step("The inputs", side_by_side(
+            rf"A_1 = {matrix(a1)}_{{\,{shape(a1)}}}", rf"\delta_2 = {matrix(d2)}_{{\,{shape(d2)}}}",
         ), f"A1 is {_a1_source(sol)}; δ2 = ∂L/∂Z2 is the error signal arriving at the {C} outputs.",
            key="given"),
         Step("Why A1 is transposed", (
@@ -177,7 +255,8 @@ def output_gradient_steps(sol: Solution) -> list[Step]:
            key="shapes"),
         Step("Transpose A1", (rf"A_1^T = {matrix(a1.T)}",), "Rows become columns.", key="transpose"),
         Step("Multiply: row of A1ᵀ times column of δ2",
-             product_lines(r"\frac{\partial L}{\partial W_2}", a1.T, d2, sol.dW2_terms, sol.dW2),
+             product_lines(r"\frac{\partial L}{\partial W_2}", a1.T, d2, sol.dW2_terms, sol.dW2,
+                           r"\frac{\partial L}{\partial W_2}"),
              "Entry (j, k) is Σₙ A1[n, j]·δ2[n, k]: activation of hidden unit j times the error at "
            "output k." + sum_note, focus=cells, key="product"),
     ]
@@ -200,32 +279,32 @@ def hidden_gradient_steps(sol: Solution) -> list[Step]:
     H, C = w2.shape
     d1 = sol.delta1
     steps = [
-        Step("The inputs", (
-            rf"\delta_2 = {matrix(d2)}_{{\,{shape(d2)}}},\quad W_2 = {matrix(w2)}_{{\,{shape(w2)}}},\quad "
-            rf"X = {matrix(x)}_{{\,{shape(x)}}},\quad Z_1 = {matrix(sol.Z1)}",
+        Step("The inputs", side_by_side(
+            rf"\delta_2 = {matrix(d2)}_{{\,{shape(d2)}}}", rf"W_2 = {matrix(w2)}_{{\,{shape(w2)}}}",
+            rf"X = {matrix(x)}_{{\,{shape(x)}}}", rf"Z_1 = {matrix(sol.Z1)}",
         ), "δ2 is the error at the outputs; W2 carries it back to the hidden layer; Z1 comes from the "
            "forward pass.", key="given"),
         Step("Send the error back through W2", (
             rf"\underbrace{{\delta_2}}_{{{N} \times {C}}} \cdot \underbrace{{W_2^T}}_{{{C} \times {H}}} "
             rf"\;\to\; {N} \times {H}",
-            *product_lines(r"\delta_2 W_2^T", d2, w2.T, sol.back_terms, sol.back),
+            *product_lines(r"\delta_2 W_2^T", d2, w2.T, sol.back_terms, sol.back, r"(\delta_2 W_2^T)"),
         ), "W2 maps hidden → output, so going back uses its transpose: hidden unit j collects "
            "Σₖ δ2[n, k]·W2[j, k] from every output it feeds.", focus=("delta1", cells_of(d1)), key="back"),
         Step("The sigmoid's slope at Z1", (
-            r"\sigma'(Z_1) = \sigma(Z_1) \ast (1 - \sigma(Z_1))",
-            rf"= {matrix(sol.A1_sigmoid)} \ast {matrix(sol.one_minus_A1_sigmoid)} = {matrix(sol.sigma_prime)}",
+            operation(r"\sigma'(Z_1)", r"\sigma(Z_1) \ast (1 - \sigma(Z_1))", matrix(sol.A1_sigmoid), r"\ast",
+                      matrix(sol.one_minus_A1_sigmoid), matrix(sol.sigma_prime)),
         ), "The derivative is taken at the pre-activation Z1 (written through σ(Z1), not through an "
            "assumed A1).", key="sigma_prime"),
         Step("Multiply element-wise", (
-            rf"\delta_1 = (\delta_2 W_2^T) \ast \sigma'(Z_1) = {matrix(sol.back)} \ast "
-            rf"{matrix(sol.sigma_prime)} = {matrix(sol.delta1_propagated)}",
+            operation(r"\delta_1", r"(\delta_2 W_2^T) \ast \sigma'(Z_1)", matrix(sol.back), r"\ast",
+                      matrix(sol.sigma_prime), matrix(sol.delta1_propagated)),
         ), "∗ is entry by entry (Hadamard): each hidden unit's error is scaled by how sensitive that "
            "unit was.", focus=("delta1", cells_of(d1)), key="hadamard"),
     ]
     if sol.mode == "assignment":
         steps.append(Step("What the assignment gives instead", (
-            rf"\delta_1^{{\text{{given}}}} = {matrix(sol.inputs.delta1_given)} \quad\text{{vs.}}\quad "
-            rf"\delta_1^{{\text{{propagated}}}} = {matrix(sol.delta1_propagated)}",
+            *side_by_side(rf"\delta_1^{{\text{{given}}}} = {matrix(sol.inputs.delta1_given)}",
+                          rf"\delta_1^{{\text{{propagated}}}} = {matrix(sol.delta1_propagated)}"),
             rf"\delta_1^{{\text{{given}}}} - \delta_1^{{\text{{propagated}}}} = "
             rf"{matrix(sol.delta1_gap)}",
         ), "The assignment supplies a simpler δ1 so that the last step is easy to do by hand; the "
@@ -238,7 +317,8 @@ def hidden_gradient_steps(sol: Solution) -> list[Step]:
         ), "As for W2: the gradient has W1's shape, and transposing X lines the samples up with δ1's "
            "rows so the product sums over samples.", key="shapes"),
         Step("Multiply: row of Xᵀ times column of δ1",
-             product_lines(r"\frac{\partial L}{\partial W_1}", x.T, d1, sol.dW1_terms, sol.dW1),
+             product_lines(r"\frac{\partial L}{\partial W_1}", x.T, d1, sol.dW1_terms, sol.dW1,
+                           r"\frac{\partial L}{\partial W_1}"),
              "Entry (i, j) is Σₙ X[n, i]·δ1[n, j]: input i times the error of hidden unit j.",
            focus=("dW1", cells_of(sol.dW1)), key="product"),
     ]

@@ -25,7 +25,8 @@ from backprop.assignment import (
 )
 from backprop.mistakes import MISTAKES, TOLERANCE_TEXT, check_answer, expected_and_candidates
 from dashboard import exports, figures
-from dashboard.latex import Step, matrix
+from dashboard import latex as latex_builders
+from dashboard.latex import Step
 from dashboard.numbers import row
 from dashboard.tables import from_frame, to_frame
 from dashboard.urlstate import FIELDS, inputs_from_params, params_from_inputs
@@ -324,20 +325,18 @@ def presenter(steps: Sequence[Step], page_id: str) -> Step:
                  disabled=index == count - 1, key=f"{key}_next", width="stretch")
     st.subheader(step.title)
     for eq in step.equations:
-        latex(eq, size=r"\Large")
+        for part in eq.split(latex_builders.SEP):  # larger math: one matrix per line
+            latex(part, size=r"\Large")
     if step.note:
         st.markdown(f"#### {step.note}")
     return step
 
 
 def compare(comparison: Comparison, *, symbol: str) -> None:
-    """Both modes' values of one quantity and their difference, side by side in one line of math."""
-    latex(
-        rf"\underbrace{{{matrix(comparison.assignment)}}}_{{\text{{as in the assignment}}}} - "
-        rf"\underbrace{{{matrix(comparison.consistent)}}}_{{\text{{consistent}}}} = "
-        rf"\underbrace{{{matrix(comparison.difference)}}}_{{\text{{difference}}}}"
-    )
-    st.caption(f"{symbol}: the assignment's value minus the value every step propagates.")
+    """Both modes' values of one quantity and their difference, side by side where they fit."""
+    for line in latex_builders.comparison(comparison.assignment, comparison.consistent, comparison.difference):
+        latex(line)
+    st.caption(f"{symbol}: the difference is the assignment's value minus the value every step propagates.")
 
 
 @dataclass(frozen=True)

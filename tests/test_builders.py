@@ -142,3 +142,33 @@ def test_clickable_heatmap_carries_each_cells_position():
 ])
 def test_cell_from_selection(event, cell):
     assert figures.cell_from_selection(event) == cell
+
+
+def test_width_estimate_and_line_breaking():
+    assert latex.visible_width(r"2 \times 0.1") == 5
+    assert latex.visible_width(latex.matrix([[1, 2], [3, 4]])) == latex.visible_width(latex.matrix([[1, 2]]))
+    short_parts = latex.side_by_side("a = 1", "b = 2")
+    assert short_parts == (r"a = 1,\qquad b = 2",)
+    wide = latex.matrix(-(np.arange(16.0).reshape(4, 4) + 1) / 7000)  # 4 × 4 of -0.0001429 …
+    assert len(latex.side_by_side(f"A = {wide}", f"B = {wide}", f"C = {wide}")) == 3
+    assert "aligned" not in latex.chain("y", "x + 1", "3")
+    assert latex.chain("y", wide, wide, wide).count("&=") == 3
+    split = latex.operation("C", None, wide, r"\ast", wide, wide)
+    assert r"&\qquad \ast" in split  # the operand that does not fit goes on a line of its own
+
+
+@pytest.mark.parametrize("dims", [(1, 2, 2, 2), (2, 3, 3, 2), (3, 4, 2, 3), (4, 4, 4, 4)])
+def test_no_line_of_a_worked_solution_runs_off_the_page(dims):
+    """Every typeset line (a row of an aligned block counts as a line) stays within the width estimate,
+    with a margin for the widest matrices, so that nothing needs a horizontal scroll at the usual widths."""
+    import re
+
+    for mode in ("assignment", "consistent"):
+        sol = a.solve(a.DEFAULT_INPUTS.resized(*dims), mode)
+        for build in (latex.forward_steps, latex.output_gradient_steps, latex.hidden_gradient_steps):
+            for step in build(sol):
+                for eq in step.equations:
+                    body = re.sub(r"\\(begin|end)\{aligned\}", "", eq)
+                    rows = re.split(r"\\\\(?![^{]*pmatrix)", body) if "aligned" in eq else [eq]
+                    for row in rows:
+                        assert latex.visible_width(row) <= 1.25 * latex.FITS, (dims, mode, step.key, row[:80])
