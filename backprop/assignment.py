@@ -196,38 +196,62 @@ class Solution:
     dW1_terms: np.ndarray
 
 
+def settle_rounding(value: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``value`` with entries that are rounding noise set to 0.
+
+    A sum such as 0.1 + 0.2 − 0.3 is 5.6e-17 in float64, not 0. An entry no larger than a few hundred
+    units in the last place of ``scale`` (the sum of the magnitudes of what was added up) is noise, so
+    a worked solution shows 0 there instead of a number nobody computed by hand.
+    """
+    value = np.asarray(value, dtype=np.float64)
+    return np.where(np.abs(value) <= 256 * np.finfo(np.float64).eps * np.abs(scale), 0.0, value)
+
+
+def _product(terms: np.ndarray, extra=0.0) -> np.ndarray:
+    """Σₖ terms[..., k] + extra, with rounding noise settled against the sizes of the summands."""
+    return settle_rounding(terms.sum(axis=-1) + extra, np.abs(terms).sum(axis=-1) + np.abs(extra))
+
+
 def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment") -> Solution:
     """Work Problems 2–4 on ``inputs``: "assignment" mode uses the given A1 and δ1, "consistent"
     mode uses σ(Z1) and the propagated δ1."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
-    XW1 = inputs.X @ inputs.W1
-    Z1_ = linear(inputs.X, inputs.W1, inputs.b1, names=("X", "W1", "b1"))
+    XW1_terms = matmul_terms(inputs.X, inputs.W1, names=("X", "W1"))
+    XW1 = _product(XW1_terms)
+    # Z1 = X·W1 + b1 (linear), with sums that cancel to rounding noise shown as the 0 they are
+    Z1_ = settle_rounding(linear(inputs.X, inputs.W1, inputs.b1, names=("X", "W1", "b1")),
+                          np.abs(XW1_terms).sum(axis=-1) + np.abs(inputs.b1))
     with np.errstate(over="ignore"):  # e^(−z) is only written out; σ itself is computed stably
         exp_neg_Z1 = np.exp(-Z1_)
     A1_sigmoid = sigmoid(Z1_)
     A1 = inputs.A1_given if mode == "assignment" else A1_sigmoid
-    dW2 = output_layer_gradient(A1, inputs.delta2)
-    back = inputs.delta2 @ inputs.W2.T
+    dW2_terms = matmul_terms(A1.T, inputs.delta2, names=("A1ᵀ", "delta2"))
+    dW2 = settle_rounding(output_layer_gradient(A1, inputs.delta2), np.abs(dW2_terms).sum(axis=-1))
+    back_terms = matmul_terms(inputs.delta2, inputs.W2.T, names=("delta2", "W2ᵀ"))
+    back = _product(back_terms)
     sigma_prime = sigmoid_grad(Z1_)
-    delta1_propagated = hidden_delta(inputs.delta2, inputs.W2, Z1_, "sigmoid")
+    delta1_propagated = settle_rounding(hidden_delta(inputs.delta2, inputs.W2, Z1_, "sigmoid"),
+                                        np.abs(back_terms).sum(axis=-1) * sigma_prime)
     delta1 = inputs.delta1_given if mode == "assignment" else delta1_propagated
-    dW1 = hidden_layer_gradient(inputs.X, delta1)
+    dW1_terms = matmul_terms(inputs.X.T, delta1, names=("Xᵀ", "delta1"))
+    dW1 = settle_rounding(hidden_layer_gradient(inputs.X, delta1), np.abs(dW1_terms).sum(axis=-1))
     return Solution(
         mode, inputs, XW1, Z1_, exp_neg_Z1, A1_sigmoid, A1,
-        A1_gap=inputs.A1_given - A1_sigmoid,
+        A1_gap=settle_rounding(inputs.A1_given - A1_sigmoid, np.abs(inputs.A1_given) + A1_sigmoid),
         dW2=dW2,
         back=back,
         one_minus_A1_sigmoid=1.0 - A1_sigmoid,
         sigma_prime=sigma_prime,
         delta1_propagated=delta1_propagated,
-        delta1_gap=inputs.delta1_given - delta1_propagated,
+        delta1_gap=settle_rounding(inputs.delta1_given - delta1_propagated,
+                                   np.abs(inputs.delta1_given) + np.abs(delta1_propagated)),
         delta1=delta1,
         dW1=dW1,
-        XW1_terms=matmul_terms(inputs.X, inputs.W1, names=("X", "W1")),
-        dW2_terms=matmul_terms(A1.T, inputs.delta2, names=("A1ᵀ", "delta2")),
-        back_terms=matmul_terms(inputs.delta2, inputs.W2.T, names=("delta2", "W2ᵀ")),
-        dW1_terms=matmul_terms(inputs.X.T, delta1, names=("Xᵀ", "delta1")),
+        XW1_terms=XW1_terms,
+        dW2_terms=dW2_terms,
+        back_terms=back_terms,
+        dW1_terms=dW1_terms,
     )
 
 
@@ -262,5 +286,5 @@ def compare_modes(inputs: Inputs = DEFAULT_INPUTS) -> dict[str, Comparison]:
     out = {}
     for name in ("A1", "dW2", "delta1", "dW1"):
         a, c = getattr(given, name), getattr(propagated, name)
-        out[name] = Comparison(name, a, c, a - c)
+        out[name] = Comparison(name, a, c, settle_rounding(a - c, np.abs(a) + np.abs(c)))
     return out

@@ -75,7 +75,11 @@ MISTAKES: dict[str, Mistake] = {
     ),
     "delta1_assumed_A1": Mistake(
         "σ′ from the assumed A1",
-        "σ′ belongs to the actual pre-activation: use σ(Z1)(1 − σ(Z1)), not the assignment's rounded A1.",
+        "That follows the assignment's rounded A1; backprop's exact δ1 takes σ′ at the real Z1: σ(Z1)(1 − σ(Z1)).",
+    ),
+    "delta1_copied_given": Mistake(
+        "the δ1 the assignment gives",
+        "That is the simplified δ1 the assignment supplies; here compute it from δ2, W2ᵀ and σ′(Z1).",
     ),
     "delta1_elementwise_W2": Mistake(
         "entry-wise product with W2",
@@ -172,7 +176,7 @@ def dW2_candidates(A1, delta2, *, other_A1=None, X=None) -> dict[str, np.ndarray
     return _keep(right, out)
 
 
-def delta1_candidates(delta2, W2, Z1, *, A1_given=None) -> dict[str, np.ndarray]:
+def delta1_candidates(delta2, W2, Z1, *, A1_given=None, delta1_given=None) -> dict[str, np.ndarray]:
     """Wrong δ1s: (N, H) each, all against δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)."""
     delta2, W2, Z1 = as_matrix("delta2", delta2), as_matrix("W2", W2), as_matrix("Z1", Z1)
     back = delta2 @ W2.T
@@ -186,6 +190,8 @@ def delta1_candidates(delta2, W2, Z1, *, A1_given=None) -> dict[str, np.ndarray]
     if A1_given is not None:
         given = as_matrix("A1_given", A1_given)
         out["delta1_assumed_A1"] = back * given * (1.0 - given)
+    if delta1_given is not None:
+        out["delta1_copied_given"] = as_matrix("delta1_given", delta1_given)
     return _keep(right, out)
 
 
@@ -214,7 +220,8 @@ def expected_and_candidates(quantity: str, sol: Solution) -> tuple[np.ndarray, d
         other = sol.A1_sigmoid if sol.mode == "assignment" else inp.A1_given
         return sol.dW2, dW2_candidates(sol.A1, inp.delta2, other_A1=other, X=inp.X)
     if quantity == "delta1":
-        return sol.delta1_propagated, delta1_candidates(inp.delta2, inp.W2, sol.Z1, A1_given=inp.A1_given)
+        return sol.delta1_propagated, delta1_candidates(inp.delta2, inp.W2, sol.Z1, A1_given=inp.A1_given,
+                                                        delta1_given=inp.delta1_given)
     if quantity == "dW1":
         other = sol.delta1_propagated if sol.mode == "assignment" else inp.delta1_given
         return sol.dW1, dW1_candidates(inp.X, sol.delta1, delta2=inp.delta2, other_delta1=other)

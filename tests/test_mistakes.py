@@ -97,3 +97,73 @@ def test_wrong_shape_and_unknown_quantity():
         diagnose([[1.0, 2.0, 3.0]], np.zeros((1, 2)), {})
     with pytest.raises(ValueError, match="unknown quantity 'A2'"):
         check_answer("A2", ASSIGNMENT[0], [[0.0]])
+
+
+# --- each mistake written out by hand, independently of the module's own candidates ----------------
+
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _hand_made_wrong_answers(sol):
+    """(quantity, mistake key, the student's wrong matrix), each from the inputs with plain numpy."""
+    i = sol.inputs
+    X, W1, b1, W2, d2 = i.X, i.W1, i.b1, i.W2, i.delta2
+    Z1 = X @ W1 + b1
+    s = _sig(Z1)
+    back = d2 @ W2.T
+    A1 = sol.A1  # the A1 this mode uses
+    other_A1 = s if sol.mode == "assignment" else i.A1_given
+    delta1 = i.delta1_given if sol.mode == "assignment" else back * s * (1 - s)
+    other_delta1 = back * s * (1 - s) if sol.mode == "assignment" else i.delta1_given
+    n = X.shape[0]
+    return [
+        ("Z1", "z1_missing_bias", X @ W1),
+        ("Z1", "z1_bias_subtracted", X @ W1 - b1),
+        ("Z1", "z1_sigmoid_applied", s),
+        ("Z1", "sign", -Z1),
+        ("Z1", "z1_transposed", X @ W1.T + b1),
+        ("Z1", "z1_elementwise", np.array([[X[r, j] * W1[j, j] + b1[j] for j in range(W1.shape[1])]
+                                           for r in range(n)])),
+        ("dW2", "sign", -(A1.T @ d2)),
+        ("dW2", "averaged_again", A1.T @ d2 / n),
+        ("dW2", "dW2_transposed", d2.T @ A1),
+        ("dW2", "dW2_other_A1", other_A1.T @ d2),
+        ("dW2", "dW2_X_instead_of_A1", X.T @ d2),
+        ("delta1", "delta1_no_sigma_prime", back),
+        ("delta1", "delta1_sigma_prime_at_A1", back * _sig(s) * (1 - _sig(s))),
+        ("delta1", "delta1_sigma_prime_is_A1", back * s),
+        ("delta1", "sign", -back * s * (1 - s)),
+        ("delta1", "delta1_W2_not_transposed", (d2 @ W2) * s * (1 - s)),
+        ("delta1", "delta1_elementwise_W2", d2 * np.diag(W2) * s * (1 - s)),
+        ("delta1", "delta1_assumed_A1", back * i.A1_given * (1 - i.A1_given)),
+        ("delta1", "delta1_copied_given", i.delta1_given),
+        ("dW1", "sign", -(X.T @ delta1)),
+        ("dW1", "averaged_again", X.T @ delta1 / n),
+        ("dW1", "dW1_transposed", delta1.T @ X),
+        ("dW1", "dW1_delta2_instead_of_delta1", X.T @ d2),
+        ("dW1", "dW1_other_delta1", X.T @ other_delta1),
+    ]
+
+
+@pytest.mark.parametrize("sol", [s for s in RANDOM if s.inputs.dims["N"] == 3], ids=lambda s: s.mode)
+def test_hand_made_mistakes_are_diagnosed(sol):
+    made = _hand_made_wrong_answers(sol)
+    assert {key for _, key, _ in made} == set(MISTAKES)
+    for quantity, key, wrong in made:
+        result = check_answer(quantity, sol, np.round(wrong, 6))  # as a student would type it
+        assert not result.all_right, (quantity, key)
+        assert key in result.mistakes, (quantity, key, result.mistakes)
+
+
+def test_rounding_noise_is_shown_as_zero_but_small_numbers_are_kept():
+    from backprop.assignment import settle_rounding
+
+    inputs = a.DEFAULT_INPUTS.with_values(X=[[1.0, 1.0]], W1=[[0.1, 0.2], [0.2, 0.1]], b1=[-0.3, -0.3])
+    assert (1.0 * 0.1 + 1.0 * 0.2) - 0.3 != 0  # float64 leaves 5.6e-17
+    sol = a.solve(inputs)
+    np.testing.assert_array_equal(sol.Z1, [[0.0, 0.0]])
+    np.testing.assert_array_equal(sol.A1_sigmoid, [[0.5, 0.5]])
+    tiny = a.DEFAULT_INPUTS.with_values(X=[[1e-9, 0.0]])
+    assert a.solve(tiny).XW1[0, 0] == pytest.approx(1e-10)  # genuinely small, not noise
+    np.testing.assert_array_equal(settle_rounding(np.array([1e-17, 1e-17]), np.array([0.3, 1e-16])), [0.0, 1e-17])
