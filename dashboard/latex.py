@@ -187,7 +187,8 @@ def forward_steps(sol: Solution) -> list[Step]:
            f"each column of W1 (a hidden unit), giving one number per sample and hidden unit.", key="shapes"),
         Step("Multiply X by W1: row times column",
              product_lines(r"X \cdot W_1", x, w1, sol.XW1_terms, sol.XW1, r"(X W_1)"),
-             "Entry (n, j) is the sum over the inputs i of X[n, i]·W1[i, j].", focus=z_cells, key="product"),
+             "Entry (n, j) is the sum over the inputs i of X[n, i]·W1[i, j].", focus=("XW1", cells_of(sol.XW1)),
+             key="product"),
         Step("Add the bias", (
             operation(r"Z_1", r"X W_1 + b_1", matrix(sol.XW1), "+", matrix(b1), matrix(sol.Z1)),
         ), "b1 has one entry per hidden unit and is added to every row, that is, to every sample.",
@@ -289,17 +290,17 @@ def hidden_gradient_steps(sol: Solution) -> list[Step]:
             rf"\;\to\; {N} \times {H}",
             *product_lines(r"\delta_2 W_2^T", d2, w2.T, sol.back_terms, sol.back, r"(\delta_2 W_2^T)"),
         ), "W2 maps hidden → output, so going back uses its transpose: hidden unit j collects "
-           "Σₖ δ2[n, k]·W2[j, k] from every output it feeds.", focus=("delta1", cells_of(d1)), key="back"),
+           "Σₖ δ2[n, k]·W2[j, k] from every output it feeds.", focus=("back", cells_of(sol.back)), key="back"),
         Step("The sigmoid's slope at Z1", (
             operation(r"\sigma'(Z_1)", r"\sigma(Z_1) \ast (1 - \sigma(Z_1))", matrix(sol.A1_sigmoid), r"\ast",
                       matrix(sol.one_minus_A1_sigmoid), matrix(sol.sigma_prime)),
         ), "The derivative is taken at the pre-activation Z1 (written through σ(Z1), not through an "
-           "assumed A1).", key="sigma_prime"),
+           "assumed A1).", focus=("sigma_prime", cells_of(sol.sigma_prime)), key="sigma_prime"),
         Step("Multiply element-wise", (
             operation(r"\delta_1", r"(\delta_2 W_2^T) \ast \sigma'(Z_1)", matrix(sol.back), r"\ast",
                       matrix(sol.sigma_prime), matrix(sol.delta1_propagated)),
         ), "∗ is entry by entry (Hadamard): each hidden unit's error is scaled by how sensitive that "
-           "unit was.", focus=("delta1", cells_of(d1)), key="hadamard"),
+           "unit was.", focus=("delta1_propagated", cells_of(sol.delta1_propagated)), key="hadamard"),
     ]
     if sol.mode == "assignment":
         steps.append(Step("What the assignment gives instead", (

@@ -112,10 +112,11 @@ def page_setup(page_id: str, title: str, *, example_page: bool = True) -> Page:
     ``example_page``: the page works on the shared Problems 2–4 example (the mode switch, presenter
     mode and the URL apply to it).
     """
-    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide",
-                       initial_sidebar_state="expanded")
     _init_session()
     ss = st.session_state
+    presenting = bool(ss[PRESENTER] and example_page)
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide",
+                       initial_sidebar_state="collapsed" if presenting else "auto")
     arrived = ss.get(PAGE) != page_id
     warnings_key = f"url_warnings_{page_id}"
     if arrived:
@@ -307,22 +308,30 @@ def show_steps(steps: Sequence[Step]) -> None:
 
 
 def presenter(steps: Sequence[Step], page_id: str) -> Step:
-    """One step at a time, with Previous / Next; the position survives reruns. Returns the step shown."""
-    key = f"step_{page_id}"
+    """One step at a time, with Previous / Next; returns the step shown.
+
+    The position is kept by the step's key, so it survives reruns and a mode switch that adds or
+    removes a step elsewhere; a key that has gone falls back to the same position in the list.
+    """
+    state = f"step_{page_id}"
+    keys = [step.key for step in steps]
     count = len(steps)
-    st.session_state[key] = min(max(int(st.session_state.get(key, 0)), 0), count - 1)
+    index, key = st.session_state.get(state, (0, keys[0]))
+    index = keys.index(key) if key in keys else min(max(int(index), 0), count - 1)
 
     def move(delta: int) -> None:
-        st.session_state[key] = min(max(st.session_state[key] + delta, 0), count - 1)
+        new = min(max(index + delta, 0), count - 1)
+        st.session_state[state] = (new, keys[new])
 
-    index = st.session_state[key]
     step = steps[index]
-    left, middle, right = st.columns([1, 4, 1])
-    left.button("Previous step", icon=":material/arrow_back:", on_click=move, args=(-1,), disabled=index == 0,
-                key=f"{key}_prev", width="stretch")
+    left, middle, right, leave = st.columns([1.2, 4, 1.2, 1.2])
+    left.button("Previous", icon=":material/arrow_back:", on_click=move, args=(-1,), disabled=index == 0,
+                key=f"{state}_prev", width="stretch")
     middle.progress((index + 1) / count, text=f"Step {index + 1} of {count} · {step.title}")
-    right.button("Next step", icon=":material/arrow_forward:", on_click=move, args=(1,),
-                 disabled=index == count - 1, key=f"{key}_next", width="stretch")
+    right.button("Next", icon=":material/arrow_forward:", on_click=move, args=(1,), disabled=index == count - 1,
+                 key=f"{state}_next", width="stretch", type="primary")
+    leave.button("Exit", icon=":material/close:", key=f"{state}_exit", width="stretch",
+                 help="Leave presenter mode", on_click=lambda: st.session_state.update({PRESENTER: False}))
     st.subheader(step.title)
     for eq in step.equations:
         for part in eq.split(latex_builders.SEP):  # larger math: one matrix per line
@@ -330,6 +339,18 @@ def presenter(steps: Sequence[Step], page_id: str) -> Step:
     if step.note:
         st.markdown(f"#### {step.note}")
     return step
+
+
+def problem_header(page: Page, title: str, intro: str, formula: str) -> None:
+    """A problem page's title, any warnings about its link, the problem in words and its formula.
+
+    Presenter mode leaves the words out, so that the step being explained starts higher on the screen.
+    """
+    st.title(title)
+    show_url_warnings(page)
+    if not page.presenter:
+        st.markdown(intro)
+    latex(formula, size=r"\Large" if page.presenter else r"\large")
 
 
 def compare(comparison: Comparison, *, symbol: str) -> None:
@@ -341,7 +362,11 @@ def compare(comparison: Comparison, *, symbol: str) -> None:
 
 @dataclass(frozen=True)
 class Shown:
-    """A result matrix and how to draw it; ``picker``: the key of the cell picker a click opens."""
+    """A matrix the page computes and how to draw it.
+
+    ``picker``: the key of the cell picker a click opens; ``result``: shown among the page's results
+    (otherwise only in presenter mode, for the step that computes it).
+    """
 
     M: np.ndarray
     title: str
@@ -349,15 +374,17 @@ class Shown:
     col_name: str
     symbol: str
     picker: str | None = None
+    result: bool = True
 
 
 def results(shown: dict[str, Shown], *, stale: bool) -> None:
     """The page's result matrices, each as a heatmap and a table; ``stale``: an input is being fixed."""
-    st.subheader("Results" if len(shown) > 1 else "Result")
+    results_shown = {name: item for name, item in shown.items() if item.result}
+    st.subheader("Results" if len(results_shown) > 1 else "Result")
     if stale:
         st.warning("Some cells need fixing (see the messages beside them): the results show the last valid "
                    "inputs.", icon=":material/history:")
-    for name, item in shown.items():
+    for name, item in results_shown.items():
         show_result(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name, symbol=item.symbol,
                     key=f"heat_{name}", picker=item.picker)
 

@@ -6,13 +6,13 @@ from dashboard import latex as tex
 from dashboard import ui
 
 page = ui.page_setup("forward-pass", "Problem 2 · Forward pass")
-st.title("Problem 2 · The forward pass")
-ui.show_url_warnings(page)
-st.markdown(
-    "Before we can backpropagate we must run the network forward. For one layer of a 2-layer MLP, "
-    "compute the pre-activation and the activation:"
+ui.problem_header(
+    page,
+    "Problem 2 · The forward pass",
+    "Before we can backpropagate we must run the network forward. For one layer of a 2-layer MLP, compute "
+    "the pre-activation and the activation:",
+    r"Z_1 = X \cdot W_1 + b_1, \qquad A_1 = \sigma(Z_1) = \frac{1}{1 + e^{-Z_1}}",
 )
-ui.latex(r"Z_1 = X \cdot W_1 + b_1, \qquad A_1 = \sigma(Z_1) = \frac{1}{1 + e^{-Z_1}}")
 
 inputs = page.inputs
 if not page.presenter:
@@ -33,6 +33,7 @@ if not page.presenter:
 
 sol = solve(inputs, page.mode)
 shown = {
+    "XW1": ui.Shown(sol.XW1, "X·W1", "sample", "hidden unit", "X·W1", result=False),
     "Z1": ui.Shown(sol.Z1, "Z1 = X·W1 + b1", "sample", "hidden unit", "Z1", picker="z1_cell"),
     "A1": ui.Shown(sol.A1_sigmoid, "A1 = σ(Z1)", "sample", "hidden unit", "A1"),
 }

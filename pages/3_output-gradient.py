@@ -6,13 +6,13 @@ from dashboard import latex as tex
 from dashboard import ui
 
 page = ui.page_setup("output-gradient", "Problem 3 · Output-layer gradient")
-st.title("Problem 3 · The output layer's gradient")
-ui.show_url_warnings(page)
-st.markdown(
-    "The forward pass through the second layer is done. The error signal at the output, "
-    "δ2 = ∂L/∂Z2, flows back; the gradient for the second layer's weights is"
+ui.problem_header(
+    page,
+    "Problem 3 · The output layer's gradient",
+    "The forward pass through the second layer is done. The error signal at the output, δ2 = ∂L/∂Z2, flows "
+    "back; the gradient for the second layer's weights is",
+    r"\frac{\partial L}{\partial W_2} = A_1^T \cdot \delta_2",
 )
-ui.latex(r"\frac{\partial L}{\partial W_2} = A_1^T \cdot \delta_2")
 
 inputs = page.inputs
 consistent = page.mode == "consistent"

@@ -6,14 +6,13 @@ from dashboard import latex as tex
 from dashboard import ui
 
 page = ui.page_setup("hidden-gradient", "Problem 4 · Hidden-layer gradient")
-st.title("Problem 4 · The hidden layer's gradient")
-ui.show_url_warnings(page)
-st.markdown(
-    "The last step of backpropagation: carry the error back through W2 to the hidden layer, scale it by "
-    "the sigmoid's slope, and form the gradient for the first layer's weights."
+ui.problem_header(
+    page,
+    "Problem 4 · The hidden layer's gradient",
+    "The last step of backpropagation: carry the error back through W2 to the hidden layer, scale it by the "
+    "sigmoid's slope, and form the gradient for the first layer's weights.",
+    r"\delta_1 = (\delta_2 \cdot W_2^T) \ast \sigma'(Z_1), \qquad \frac{\partial L}{\partial W_1} = X^T \cdot \delta_1",
 )
-ui.latex(r"\delta_1 = (\delta_2 \cdot W_2^T) \ast \sigma'(Z_1), \qquad "
-         r"\frac{\partial L}{\partial W_1} = X^T \cdot \delta_1")
 
 inputs = page.inputs
 assignment_mode = page.mode == "assignment"
@@ -42,8 +41,12 @@ if not page.presenter:
 
 sol = solve(inputs, page.mode)
 shown = {
-    "delta1": ui.Shown(sol.delta1, "δ1 = ∂L/∂Z1" + (" (given)" if assignment_mode else ""), "sample",
-                       "hidden unit", "δ1", picker="delta1_cell"),
+    "back": ui.Shown(sol.back, "δ2·W2ᵀ", "sample", "hidden unit", "δ2·W2ᵀ", result=False),
+    "sigma_prime": ui.Shown(sol.sigma_prime, "σ′(Z1)", "sample", "hidden unit", "σ′(Z1)", result=False),
+    "delta1_propagated": ui.Shown(sol.delta1_propagated, "δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)", "sample", "hidden unit", "δ1",
+                                  picker="delta1_cell"),
+    "delta1": ui.Shown(sol.delta1, "δ1 as the assignment gives it (used below)", "sample", "hidden unit",
+                       "δ1 given", result=assignment_mode),
     "dW1": ui.Shown(sol.dW1, "∂L/∂W1 = Xᵀ·δ1", "input", "hidden unit", "∂L/∂W1", picker="dw1_cell"),
 }
 steps = tex.hidden_gradient_steps(sol)
@@ -61,7 +64,7 @@ else:
         ui.show_steps(steps)
 
         st.subheader("Open one entry: the chain rule for a single weight")
-        st.caption("Click a cell of the ∂L/∂W1 or δ1 heatmap, or choose it here.")
+        st.caption("Click a cell of the ∂L/∂W1 heatmap or of the propagated δ1, or choose it here.")
         i, j = ui.cell_picker("Weight", sol.dW1.shape, "input", "hidden unit", key="dw1_cell")
         ui.latex(tex.dW1_cell(sol, i, j))
         n, h = ui.cell_picker("Hidden error", sol.delta1.shape, "sample", "hidden unit", key="delta1_cell")

@@ -73,16 +73,57 @@ def test_hidden_solutions_wait_for_reveal_and_the_check_does_not_give_numbers_aw
     assert any("0.18" in el.value for el in at.latex)
 
 
-def test_presenter_mode_outlines_the_cells_of_the_current_step():
-    at = open_page("output-gradient")
+def _step_through(at):
+    """(step title, the heatmap shown with it or None) for every step of the page, in presenter mode."""
+    seen = []
+    while True:
+        maps = [f for f in figures(at) if f["data"][0]["type"] == "heatmap"]
+        seen.append((at.subheader[0].value, maps[0] if maps else None))
+        nxt = next(b for b in at.button if b.label == "Next")
+        if nxt.disabled:
+            return seen
+        nxt.click().run()
+
+
+@pytest.mark.parametrize("page_id, expected", [
+    ("forward-pass", {"Multiply X by W1: row times column": a.X @ a.W1, "Add the bias": a.Z1,
+                      "Apply the sigmoid, entry by entry": a.A1_SIGMOID}),
+    ("output-gradient", {"Multiply: row of A1ᵀ times column of δ2": a.DW2}),
+    ("hidden-gradient", {"Send the error back through W2": a.DELTA2 @ a.W2.T,
+                         "The sigmoid's slope at Z1": a.A1_SIGMOID * (1 - a.A1_SIGMOID),
+                         "Multiply element-wise": a.DELTA1_PROPAGATED,
+                         "Multiply: row of Xᵀ times column of δ1": a.DW1}),
+])
+def test_presenter_mode_outlines_the_matrix_each_step_computes(page_id, expected):
+    at = open_page(page_id)
     at.sidebar.toggle[0].set_value(True).run()
-    for _ in range(3):
-        next(b for b in at.button if b.label == "Next step").click().run()
-    fig = next(f for f in figures(at) if f["data"][0]["type"] == "heatmap")
-    assert len(fig["layout"]["shapes"]) == 4  # every cell of dW2 is computed in the last step
-    assert at.subheader[0].value == latex.output_gradient_steps(a.solve())[-1].title
+    no_exception(at)
+    assert not at.markdown or all("Before we can" not in m.value for m in at.markdown)  # the words step aside
+    seen = dict(_step_through(at))
+    assert set(expected) <= set(seen)
+    for title, fig in seen.items():
+        if title in expected:
+            assert fig is not None, title
+            from tests.conftest import plotly_array
+
+            np.testing.assert_allclose(plotly_array(fig["data"][0]["z"]), expected[title], rtol=1e-12, atol=1e-15)
+            assert len(fig["layout"]["shapes"]) == np.size(expected[title]), title  # every cell outlined
+        else:
+            assert fig is None, f"{title} shows a heatmap it does not compute"
     last = latex.output_gradient_steps(a.solve())[-1]
-    assert sum(el.value.startswith("$$\n\\Large ") for el in at.latex) == len(last.equations)  # large math
+    if page_id == "output-gradient":
+        assert sum(el.value.startswith("$$\n\\Large ") for el in at.latex) == len(last.equations) + 1
+
+
+def test_presenter_position_survives_a_mode_switch_that_removes_a_step():
+    at = open_page("hidden-gradient")
+    at.sidebar.toggle[0].set_value(True).run()
+    while at.subheader[0].value != "Why X is transposed":
+        next(b for b in at.button if b.label == "Next").click().run()
+    at.sidebar.radio[0].set_value("consistent").run()  # the "given δ1" step before it disappears
+    assert at.subheader[0].value == "Why X is transposed"
+    next(b for b in at.button if b.label == "Exit").click().run()
+    assert len(at.data_editor) > 0 and not any(b.label == "Next" for b in at.button), "Exit leaves presenter mode"
 
 
 def test_downloads_exist_and_parse_back_to_the_page_numbers(monkeypatch):
@@ -105,7 +146,7 @@ def test_downloads_exist_and_parse_back_to_the_page_numbers(monkeypatch):
     assert data["meta"]["mode"] == "consistent" and data["meta"]["N"] == 1
     np.testing.assert_array_equal(data["matrices"]["X"], [[1.0, 2.0]])
     np.testing.assert_array_equal(data["matrices"]["dW1"], shown["∂L/∂W1 = Xᵀ·δ1"])
-    np.testing.assert_array_equal(data["matrices"]["delta1"], shown["δ1 = ∂L/∂Z1"])
+    np.testing.assert_array_equal(data["matrices"]["delta1"], shown["δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)"])
     rows = list(csv.DictReader(io.StringIO(offered["Numbers (CSV)"])))
     dW1 = {(int(r["row"]), int(r["column"])): float(r["value"]) for r in rows if r["matrix"] == "dW1"}
     assert dW1[(2, 1)] == shown["∂L/∂W1 = Xᵀ·δ1"][1, 0]
