@@ -18,12 +18,16 @@ st.markdown(
 sol = solve(page.inputs, page.mode)
 dims = page.inputs.dims
 st.subheader("The network")
-st.graphviz_chart(network_dot(sol), width="stretch", height=520)
-st.caption(
-    f"Nodes: sample 1's inputs x, hidden pre-activations z and activations a, and the error δ2 at each "
-    f"output. Edges: the weight w and its gradient ∂ = ∂L/∂w (blue negative, red positive, thicker = "
-    f"larger). Numbers: {MODES[page.mode].lower()} — switch in the sidebar."
-)
+st.graphviz_chart(network_dot(sol, reveal=not page.hide_solutions), width="stretch", height=520)
+if page.hide_solutions:
+    st.caption("Solutions are hidden (see the sidebar): the graph shows only what the problems give — the "
+               "inputs x, the weights w and the error δ2 at each output. Work out z, a and the gradients ∂L/∂w.")
+else:
+    st.caption(
+        f"Nodes: sample 1's inputs x, hidden pre-activations z and activations a, and the error δ2 at each "
+        f"output. Edges: the weight w and its gradient ∂ = ∂L/∂w (blue negative, red positive, thicker = "
+        f"larger). Numbers: {MODES[page.mode].lower()} — switch in the sidebar."
+    )
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.subheader("Notation")

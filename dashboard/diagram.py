@@ -20,7 +20,9 @@ def _hex(rgb: str) -> str:
 NEGATIVE, POSITIVE = _hex(DIVERGING[1][1]), _hex(DIVERGING[-2][1])
 
 
-def _edge(src: str, dst: str, weight: float, grad: float, largest: float) -> str:
+def _edge(src: str, dst: str, weight: float, grad: float | None, largest: float) -> str:
+    if grad is None:  # the gradients are not to be shown: the weight alone, in grey
+        return f'  {src} -> {dst} [label="w {short(weight)}", color="#888888", fontcolor="#444444", penwidth=1.5];'
     colour = NEGATIVE if grad < 0 else POSITIVE
     width = 1.0 + 5.0 * abs(grad) / largest if largest > 0 else 1.0
     label = f"w {short(weight)}\\n∂ {short(grad)}"
@@ -28,9 +30,11 @@ def _edge(src: str, dst: str, weight: float, grad: float, largest: float) -> str
             f"penwidth={width:.2f}];")
 
 
-def network_dot(sol: Solution) -> str:
+def network_dot(sol: Solution, reveal: bool = True) -> str:
     """DOT for the D-H-C network of ``sol``, showing sample 1's forward values on the nodes and the
-    batch's weight gradients ∂L/∂W1 and ∂L/∂W2 on the edges (colour = sign, width = size)."""
+    batch's weight gradients ∂L/∂W1 and ∂L/∂W2 on the edges (colour = sign, width = size).
+
+    With ``reveal`` False only what the problems give is shown (inputs, weights, δ2): no answers."""
     X, W1, W2 = sol.inputs.X, sol.inputs.W1, sol.inputs.W2
     D, H = W1.shape
     C = W2.shape[1]
@@ -44,15 +48,15 @@ def network_dot(sol: Solution) -> str:
     for i in range(D):
         lines.append(f'  x{i} [label="x{i + 1}\\n{short(X[0, i])}", fillcolor="#eeeeee"];')
     for j in range(H):
-        lines.append(f'  h{j} [label="h{j + 1}\\nz {short(sol.Z1[0, j])}\\na {short(sol.A1[0, j])}", '
-                     f'fillcolor="#e8e0f4"];')
+        values = f"\\nz {short(sol.Z1[0, j])}\\na {short(sol.A1[0, j])}" if reveal else "\\nz ?\\na ?"
+        lines.append(f'  h{j} [label="h{j + 1}{values}", fillcolor="#e8e0f4"];')
     for k in range(C):
         lines.append(f'  o{k} [label="out {k + 1}\\nδ2 {short(sol.inputs.delta2[0, k])}", fillcolor="#fdf0e0"];')
     for i in range(D):
         for j in range(H):
-            lines.append(_edge(f"x{i}", f"h{j}", W1[i, j], sol.dW1[i, j], largest))
+            lines.append(_edge(f"x{i}", f"h{j}", W1[i, j], sol.dW1[i, j] if reveal else None, largest))
     for j in range(H):
         for k in range(C):
-            lines.append(_edge(f"h{j}", f"o{k}", W2[j, k], sol.dW2[j, k], largest))
+            lines.append(_edge(f"h{j}", f"o{k}", W2[j, k], sol.dW2[j, k] if reveal else None, largest))
     lines.append("}")
     return "\n".join(lines)

@@ -482,8 +482,10 @@ def answer_checker(quantity: str, sol: Solution, *, symbol: str, row_name: str, 
 # --- sharing and exporting ------------------------------------------------------------------------
 
 
-def share_and_export(page: Page, title: str, numbers: dict[str, np.ndarray], steps: Sequence[Step]) -> None:
-    """A copyable link to this exact example, and the page's numbers and worked solution as files."""
+def share_and_export(page: Page, title: str, numbers: dict[str, np.ndarray], steps: Sequence[Step],
+                     reveal: bool = True) -> None:
+    """A copyable link to this exact example, and the page's numbers and worked solution as files
+    (only once the solution is revealed: the files contain the answers)."""
     params = params_from_inputs(current_inputs(), st.session_state[MODE])
     from urllib.parse import urlencode
 
@@ -491,6 +493,10 @@ def share_and_export(page: Page, title: str, numbers: dict[str, np.ndarray], ste
     link = base + ("?" + urlencode(params, safe=",;") if params else "")
     st.markdown("**Link to this example** (copy it with the button at the right of the box)")
     st.code(link, language=None, wrap_lines=True)
+    if not reveal:
+        st.caption("The downloads of this page's numbers and worked solution appear once the solution is "
+                   "revealed: they contain the answers.")
+        return
     stem = page.page_id.replace("-", "_")
     meta = {"page": page.page_id, "mode": st.session_state[MODE], **current_inputs().dims}
     c1, c2, c3 = st.columns(3)

@@ -70,6 +70,6 @@ else:
     st.header("Share and export")
     ui.share_and_export(page, "Problem 2 · The forward pass", {
         "X": inputs.X, "W1": inputs.W1, "b1": inputs.b1, "XW1": sol.XW1, "Z1": sol.Z1, "A1": sol.A1_sigmoid,
-        "A1_assumed": inputs.A1_given}, steps)
+        "A1_assumed": inputs.A1_given}, steps, reveal=show)
 
 ui.sync_url()

@@ -72,6 +72,6 @@ else:
 
     st.header("Share and export")
     ui.share_and_export(page, "Problem 3 · The output layer's gradient", {
-        "A1": sol.A1, "delta2": inputs.delta2, "dW2": sol.dW2}, steps)
+        "A1": sol.A1, "delta2": inputs.delta2, "dW2": sol.dW2}, steps, reveal=show)
 
 ui.sync_url()

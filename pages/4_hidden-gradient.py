@@ -92,6 +92,6 @@ else:
     ui.share_and_export(page, "Problem 4 · The hidden layer's gradient", {
         "X": inputs.X, "W2": inputs.W2, "delta2": inputs.delta2, "Z1": sol.Z1, "back": sol.back,
         "sigma_prime": sol.sigma_prime, "delta1_propagated": sol.delta1_propagated, "delta1": sol.delta1,
-        "dW1": sol.dW1}, steps)
+        "dW1": sol.dW1}, steps, reveal=show)
 
 ui.sync_url()

@@ -256,3 +256,19 @@ def test_gradient_check_page_agrees_then_catches_a_planted_bug():
     analytic = next(v for k, v in heatmaps(at).items() if k.startswith("∂L/∂W2 by backprop"))
     numerical = next(v for k, v in heatmaps(at).items() if k.startswith("∂L/∂W2 by centred"))
     np.testing.assert_allclose(analytic, -numerical, rtol=1e-5)
+
+
+def test_hidden_solutions_hide_the_downloads_and_the_overviews_answers():
+    at = open_page("forward-pass")
+    at.sidebar.toggle[1].set_value(True).run()
+    assert not at.get("download_button"), "the files contain the answers"
+    assert any("appear once the solution is revealed" in c.value for c in at.caption)
+    assert at.code, "the share link stays available"
+    next(b for b in at.button if b.label == "Reveal the solution").click().run()
+    assert len(at.get("download_button")) == 3
+    at.switch_page("app.py").run()
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert "∂ " not in dot and "z ?" in dot and "w 0.1" in dot
+    at.sidebar.toggle[1].set_value(False).run()
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert "∂ -0.02" in dot and "z 1.6" in dot
