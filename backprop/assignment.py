@@ -53,7 +53,7 @@ TRAIN_TARGET = _const([[0.0, 1.0]])
 
 MODES = {
     "assignment": "As in the assignment",
-    "consistent": "Consistent (every value propagated)",
+    "consistent": "Consistent (propagated from the inputs)",
 }
 
 #: The largest N, D, H or C the worked problems allow: beyond it the written-out sums stop fitting.

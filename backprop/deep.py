@@ -7,6 +7,8 @@ Backward: delta_l = (delta_{l+1}·W_{l+1}ᵀ) ∗ σ′(Z_l) and dW_l = A_{l−1
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from backprop._checks import finite_float, positive_int, seed_value
@@ -74,3 +76,36 @@ def deep_gradient_norms(depth: int, width: int = 16, activation: str | Activatio
     y = rng.standard_normal((n_samples, 1))
     grads = deep_gradients(deep_params(depth, width, 2, scale, seed), X, y, activation)
     return np.array([np.linalg.norm(g) for g in grads])
+
+
+@dataclass(frozen=True)
+class NormsReading:
+    """What a deep stack's gradient norms say (layer 1 first, the output layer last).
+
+    - ratio: ‖dW_1‖ / ‖dW_out‖, how the first layer's gradient compares with the output layer's
+    - largest, smallest: the extreme norms over all layers
+    - verdict: "vanishing" (the first layer gets under 1/100 of the output's), "exploding" (a norm
+      above 1e3 or a first layer over 100× the output's), "tiny" (every norm under 1e-6, however they
+      compare: the weights are too small for anything to learn), or "healthy"
+    """
+
+    ratio: float
+    largest: float
+    smallest: float
+    verdict: str
+
+
+def read_norms(norms) -> NormsReading:
+    """Read deep_gradient_norms' output: see NormsReading for the thresholds."""
+    norms = np.asarray(norms, dtype=np.float64)
+    ratio = float(norms[0] / norms[-1]) if norms[-1] > 0 else float("inf")
+    largest, smallest = float(norms.max()), float(norms.min())
+    if largest < 1e-6:
+        verdict = "tiny"
+    elif largest > 1e3 or ratio > 1e2:
+        verdict = "exploding"
+    elif ratio < 1e-2:
+        verdict = "vanishing"
+    else:
+        verdict = "healthy"
+    return NormsReading(ratio, largest, smallest, verdict)

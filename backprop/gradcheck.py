@@ -90,6 +90,11 @@ class GradientCheck:
     numerical: dict[str, np.ndarray]
 
     @property
+    def differences(self) -> dict[str, np.ndarray]:
+        """analytic − numerical, per parameter."""
+        return {name: self.analytic[name] - self.numerical[name] for name in self.analytic}
+
+    @property
     def worst(self) -> float:
         return max(self.rel_errors.values())
 

@@ -42,7 +42,7 @@ class History:
     - grad_norms: {"W1": (E,), "W2": (E,)} Frobenius norms of dW1 and dW2 at each epoch
     - accuracies: (E,) share of outputs on the right side of 0.5, or None for non-0/1 targets
     - params: the parameters after the last update (always finite)
-    - final_loss: the loss of ``params``
+    - final_loss: the loss of ``params``; final_accuracy: their accuracy (None for non-0/1 targets)
     - snapshots: Snapshot at the requested epochs, in order, ending with the trained network
     - diverged_at: the epoch at which the loss or an update stopped being finite, else None
     """
@@ -52,6 +52,7 @@ class History:
     accuracies: np.ndarray | None
     params: Params
     final_loss: float
+    final_accuracy: float | None
     snapshots: tuple[Snapshot, ...]
     diverged_at: int | None
     epochs_requested: int
@@ -59,6 +60,20 @@ class History:
     @property
     def epochs_run(self) -> int:
         return int(self.losses.shape[0])
+
+    @property
+    def first_layer_shrink(self) -> float:
+        """‖∂L/∂W2‖ / ‖∂L/∂W1‖ at epoch 0: how many times smaller the first layer's gradient starts
+        (inf when it is exactly zero, nan when no epoch ran). Large values are vanishing gradients."""
+        if not self.epochs_run:
+            return float("nan")
+        w1, w2 = float(self.grad_norms["W1"][0]), float(self.grad_norms["W2"][0])
+        return w2 / w1 if w1 > 0 else float("inf")
+
+    @property
+    def loss_rose(self) -> bool:
+        """Whether the trained network's loss is higher than the starting one."""
+        return bool(self.epochs_run) and not (self.final_loss <= self.losses[0])
 
     def snapshot_at(self, epoch: int) -> Snapshot:
         """The latest snapshot taken at or before ``epoch`` (the first one if none is)."""
@@ -213,7 +228,8 @@ def train(
                 break
         run = epochs if diverged_at is None else diverged_at
         final_params = Params(W1, b1, W2, b2)
-        final_loss, *_ = gradients(X, y, full_ones)
+        final_loss, final_A2, *_ = gradients(X, y, full_ones)
+        final_accuracy = accuracy(final_A2, y) if binary else None
 
     if not snapshots or snapshots[-1].epoch != run:
         snapshots.append(Snapshot(run, final_params, grads_copy(), float(final_loss)))
@@ -223,6 +239,7 @@ def train(
         accuracies=None if accs is None else accs[:run].copy(),
         params=final_params,
         final_loss=float(final_loss),
+        final_accuracy=final_accuracy,
         snapshots=tuple(snapshots),
         diverged_at=diverged_at,
         epochs_requested=epochs,
@@ -296,16 +313,21 @@ class Run:
     history: History
 
 
-def train_config(config: TrainConfig, callback: Callable[[int, float], None] | None = None) -> Run:
-    """Make the data and the starting params that ``config`` describes, and train on them."""
+def prepare(config: TrainConfig) -> tuple[Dataset, Params]:
+    """The data and the starting params that ``config`` describes (cheap: no training)."""
     if config.dataset == "assignment":
         from backprop.assignment import training_example
 
-        data, initial = training_example(config.hidden_units, seed=config.seed, scale=config.init_scale)
-    else:
-        data = make_dataset(config.dataset, config.n_samples, config.noise, config.data_seed)
-        initial = init_params(data.X.shape[1], config.hidden_units, data.y.shape[1],
-                              seed=config.seed, scale=config.init_scale)
+        return training_example(config.hidden_units, seed=config.seed, scale=config.init_scale)
+    data = make_dataset(config.dataset, config.n_samples, config.noise, config.data_seed)
+    initial = init_params(data.X.shape[1], config.hidden_units, data.y.shape[1],
+                          seed=config.seed, scale=config.init_scale)
+    return data, initial
+
+
+def train_config(config: TrainConfig, callback: Callable[[int, float], None] | None = None) -> Run:
+    """Make the data and the starting params that ``config`` describes, and train on them."""
+    data, initial = prepare(config)
     history = train(
         initial, data.X, data.y, lr=config.lr, epochs=config.epochs, hidden=config.hidden,
         output=config.output, loss=config.loss,

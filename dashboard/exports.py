@@ -45,3 +45,20 @@ def steps_markdown(title: str, steps: Sequence[Step], preamble: str = "") -> str
         if step.note:
             lines += [step.note, ""]
     return "\n".join(lines)
+
+
+def history_csv(history) -> str:
+    """A training History as CSV: epoch, loss, the gradient norms per layer and, if any, accuracy."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    layers = list(history.grad_norms)
+    header = ["epoch", "loss", *[f"grad_norm_{name}" for name in layers]]
+    if history.accuracies is not None:
+        header.append("accuracy")
+    writer.writerow(header)
+    for e in range(history.epochs_run):
+        row = [e, repr(float(history.losses[e])), *[repr(float(history.grad_norms[n][e])) for n in layers]]
+        if history.accuracies is not None:
+            row.append(repr(float(history.accuracies[e])))
+        writer.writerow(row)
+    return out.getvalue()

@@ -153,7 +153,8 @@ def layer_norms_figure(norms: Sequence[float], *, title: str, log_y: bool = True
     )
     return go.Figure(bars, layout=_layout(
         title, 380,
-        yaxis={"type": "log" if log_y else "linear", "title": "‖∂L/∂W‖ (Frobenius norm)", "tickfont": {"size": 14}},
+        yaxis={"type": "log" if log_y else "linear", "title": "‖∂L/∂W‖ (Frobenius norm)", "tickfont": {"size": 14},
+               "exponentformat": "power"},
         xaxis={"tickfont": {"size": 14}},
     ))
 
@@ -186,54 +187,51 @@ def _epoch_markers(marks: Sequence[tuple[int | None, str, str]]) -> dict:
     return {"shapes": shapes, "annotations": notes}
 
 
-def _history_layout(title: str, epoch: int | None, extra_marks=(), **axes) -> dict:
-    return _layout(
-        title, 380, hovermode="x unified",
-        xaxis={"title": "epoch", "tickfont": {"size": 14}, "gridcolor": "#eeeeee"},
-        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right", "font": {"size": 14}},
-        **_epoch_markers([(epoch, f"epoch {epoch}", "#555555"), *extra_marks]), **axes,
-    )
+def training_curves_figure(history, *, log_y: bool = False, epoch: int | None = None) -> go.Figure:
+    """Loss (and accuracy, when there is one) above the per-layer gradient norms, over one shared epoch
+    axis, so that one hover reads every curve at an epoch.
 
-
-def loss_figure(history, *, log_y: bool = False, epoch: int | None = None) -> go.Figure:
-    """Loss per epoch (the loss before each update), with accuracy on a second axis when there is one.
-
-    ``epoch`` draws a dotted marker (the scrubber's position); a diverged run is marked where it stopped.
+    - top panel: the loss before each update (log scale with ``log_y``), accuracy on the right axis
+    - bottom panel: ‖∂L/∂W1‖ and ‖∂L/∂W2‖ on a log axis: vanishing gradients sink, exploding ones climb
+    - ``epoch`` draws a dotted marker across both (the scrubber's position); a diverged run is marked
     """
     epochs = np.arange(history.epochs_run)
     traces = [go.Scatter(
-        x=epochs, y=history.losses, mode="lines", name="loss", line={"color": SERIES[0], "width": 3},
-        hovertemplate="epoch %{x}<br>loss %{y:.6g}<extra></extra>",
+        x=epochs, y=history.losses, mode="lines", name="loss", yaxis="y", line={"color": SERIES[0], "width": 3},
+        hovertemplate="loss %{y:.6g}<extra></extra>",
     )]
     if history.accuracies is not None:
         traces.append(go.Scatter(
-            x=epochs, y=history.accuracies, mode="lines", name="accuracy", yaxis="y2",
-            line={"color": SERIES[1], "width": 2, "dash": "dash"},
-            hovertemplate="epoch %{x}<br>accuracy %{y:.1%}<extra></extra>",
+            x=epochs, y=history.accuracies, mode="lines", name="accuracy", yaxis="y3",
+            line={"color": SERIES[1], "width": 2, "dash": "dash"}, hovertemplate="accuracy %{y:.1%}<extra></extra>",
         ))
-    diverged = () if history.diverged_at is None else (
-        (history.diverged_at, f"diverged at epoch {history.diverged_at}", "#b2182b"),)
-    return go.Figure(traces, layout=_history_layout(
-        "Loss over epochs", epoch, diverged,
+    for colour, (name, series) in zip(SERIES[2:], history.grad_norms.items(), strict=False):
+        traces.append(go.Scatter(
+            x=epochs, y=series, mode="lines", name=f"‖∂L/∂{name}‖", yaxis="y2", line={"color": colour, "width": 3},
+            hovertemplate=f"‖∂L/∂{name}‖ %{{y:.3g}}<extra></extra>",
+        ))
+    marks = [(epoch, f"epoch {epoch}", "#555555")]
+    if history.diverged_at is not None:
+        marks.append((history.diverged_at, f"diverged at epoch {history.diverged_at}", "#b2182b"))
+    markers = _epoch_markers(marks)
+    panel_titles = [
+        {"text": "<b>Loss over epochs</b>", "x": 0, "xref": "paper", "y": 1.0, "yref": "paper",
+         "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 18}},
+        {"text": "<b>Gradient norm per layer</b>", "x": 0, "xref": "paper", "y": 0.44, "yref": "paper",
+         "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 18}},
+    ]
+    return go.Figure(traces, layout=_layout(
+        "", 640, hovermode="x unified",
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"title": "epoch", "tickfont": {"size": 14}, "gridcolor": "#eeeeee", "anchor": "y2"},
         yaxis={"title": "loss", "type": "log" if log_y else "linear", "tickfont": {"size": 14},
-               "gridcolor": "#eeeeee"},
-        yaxis2={"title": "accuracy", "overlaying": "y", "side": "right", "range": [0, 1.02], "tickformat": ".0%",
+               "gridcolor": "#eeeeee", "domain": [0.56, 1.0]},
+        yaxis3={"title": "accuracy", "overlaying": "y", "side": "right", "range": [0, 1.02], "tickformat": ".0%",
                 "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickfont": {"size": 14}, "showgrid": False},
-    ))
-
-
-def grad_norm_figure(history, *, epoch: int | None = None) -> go.Figure:
-    """‖∂L/∂W1‖ and ‖∂L/∂W2‖ per epoch on a log axis, where vanishing and exploding show as lines
-    falling towards zero or shooting up."""
-    epochs = np.arange(history.epochs_run)
-    traces = [go.Scatter(
-        x=epochs, y=series, mode="lines", name=f"‖∂L/∂{name}‖", line={"color": colour, "width": 3},
-        hovertemplate=f"epoch %{{x}}<br>‖∂L/∂{name}‖ %{{y:.3g}}<extra></extra>",
-    ) for colour, (name, series) in zip(SERIES, history.grad_norms.items(), strict=False)]
-    return go.Figure(traces, layout=_history_layout(
-        "Gradient norm per layer", epoch,
-        yaxis={"title": "Frobenius norm (log)", "type": "log", "tickfont": {"size": 14}, "gridcolor": "#eeeeee",
-               "exponentformat": "power"},
+        yaxis2={"title": "norm (log)", "type": "log", "tickfont": {"size": 14}, "gridcolor": "#eeeeee",
+                "exponentformat": "power", "domain": [0.0, 0.42]},
+        legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right", "font": {"size": 14}},
+        shapes=markers["shapes"], annotations=markers["annotations"] + panel_titles,
     ))
 
 

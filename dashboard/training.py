@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from backprop.assignment import TRAIN_TARGET, X
 from backprop.training import TrainConfig
-from dashboard.numbers import row
+from dashboard.numbers import row, short
 
 #: epochs × samples × hidden units allowed in one run: about one second of one core, so that one visitor
 #: of a hosted demo cannot hold the server.
@@ -41,20 +41,53 @@ PRESETS: dict[str, dict] = {
                                "lr": 2.0, "epochs": 300},
 }
 
+def preset_config(name: str) -> TrainConfig:
+    return replace(TrainConfig(), **PRESETS[name])
+
+
+def _shape(config: TrainConfig) -> str:
+    return f"2-{config.hidden_units}-1 {config.hidden}"
+
+
 PRESET_NOTES = {
-    "Learn XOR": "A 2-8-1 tanh network learns XOR: the loss falls and the boundary bends around the clusters.",
-    "Vanishing gradients": "Tiny sigmoid weights: every unit sits at σ = 0.5, the error reaching W1 is multiplied "
-                           "by the tiny W2, and ‖∂L/∂W1‖ stays near zero. The loss barely moves.",
-    "Learning rate too large": "With a linear output and a learning rate of 3, each step overshoots further than "
+    "Learn XOR": f"A {_shape(preset_config('Learn XOR'))} network learns XOR: the loss falls and the boundary "
+                 "bends around the clusters.",
+    "Vanishing gradients": f"Sigmoid weights of scale {preset_config('Vanishing gradients').init_scale:g}: every "
+                           "unit sits at σ = ½, the error reaching W1 is multiplied by the tiny W2, and ‖∂L/∂W1‖ "
+                           "stays near zero. The loss barely moves.",
+    "Learning rate too large": f"With a linear output and a learning rate of "
+                               f"{preset_config('Learning rate too large').lr:g}, each step overshoots further than "
                                "the last: the loss explodes until it is no longer a finite number.",
-    "Spirals (harder)": "Two interleaved spirals need a wider layer and many more epochs.",
+    "Spirals (harder)": f"Two interleaved spirals need a wider layer ({_shape(preset_config('Spirals (harder)'))}) "
+                        f"and more epochs ({preset_config('Spirals (harder)').epochs:,}).",
     "Assignment 5's network": "The 2-2-2 network of Problems 2–4, starting from the assignment's W1, b1 and W2, "
                               f"trained on X = {row(X)} towards the target {row(TRAIN_TARGET)}.",
 }
 
 
-def preset_config(name: str) -> TrainConfig:
-    return replace(TrainConfig(), **PRESETS[name])
+def lessons(history, config: TrainConfig) -> list[tuple[str, str]]:
+    """What a run teaches, as (kind, text): "error" for divergence, "warning" for a loss that rose,
+    "info" for a first-layer gradient that vanished. Numbers come from the History."""
+    out = []
+    if history.diverged_at is not None:
+        out.append(("error", f"**The loss stopped being a finite number at epoch {history.diverged_at}**, so "
+                             f"training stopped there. With a learning rate of {config.lr:g}, each update "
+                             "W ← W − lr·∂L/∂W overshoots the minimum by more than the last, so the weights and the "
+                             "loss grow without bound until they overflow. Lower the learning rate (or use a sigmoid "
+                             "output, which bounds the outputs) and train again; a very large initial weight scale "
+                             "can do the same."))
+    elif history.loss_rose:
+        out.append(("warning", f"**The loss went up** (from {short(history.losses[0])} to "
+                               f"{short(history.final_loss)}): with a learning rate of {config.lr:g} the steps "
+                               "overshoot, so the loss bounces up the other side of the valley instead of settling "
+                               "in it. Try a smaller learning rate."))
+    shrink = history.first_layer_shrink
+    if shrink > 20:
+        how = "zero" if shrink == float("inf") else f"{shrink:.0f} times smaller than ‖∂L/∂W2‖"
+        out.append(("info", f"At epoch 0, ‖∂L/∂W1‖ is {how}: the error reaching the first layer has been "
+                            "multiplied by W2 and by σ′ on the way back, so W1 hardly changes. The first layer's "
+                            "gradient has vanished."))
+    return out
 
 
 def work(config: TrainConfig) -> int:

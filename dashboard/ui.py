@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 from PIL import Image
 
 from backprop.assignment import (
-    A1_GIVEN,
     DEFAULT_INPUTS,
-    DELTA1_GIVEN,
     MAX_DIM,
     MODES,
     Comparison,
@@ -27,7 +26,6 @@ from backprop.mistakes import MISTAKES, TOLERANCE_TEXT, check_answer, expected_a
 from dashboard import exports, figures
 from dashboard import latex as latex_builders
 from dashboard.latex import Step
-from dashboard.numbers import row
 from dashboard.tables import from_frame, to_frame
 from dashboard.urlstate import FIELDS, inputs_from_params, params_from_inputs
 
@@ -143,6 +141,24 @@ def persistent(widget: Callable, label: str, key: str, **kwargs):
     return widget(label, key=widget_key, on_change=_sync, args=(widget_key, key), **kwargs)
 
 
+def remembered(widget: Callable, label: str, key: str, default, **kwargs):
+    """A page's own control (a slider, a choice) that keeps its value when the reader visits another page
+    and comes back: ``persistent`` with a default."""
+    st.session_state.setdefault(key, default)
+    return persistent(widget, label, key, **kwargs)
+
+
+def rel_error_table(errors: dict[str, float]) -> None:
+    """Relative error per parameter with cs231n's reading of it."""
+    from backprop.gradcheck import interpret_rel_error
+
+    frame = pd.DataFrame([(name, err, interpret_rel_error(err).label, interpret_rel_error(err).text)
+                          for name, err in errors.items()],
+                         columns=["parameter", "relative error", "verdict", "reading (cs231n)"])
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={"relative error": st.column_config.NumberColumn(format="%.2e")})
+
+
 def sidebar(example_page: bool) -> None:
     with st.sidebar:
         st.markdown(f"### {APP_TITLE}")
@@ -155,9 +171,10 @@ def sidebar(example_page: bool) -> None:
         if example_page:
             st.divider()
             persistent(st.radio, "Numbers", MODE, options=list(MODES), format_func=MODES.get,
-                       help=f"As in the assignment: A1 = {row(A1_GIVEN)} and δ1 = {row(DELTA1_GIVEN)} are taken "
-                            "as given, as the solution report does. Consistent: A1 = σ(Z1) and δ1 is propagated "
-                            "from δ2, so every number follows from the inputs.")
+                       help="As in the assignment: the A1 the assignment assumes and the δ1 it gives are used, as "
+                            "the solution report does. Consistent: A1 = σ(Z1) and δ1 = (δ2·W2ᵀ) ∗ σ′(Z1), so every "
+                            "later number follows from the inputs. In both, δ2 is given: the assignment starts the "
+                            "backward pass from the output layer's error.")
             persistent(st.toggle, "Presenter mode", PRESENTER,
                        help="One step at a time with large math, for projecting in class.")
             persistent(st.toggle, "Hide solutions until I ask", HIDE,

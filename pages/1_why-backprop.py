@@ -1,11 +1,10 @@
 """Problem 1 · The value of manual implementation: three reasons, each with a live demonstration."""
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import backprop as bp
 from backprop.custom import CUSTOM_ACTIVATIONS, check_derivative
-from backprop.deep import deep_gradient_norms
+from backprop.deep import deep_gradient_norms, read_norms
 from dashboard import figures, ui
 from dashboard.numbers import short
 
@@ -22,11 +21,6 @@ st.markdown(
 )
 
 
-def rel_error_table(errors: dict[str, float]) -> pd.DataFrame:
-    rows = [(name, f"{err:.2e}", bp.interpret_rel_error(err).label) for name, err in errors.items()]
-    return pd.DataFrame(rows, columns=["parameter", "relative error", "verdict"])
-
-
 # --- 1. Debugging ---------------------------------------------------------------------------------
 st.header("1 · Debugging: vanishing and exploding gradients")
 st.markdown(
@@ -37,20 +31,28 @@ st.markdown(
     "you where to look."
 )
 c1, c2, c3 = st.columns(3)
-depth = c1.slider("Hidden layers", 2, 12, 8, key="deep_depth")
-activation = c2.selectbox("Activation", ["sigmoid", "tanh", "relu"], key="deep_activation")
-scale = c3.select_slider("Weight scale (× 1/√fan-in)", [0.25, 0.5, 1.0, 2.0, 3.0], value=1.0, key="deep_scale")
+depth = ui.remembered(c1.slider, "Hidden layers", "deep_depth", 8, min_value=2, max_value=12)
+activation = ui.remembered(c2.selectbox, "Activation", "deep_activation", "sigmoid",
+                           options=["sigmoid", "tanh", "relu"])
+scale = ui.remembered(c3.select_slider, "Weight scale (× 1/√fan-in)", "deep_scale", 1.0,
+                      options=[0.25, 0.5, 1.0, 2.0, 3.0])
 norms = deep_gradient_norms(depth, width=16, activation=activation, scale=scale, seed=0)
 st.plotly_chart(
     figures.layer_norms_figure(norms, title=f"Gradient norm per layer, {depth} {activation} layers (log scale)"),
     key="deep_norms", config={"displayModeBar": False}, width="stretch",
 )
-ratio = norms[0] / norms[-1]
+reading = read_norms(norms)
+ADVICE = {
+    "vanishing": "It is vanishing: the early layers barely learn. "
+                 + ("Try tanh or relu, " if activation == "sigmoid" else "Try ") + "fewer layers or a larger scale.",
+    "exploding": "It is exploding: try a smaller weight scale or fewer layers.",
+    "tiny": "Every layer's gradient is tiny (the largest is {largest}): the weights are too small for the "
+            "signal to get through in either direction. Try a larger weight scale.",
+    "healthy": "The gradients stay within a few orders of magnitude of each other: every layer can learn.",
+}
 st.info(
-    f"The first layer's gradient is {short(ratio, 2)} × the output layer's. "
-    + ("It is vanishing: try tanh or relu, or fewer layers." if ratio < 1e-2 else
-       "It is exploding: try a smaller weight scale." if ratio > 1e2 or norms.max() > 1e3 else
-       "The gradients stay within a few orders of magnitude of each other."),
+    f"The first layer's gradient is {short(reading.ratio, 2)} × the output layer's. "
+    + ADVICE[reading.verdict].format(largest=short(reading.largest, 2)),
     icon=":material/monitoring:",
 )
 
@@ -62,7 +64,7 @@ st.markdown(
     "differences before it is trusted. One of them has a typical slip."
 )
 names = list(CUSTOM_ACTIVATIONS)
-choice = st.radio("Activation", names, horizontal=True, index=names.index("swish_buggy"), key="custom_act",
+choice = ui.remembered(st.radio, "Activation", "custom_act", "swish_buggy", options=names, horizontal=True,
                   format_func=lambda n: n.replace("_", " "))
 act = CUSTOM_ACTIVATIONS[choice]
 ui.latex(f"{act.latex}, \\qquad {act.grad_latex}")
@@ -82,7 +84,7 @@ with right:
     X, y = rng.standard_normal((6, 2)), rng.uniform(size=(6, 1))
     net = bp.gradient_check(params, X, y, hidden=act)
     st.markdown("The same activation inside a 2-4-1 network, checked parameter by parameter:")
-    st.dataframe(rel_error_table(net.rel_errors), hide_index=True, width="stretch")
+    ui.rel_error_table(net.rel_errors)
 
 # --- 3. Understanding ------------------------------------------------------------------------------
 st.header("3 · Understanding: a wrong gradient looks plausible until it is checked")
@@ -91,7 +93,8 @@ st.markdown(
     "work. Only understanding what each gradient should be, and checking it, turns the network from a "
     "black box into something you can reason about. Plant one of these classic mistakes:"
 )
-bug = st.selectbox("Bug", list(bp.BUGS), format_func=lambda b: bp.BUGS[b].label, key="bug_choice")
+bug = ui.remembered(st.selectbox, "Bug", "bug_choice", next(iter(bp.BUGS)), options=list(bp.BUGS),
+                    format_func=lambda b: bp.BUGS[b].label)
 st.caption(bp.BUGS[bug].explanation)
 rng = np.random.default_rng(1)
 params = bp.init_params(3, 4, 2, seed=1)
@@ -100,8 +103,10 @@ clean = bp.gradient_check(params, X, y)
 broken = bp.gradient_check(params, X, y, bug=bug)
 c1, c2 = st.columns(2)
 c1.markdown("**Correct backward pass**")
-c1.dataframe(rel_error_table(clean.rel_errors), hide_index=True, width="stretch")
+with c1:
+    ui.rel_error_table(clean.rel_errors)
 c2.markdown(f"**With the bug: {bp.BUGS[bug].label}**")
-c2.dataframe(rel_error_table(broken.rel_errors), hide_index=True, width="stretch")
+with c2:
+    ui.rel_error_table(broken.rel_errors)
 st.page_link(ui.page_path("gradient-check"), label="Try it on your own shapes on the Gradient check page",
              icon=":material/fact_check:")

@@ -2,12 +2,11 @@
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import backprop as bp
-from backprop.training import TrainConfig, decision_grid, train_config
-from dashboard import figures, ui
+from backprop.training import TrainConfig, decision_grid, prepare, train_config
+from dashboard import exports, figures, ui
 from dashboard.numbers import short
 from dashboard.training import (
     DATASET_LABELS,
@@ -17,6 +16,7 @@ from dashboard.training import (
     PRESET_NOTES,
     PRESETS,
     apply_cap,
+    lessons,
     preset_config,
 )
 
@@ -83,23 +83,33 @@ requested = replace(TrainConfig(), output=output, loss=loss,
 config, cap_message = apply_cap(requested)
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner="Training the network…")
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def run_training(config: TrainConfig, attempt: int = 0):
-    """One training run per distinct config (``attempt`` forces a fresh run of the same config)."""
-    return train_config(config)
+    """One training run per distinct config (``attempt`` forces a fresh run of the same config), with a
+    progress bar while it trains (cleared at the end, so a cached result shows none)."""
+    bar = st.progress(0.0, text="Training…")
+    every = max(1, config.epochs // 40)
+
+    def report(epoch: int, loss: float) -> None:
+        if epoch % every == 0:
+            bar.progress(epoch / config.epochs, text=f"Training: epoch {epoch} of {config.epochs}, loss {short(loss)}")
+
+    run = train_config(config, callback=report)
+    bar.empty()
+    return run
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def first_epoch_check(config: TrainConfig):
-    run = run_training(config)
-    return bp.gradient_check(run.initial, run.data.X, run.data.y, loss=config.loss, hidden=config.hidden,
-                             output=config.output)
+    """Gradient check at the starting weights: needs the data and initial params, not the training run."""
+    data, initial = prepare(config)
+    return bp.gradient_check(initial, data.X, data.y, loss=config.loss, hidden=config.hidden, output=config.output)
 
 
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
-def boundary_at(config: TrainConfig, epoch: int):
-    snap = run_training(config).history.snapshot_at(epoch)
-    return decision_grid(snap.params, run_training(config).data.X, config.hidden, config.output, resolution=90)
+def boundary(params: bp.Params, X, hidden: str, output: str):
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverged network's outputs may overflow: shown as gaps
+        return decision_grid(params, X, hidden, output, resolution=90)
 
 
 if retrain:  # a new cache key: the run is repeated (and, being seeded, comes out the same)
@@ -110,35 +120,17 @@ history = run.history
 with charts:
     if cap_message:
         st.warning(cap_message, icon=":material/speed:")
-    if history.diverged_at is not None:
-        st.error(
-            f"**The loss stopped being a finite number at epoch {history.diverged_at}**, so training stopped "
-            f"there. With a learning rate of {config.lr:g}, each update W ← W − lr·∂L/∂W overshoots the minimum "
-            "by more than the last, so the weights and the loss grow without bound until they overflow. "
-            "Lower the learning rate (or use a sigmoid output, which bounds the outputs) and train again; a very "
-            "large initial weight scale can do the same.",
-            icon=":material/trending_up:",
-        )
+    for kind, text in lessons(history, config):
+        {"error": st.error, "warning": st.warning, "info": st.info}[kind](text)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Loss at epoch 0", short(history.losses[0]) if history.epochs_run else "—")
-    m2.metric(f"Loss after {history.epochs_run} epochs", short(history.final_loss))
-    if history.accuracies is not None and history.epochs_run:
-        final_acc = bp.accuracy(bp.predict(history.params, run.data.X, config.hidden, config.output), run.data.y)
-        m3.metric("Accuracy", f"{final_acc:.0%}")
+    m2.metric("Final loss", short(history.final_loss), help=f"after {history.epochs_run} epochs")
+    if history.final_accuracy is not None:
+        m3.metric("Accuracy", "—" if history.diverged_at is not None else f"{history.final_accuracy:.0%}")
     m4.metric("Network", f"{run.data.X.shape[1]}-{config.hidden_units}-{run.data.y.shape[1]}")
     log_y = st.toggle("Logarithmic loss axis", key="train_log_y")
-    st.plotly_chart(figures.loss_figure(history, log_y=log_y, epoch=ss.get("train_epoch")), key="loss_chart",
-                    config={"displayModeBar": False}, width="stretch")
-    st.plotly_chart(figures.grad_norm_figure(history, epoch=ss.get("train_epoch")), key="norm_chart",
-                    config={"displayModeBar": False}, width="stretch")
-    norms = history.grad_norms
-    if history.epochs_run and norms["W1"][0] * 20 < norms["W2"][0]:
-        smaller = (f"{norms['W2'][0] / norms['W1'][0]:.0f} times smaller than" if norms["W1"][0] > 0
-                   else "zero, unlike")
-        st.info(
-            f"At epoch 0, ‖∂L/∂W1‖ is {smaller} ‖∂L/∂W2‖: the error "
-            "reaching the first layer has been multiplied by W2 and by σ′ on the way back, so W1 hardly changes. "
-            "The first layer's gradient has vanished.", icon=":material/south:")
+    st.plotly_chart(figures.training_curves_figure(history, log_y=log_y, epoch=ss.get("train_epoch")),
+                    key="curves_chart", config={"displayModeBar": False}, width="stretch")
 
 st.header("Scrub through training")
 epochs = [snap.epoch for snap in history.snapshots]
@@ -152,7 +144,7 @@ st.caption(f"Epoch {snap.epoch}: loss {short(snap.loss)}")
 left, right = st.columns(2, gap="large")
 with left:
     if run.data.X.shape[1] == 2 and run.data.y.shape[1] == 1:
-        xs, ys, grid = boundary_at(config, snap.epoch)
+        xs, ys, grid = boundary(snap.params, run.data.X, config.hidden, config.output)
         st.plotly_chart(figures.boundary_figure(xs, ys, grid, run.data.X, run.data.y,
                                                 title=f"Decision boundary at epoch {snap.epoch}"),
                         key="boundary_chart", config={"displayModeBar": False}, width="stretch")
@@ -173,18 +165,9 @@ st.caption("W2 and its gradient are shown transposed (one row per output) so tha
            "Beyond 8 hidden units the values are on hover rather than in the cells.")
 
 st.header("Is backprop right? Gradient check at epoch 0")
-check = first_epoch_check(config)
-rows = [(name, err, bp.interpret_rel_error(err).text) for name, err in check.rel_errors.items()]
-st.dataframe(pd.DataFrame(rows, columns=["parameter", "relative error", "reading (cs231n)"]), hide_index=True,
-             width="stretch", column_config={"relative error": st.column_config.NumberColumn(format="%.2e")})
+ui.rel_error_table(first_epoch_check(config).rel_errors)
 st.caption("Analytic gradients from backward() against centred differences of the loss, for the starting weights "
            "of this run. relu has a kink at 0, where errors up to about 1e-4 are expected.")
 
-st.download_button(
-    "Download the loss history (CSV)", icon=":material/download:",
-    data=pd.DataFrame({"epoch": np.arange(history.epochs_run), "loss": history.losses,
-                       "grad_norm_W1": norms["W1"], "grad_norm_W2": norms["W2"],
-                       **({"accuracy": history.accuracies} if history.accuracies is not None else {})})
-    .to_csv(index=False),
-    file_name="loss_history.csv", mime="text/csv",
-)
+st.download_button("Download the loss history (CSV)", exports.history_csv(history), file_name="loss_history.csv",
+                   mime="text/csv", icon=":material/download:")

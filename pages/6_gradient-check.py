@@ -18,20 +18,20 @@ ui.latex(r"\frac{\partial L}{\partial \theta_i} \approx \frac{L(\theta + h\,e_i)
          r"\qquad \text{rel. error} = \max_i \frac{|a_i - n_i|}{\max(10^{-8},\ |a_i| + |n_i|)}")
 
 c1, c2, c3, c4 = st.columns(4)
-hidden = c1.selectbox("Hidden activation", list(bp.ACTIVATIONS), key="gc_hidden")
-head = c2.selectbox("Output and loss", list(HEADS), key="gc_head")
-h = c3.select_slider("Step h", options=[1e-3, 1e-4, 1e-5, 1e-6, 1e-7], value=1e-5, key="gc_h",
-                     format_func=lambda v: f"{v:.0e}")
-seed = c4.number_input("Seed", min_value=0, max_value=10_000, value=0, step=1, key="gc_seed")
+hidden = ui.remembered(c1.selectbox, "Hidden activation", "gc_hidden", "sigmoid", options=list(bp.ACTIVATIONS))
+head = ui.remembered(c2.selectbox, "Output and loss", "gc_head", next(iter(HEADS)), options=list(HEADS))
+h = ui.remembered(c3.select_slider, "Step h", "gc_h", 1e-5, options=[1e-3, 1e-4, 1e-5, 1e-6, 1e-7],
+                  format_func=lambda v: f"{v:.0e}")
+seed = ui.remembered(c4.number_input, "Seed", "gc_seed", 0, min_value=0, max_value=10_000, step=1)
 s1, s2, s3, s4 = st.columns(4)
-N = s1.slider("Samples N", 1, 6, 4, key="gc_N")
-D = s2.slider("Inputs D", 1, 6, 3, key="gc_D")
-H = s3.slider("Hidden units H", 1, 6, 4, key="gc_H")
-C = s4.slider("Outputs C", 1, 4, 2, key="gc_C")
+N = ui.remembered(s1.slider, "Samples N", "gc_N", 4, min_value=1, max_value=6)
+D = ui.remembered(s2.slider, "Inputs D", "gc_D", 3, min_value=1, max_value=6)
+H = ui.remembered(s3.slider, "Hidden units H", "gc_H", 4, min_value=1, max_value=6)
+C = ui.remembered(s4.slider, "Outputs C", "gc_C", 2, min_value=1, max_value=4)
 b1, b2 = st.columns([1, 3])
-broken = b1.toggle("Break it", key="gc_break", help="Plant a typical bug in the backward pass.")
-bug = b2.selectbox("Bug to plant", list(bp.BUGS), format_func=lambda b: bp.BUGS[b].label, key="gc_bug",
-                   disabled=not broken)
+broken = ui.remembered(b1.toggle, "Break it", "gc_break", False, help="Plant a typical bug in the backward pass.")
+bug = ui.remembered(b2.selectbox, "Bug to plant", "gc_bug", next(iter(bp.BUGS)), options=list(bp.BUGS),
+                    format_func=lambda b: bp.BUGS[b].label, disabled=not broken)
 if broken:
     st.caption(bp.BUGS[bug].explanation)
 
@@ -52,11 +52,7 @@ if broken and worst.level in ("ok", "kink"):
 if hidden == "relu" and not broken:
     st.caption("relu has a kink at 0: a centred difference that straddles it measures an average slope, so errors "
                "up to about 1e-4 can appear even for a correct backward pass.")
-st.dataframe(
-    pd.DataFrame([(name, err, bp.interpret_rel_error(err).label) for name, err in check.rel_errors.items()],
-                 columns=["parameter", "relative error", "verdict"]),
-    hide_index=True, width="stretch", column_config={"relative error": st.column_config.NumberColumn(format="%.2e")},
-)
+ui.rel_error_table(check.rel_errors)
 
 st.header("Side by side")
 axes = {"W1": ("input", "hidden unit"), "b1": ("row", "hidden unit"), "W2": ("hidden unit", "output"),
@@ -72,6 +68,16 @@ for tab, name in zip(st.tabs(list(axes)), axes, strict=True):
         with right:
             ui.heatmap(check.numerical[name], title=f"∂L/∂{name} by centred differences", row_name=row_name,
                        col_name=col_name, symbol="numerical", key=f"gc_n_{name}", compact=True)
+        st.markdown("**Entry by entry, to full precision**")
+        st.dataframe(
+            pd.DataFrame([(f"{name}[{', '.join(str(i + 1) for i in index)}]", check.analytic[name][index],
+                           check.numerical[name][index], check.differences[name][index])
+                          for index in np.ndindex(check.analytic[name].shape)],
+                         columns=["entry", "backprop", "centred difference", "backprop − centred difference"]),
+            hide_index=True, width="stretch",
+            column_config={c: st.column_config.NumberColumn(format="%.10g")
+                           for c in ("backprop", "centred difference", "backprop − centred difference")},
+        )
 
 st.header("Reading a relative error (cs231n)")
 st.dataframe(

@@ -137,3 +137,14 @@ def test_the_buggy_custom_derivative_is_caught_and_so_is_the_network_using_it():
     params, X, y = random_problem(4, 2, 3, 1, seed=5)
     assert bp.gradient_check(params, X, y, hidden=buggy).worst > 1e-2
     assert bp.gradient_check(params, X, y, hidden=custom.CUSTOM_ACTIVATIONS["swish"]).worst < 1e-6
+
+
+@pytest.mark.parametrize("activation, scale, depth, verdict", [
+    ("sigmoid", 1.0, 10, "vanishing"),
+    ("relu", 3.0, 10, "exploding"),
+    ("relu", 0.25, 12, "tiny"),
+    ("tanh", 1.0, 3, "healthy"),
+])
+def test_reading_the_norms(activation, scale, depth, verdict):
+    reading = deep.read_norms(deep.deep_gradient_norms(depth, 16, activation, scale, seed=0))
+    assert reading.verdict == verdict, reading

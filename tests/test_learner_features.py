@@ -249,8 +249,8 @@ def test_gradient_check_page_agrees_then_catches_a_planted_bug():
     at = open_page("gradient-check")
     no_exception(at)
     assert any("the gradients agree" in s.value for s in at.success)
-    at.toggle(key="gc_break").set_value(True).run()
-    at.selectbox(key="gc_bug").set_value("dW2_sign").run()
+    at.toggle(key="_widget_gc_break").set_value(True).run()
+    at.selectbox(key="_widget_gc_bug").set_value("dW2_sign").run()
     no_exception(at)
     assert any("probably wrong" in e.value for e in at.error)
     analytic = next(v for k, v in heatmaps(at).items() if k.startswith("∂L/∂W2 by backprop"))
@@ -272,3 +272,16 @@ def test_hidden_solutions_hide_the_downloads_and_the_overviews_answers():
     at.sidebar.toggle[1].set_value(False).run()
     dot = at.get("graphviz_chart")[0].proto.spec
     assert "∂ -0.02" in dot and "z 1.6" in dot
+
+
+def test_page_controls_are_remembered_across_pages():
+    at = open_page("gradient-check")
+    at.slider(key="_widget_gc_N").set_value(2).run()
+    at.toggle(key="_widget_gc_break").set_value(True).run()
+    at.switch_page("pages/2_forward-pass.py").run()
+    at.switch_page("pages/6_gradient-check.py").run()
+    assert at.slider(key="_widget_gc_N").value == 2 and at.toggle(key="_widget_gc_break").value is True
+    table = next(d for d in at.dataframe if "centred difference" in d.value.columns)
+    check_rows = table.value
+    assert (check_rows["backprop − centred difference"]
+            == check_rows["backprop"] - check_rows["centred difference"]).all()

@@ -31,7 +31,7 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # Streamlit scrolls inside its own container, so a full-page screenshot only holds the viewport: make it tall.
-VIEWPORT = {"width": 1400, "height": 2600}
+VIEWPORT = {"width": 1400, "height": 3600}
 INSTALL_HINT = ("install Debian's chromium with `apt-get install -y chromium` (or point $CHROMIUM at a "
                 "Chromium binary); never `playwright install`")
 
