@@ -77,7 +77,7 @@ def matrix_heatmap(
         # Small numbers in narrow cells: print mantissas and put the power of ten in the title.
         power = int(np.floor(np.log10(limit)))
         text = [[short(v / 10.0**power, 2) for v in row] for row in M]
-        scale_note = f" (cells × 10^{power})"
+        scale_note = f" (cells × 10<sup>{power}</sup>)"
     else:
         text = [[short(v, 2 if narrow else 4) for v in row] for row in M]
     hover = [[short(v) for v in row] for row in M]
@@ -221,8 +221,8 @@ def training_curves_figure(history, *, log_y: bool = False, epoch: int | None = 
          "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 18}},
     ]
     return go.Figure(traces, layout=_layout(
-        "", 640, hovermode="x unified",
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        "", 660, hovermode="x unified",
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis={"title": "epoch", "tickfont": {"size": 14}, "gridcolor": "#eeeeee", "anchor": "y2"},
         yaxis={"title": "loss", "type": "log" if log_y else "linear", "tickfont": {"size": 14},
                "gridcolor": "#eeeeee", "domain": [0.56, 1.0]},
@@ -230,7 +230,7 @@ def training_curves_figure(history, *, log_y: bool = False, epoch: int | None = 
                 "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickfont": {"size": 14}, "showgrid": False},
         yaxis2={"title": "norm (log)", "type": "log", "tickfont": {"size": 14}, "gridcolor": "#eeeeee",
                 "exponentformat": "power", "domain": [0.0, 0.42]},
-        legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right", "font": {"size": 14}},
+        legend={"orientation": "h", "y": -0.1, "x": 0, "yanchor": "top", "font": {"size": 14}},
         shapes=markers["shapes"], annotations=markers["annotations"] + panel_titles,
     ))
 

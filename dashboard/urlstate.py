@@ -71,7 +71,6 @@ class Parsed:
     inputs: Inputs
     mode: str | None
     warnings: tuple[str, ...]
-    applied: tuple[str, ...]
 
 
 def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS) -> Parsed:
@@ -116,7 +115,7 @@ def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS)
     if mode is not None and mode not in MODES:
         warnings.append(f"Ignored the link's mode: it must be one of {', '.join(MODES)}.")
         mode = None
-    return Parsed(inputs, mode, tuple(warnings), tuple(accepted))
+    return Parsed(inputs, mode, tuple(warnings))
 
 
 def params_from_inputs(inputs: Inputs, mode: str, default_mode: str = "assignment") -> dict[str, str]:

@@ -122,12 +122,14 @@ with charts:
         st.warning(cap_message, icon=":material/speed:")
     for kind, text in lessons(history, config):
         {"error": st.error, "warning": st.warning, "info": st.info}[kind](text)
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Loss at epoch 0", short(history.losses[0]) if history.epochs_run else "—")
-    m2.metric("Final loss", short(history.final_loss), help=f"after {history.epochs_run} epochs")
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Loss at epoch 0", short(history.losses[0], 3) if history.epochs_run else "—")
+    m2.metric("Final loss", short(history.final_loss, 3), help=f"after {history.epochs_run} epochs")
     if history.final_accuracy is not None:
         m3.metric("Accuracy", "—" if history.diverged_at is not None else f"{history.final_accuracy:.0%}")
-    m4.metric("Network", f"{run.data.X.shape[1]}-{config.hidden_units}-{run.data.y.shape[1]}")
+    st.caption(f"A {run.data.X.shape[1]}-{config.hidden_units}-{run.data.y.shape[1]} network "
+               f"({config.hidden} hidden, {config.output} output, {config.loss} loss) trained for "
+               f"{history.epochs_run} epochs on {run.data.n_samples} sample(s).")
     log_y = st.toggle("Logarithmic loss axis", key="train_log_y")
     st.plotly_chart(figures.training_curves_figure(history, log_y=log_y, epoch=ss.get("train_epoch")),
                     key="curves_chart", config={"displayModeBar": False}, width="stretch")
