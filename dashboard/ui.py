@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from backprop.assignment import (
     Inputs,
     Solution,
 )
+from backprop.gradcheck import interpret_rel_error
 from backprop.mistakes import MISTAKES, TOLERANCE_TEXT, check_answer, expected_and_candidates
 from dashboard import exports, figures
 from dashboard import latex as latex_builders
@@ -150,8 +152,6 @@ def remembered(widget: Callable, label: str, key: str, default, **kwargs):
 
 def rel_error_table(errors: dict[str, float]) -> None:
     """Relative error per parameter with cs231n's reading of it."""
-    from backprop.gradcheck import interpret_rel_error
-
     frame = pd.DataFrame([(name, err, interpret_rel_error(err).label, interpret_rel_error(err).text)
                           for name, err in errors.items()],
                          columns=["parameter", "relative error", "verdict", "reading (cs231n)"])
@@ -268,9 +268,9 @@ def matrix_editor(name: str, value: np.ndarray, *, symbol: str, row_name: str, c
 
 
 def show_table(M, *, row_name: str, col_name: str) -> None:
-    st.dataframe(to_frame(M, row_name, col_name), width="content",
-                 column_config={c: st.column_config.NumberColumn(c, format="%.4g")
-                                for c in figures.axis_labels(col_name, np.atleast_2d(M).shape[1])})
+    frame = to_frame(M, row_name, col_name)
+    st.dataframe(frame, width="content",
+                 column_config={c: st.column_config.NumberColumn(c, format="%.4g") for c in frame.columns})
 
 
 def _pick_clicked_cell(chart_key: str, picker_key: str) -> None:
@@ -406,6 +406,29 @@ def results(shown: dict[str, Shown], *, stale: bool) -> None:
                     key=f"heat_{name}", picker=item.picker)
 
 
+def solution(page: Page, column, shown: dict[str, Shown], steps: Sequence[Step], *, stale: bool,
+             note: str = "") -> bool:
+    """The solution part of a problem page.
+
+    Presenter mode: the stepper alone (returns False: nothing more to draw). Otherwise the results in
+    ``column`` (unless solutions are hidden), with ``note`` beneath them, and the worked solution below;
+    returns whether the solution is shown, so the page can add its entry formulas and comparisons.
+    """
+    if page.presenter:
+        present(page, steps, shown)
+        return False
+    with column:
+        show = solutions_visible(page)
+        if show:
+            results(shown, stale=stale)
+            if note:
+                st.caption(note)
+    if show:
+        st.header("Worked solution")
+        show_steps(steps)
+    return show
+
+
 def present(page: Page, steps: Sequence[Step], shown: dict[str, Shown]) -> None:
     """Presenter mode: one step at a time, and the matrix that step computes with its cells outlined."""
     step = presenter(steps, page.page_id)
@@ -504,8 +527,6 @@ def share_and_export(page: Page, title: str, numbers: dict[str, np.ndarray], ste
     """A copyable link to this exact example, and the page's numbers and worked solution as files
     (only once the solution is revealed: the files contain the answers)."""
     params = params_from_inputs(current_inputs(), st.session_state[MODE])
-    from urllib.parse import urlencode
-
     base = st.context.url or f"/{page.page_id}"
     link = base + ("?" + urlencode(params, safe=",;") if params else "")
     st.markdown("**Link to this example** (copy it with the button at the right of the box)")

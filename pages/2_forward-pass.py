@@ -15,6 +15,7 @@ ui.problem_header(
 )
 
 inputs = page.inputs
+right, stale = None, False  # the editors column and its state: not drawn in presenter mode
 if not page.presenter:
     left, right = st.columns([2, 3], gap="large")
     with left:
@@ -39,18 +40,9 @@ shown = {
 }
 steps = tex.forward_steps(sol)
 
-if page.presenter:
-    ui.present(page, steps, shown)
-else:
-    with right:
-        show = ui.solutions_visible(page)
-        if show:
-            ui.results(shown, stale=stale)
-
+show = ui.solution(page, right, shown, steps, stale=stale)
+if not page.presenter:
     if show:
-        st.header("Worked solution")
-        ui.show_steps(steps)
-
         st.subheader("Open one entry of Z1")
         st.caption("Click a cell of the Z1 heatmap, or choose it here.")
         n, j = ui.cell_picker("Entry", sol.Z1.shape, "sample", "hidden unit", key="z1_cell")

@@ -15,6 +15,7 @@ ui.problem_header(
 )
 
 inputs = page.inputs
+right, stale = None, False  # the editors column and its state: not drawn in presenter mode
 consistent = page.mode == "consistent"
 if not page.presenter:
     left, right = st.columns([2, 3], gap="large")
@@ -41,20 +42,11 @@ sol = solve(inputs, page.mode)
 shown = {"dW2": ui.Shown(sol.dW2, "∂L/∂W2 = A1ᵀ·δ2", "hidden unit", "output", "∂L/∂W2", picker="dw2_cell")}
 steps = tex.output_gradient_steps(sol)
 
-if page.presenter:
-    ui.present(page, steps, shown)
-else:
-    with right:
-        show = ui.solutions_visible(page)
-        if show:
-            ui.results(shown, stale=stale)
-            st.caption("Row j, column k is the gradient for the weight from hidden unit j to output k: "
-                       "it has the shape of W2.")
-
+show = ui.solution(page, right, shown, steps, stale=stale,
+                   note="Row j, column k is the gradient for the weight from hidden unit j to output k: "
+                        "it has the shape of W2.")
+if not page.presenter:
     if show:
-        st.header("Worked solution")
-        ui.show_steps(steps)
-
         st.subheader("Open one entry: the chain rule for a single weight")
         st.caption("Click a cell of the ∂L/∂W2 heatmap, or choose it here.")
         j, k = ui.cell_picker("Weight", sol.dW2.shape, "hidden unit", "output", key="dw2_cell")

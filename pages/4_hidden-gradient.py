@@ -15,6 +15,7 @@ ui.problem_header(
 )
 
 inputs = page.inputs
+right, stale = None, False  # the editors column and its state: not drawn in presenter mode
 assignment_mode = page.mode == "assignment"
 if not page.presenter:
     left, right = st.columns([2, 3], gap="large")
@@ -51,18 +52,9 @@ shown = {
 }
 steps = tex.hidden_gradient_steps(sol)
 
-if page.presenter:
-    ui.present(page, steps, shown)
-else:
-    with right:
-        show = ui.solutions_visible(page)
-        if show:
-            ui.results(shown, stale=stale)
-
+show = ui.solution(page, right, shown, steps, stale=stale)
+if not page.presenter:
     if show:
-        st.header("Worked solution")
-        ui.show_steps(steps)
-
         st.subheader("Open one entry: the chain rule for a single weight")
         st.caption("Click a cell of the ∂L/∂W1 heatmap or of the propagated δ1, or choose it here.")
         i, j = ui.cell_picker("Weight", sol.dW1.shape, "input", "hidden unit", key="dw1_cell")
