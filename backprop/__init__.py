@@ -1,4 +1,4 @@
-"""backprop: a small, exact, from-scratch 2-layer MLP in numpy, written to mirror Assignment 5.
+"""backprop: a small, exact, from-scratch MLP in numpy, written to mirror Assignment 5.
 
 Notation, fixed once for the whole package (row-vector convention, as in the assignment):
 
@@ -13,21 +13,29 @@ Backward:  delta2 = ∂L/∂Z2,  dW2 = A1ᵀ·delta2,  delta1 = (delta2·W2ᵀ) 
 Every loss is a mean over the N samples, so delta2 already carries the 1/N and every gradient is
 a sum over samples of the rows of the deltas. All arrays are float64. Bad input raises ValueError
 naming the argument and its shape. Nothing here imports streamlit, plotly or pandas.
+
+Backpropagation itself lives in ``layers``: a forward/backward pair per layer (linear, activation,
+and the output's loss). ``network`` chains them into the 2-layer MLP above and into a ``Network`` of
+any depth (sizes D, H1, …, C; W_l of shape (sizes[l−1], sizes[l])); everything else — training, the
+gradient check, the deep stack of Problem 1, the diagnosis of wrong answers — goes through them.
 """
 from backprop.activations import (
     ACTIVATIONS,
+    OUTPUTS,
     Activation,
     get_activation,
+    get_output,
     identity,
     identity_grad,
     relu,
     relu_grad,
     sigmoid,
     sigmoid_grad,
+    softmax,
     tanh,
     tanh_grad,
 )
-from backprop.datasets import DATASETS, Dataset, make_dataset
+from backprop.datasets import DATASETS, REGRESSION, Dataset, make_dataset
 from backprop.gradcheck import (
     BUGS,
     GradientCheck,
@@ -37,27 +45,44 @@ from backprop.gradcheck import (
     numerical_gradient,
     rel_error,
 )
+from backprop.layers import (
+    activation_backward,
+    activation_forward,
+    linear_backward,
+    linear_forward,
+    output_loss,
+)
 from backprop.losses import LOSSES, Loss, get_loss
 from backprop.network import (
     ForwardCache,
     Grads,
+    Network,
+    NetworkCache,
     Params,
     backward,
     forward,
     hidden_delta,
     hidden_layer_gradient,
+    init_network,
     init_params,
     linear,
+    network_backward,
+    network_forward,
+    network_loss_and_grads,
     output_layer_gradient,
     predict,
 )
-from backprop.training import History, Snapshot, TrainConfig, accuracy, train, train_config
+from backprop.optim import OPTIMIZERS
+from backprop.training import History, Snapshot, TrainConfig, TrainState, accuracy, train, train_config
 
 __all__ = [
     "ACTIVATIONS",
     "BUGS",
     "DATASETS",
     "LOSSES",
+    "OPTIMIZERS",
+    "OUTPUTS",
+    "REGRESSION",
     "Activation",
     "Dataset",
     "ForwardCache",
@@ -65,32 +90,46 @@ __all__ = [
     "Grads",
     "History",
     "Loss",
+    "Network",
+    "NetworkCache",
     "Params",
     "Snapshot",
     "TrainConfig",
+    "TrainState",
     "accuracy",
+    "activation_backward",
+    "activation_forward",
     "backward",
     "backward_with_bug",
     "forward",
     "get_activation",
     "get_loss",
+    "get_output",
     "gradient_check",
     "hidden_delta",
     "hidden_layer_gradient",
     "identity",
     "identity_grad",
+    "init_network",
     "init_params",
     "interpret_rel_error",
     "linear",
+    "linear_backward",
+    "linear_forward",
     "make_dataset",
+    "network_backward",
+    "network_forward",
+    "network_loss_and_grads",
     "numerical_gradient",
     "output_layer_gradient",
+    "output_loss",
     "predict",
     "rel_error",
     "relu",
     "relu_grad",
     "sigmoid",
     "sigmoid_grad",
+    "softmax",
     "tanh",
     "tanh_grad",
     "train",

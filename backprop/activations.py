@@ -43,7 +43,7 @@ def sigmoid_inplace(z: np.ndarray) -> np.ndarray:
         np.negative(z, out=z)
         np.exp(z, out=z)
     z += 1.0
-    return np.reciprocal(z, out=z)
+    return np.divide(1.0, z, out=z)  # the same numbers as np.reciprocal, and faster
 
 
 def tanh(z):
@@ -82,12 +82,13 @@ class Activation:
     """An activation ``fn`` with its derivative ``grad`` (both of z), and how to write them.
 
     ``smooth`` is False where the function has a kink (relu), which is where a numerical
-    gradient check can disagree with the analytic one by more than rounding.
+    gradient check can disagree with the analytic one by more than rounding. ``grad`` is None for
+    softmax, whose derivative is not element-wise.
     """
 
     name: str
     fn: Callable
-    grad: Callable
+    grad: Callable | None
     latex: str
     grad_latex: str
     smooth: bool = True
@@ -105,10 +106,17 @@ class Activation:
         return self.fn(z)
 
 
+def _sigmoid_grad_from_output(a: np.ndarray) -> np.ndarray:
+    """σ′ written through a = σ(z): a·(1 − a), with one temporary array."""
+    g = 1.0 - a
+    g *= a
+    return g
+
+
 ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation(
         "sigmoid", sigmoid, sigmoid_grad, r"\sigma(z) = \frac{1}{1 + e^{-z}}",
-        r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))", grad_from_output=lambda a: a * (1.0 - a),
+        r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))", grad_from_output=_sigmoid_grad_from_output,
         fn_inplace=sigmoid_inplace,
     ),
     "tanh": Activation(
@@ -125,6 +133,20 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
+def softmax(z):
+    """softmax(z)[n, k] = e^(z[n, k]) / Σⱼ e^(z[n, j]), row by row, computed from z − max(z) so that no
+    exponential overflows. Rows are samples: z (N, C) → (N, C), every row a probability distribution."""
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
+
+
+#: The output layer's activation: any element-wise one, or softmax, which mixes a row's entries and so
+#: has no element-wise derivative (grad is None; layers.activation_backward has its Jacobian product).
+SOFTMAX = Activation("softmax", softmax, None, r"\mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_j e^{z_j}}",
+                     r"\frac{\partial\, \mathrm{softmax}_k}{\partial z_j} = s_k([k = j] - s_j)")
+
 def get_activation(activation: str | Activation) -> Activation:
     """The registered activation called ``activation``, or ``activation`` itself if it is one."""
     if isinstance(activation, Activation):
@@ -134,3 +156,19 @@ def get_activation(activation: str | Activation) -> Activation:
     except (KeyError, TypeError):
         known = ", ".join(ACTIVATIONS)
         raise ValueError(f"unknown activation {activation!r}; choose one of: {known}") from None
+
+
+#: What the last layer may apply: the element-wise activations that make sense on an output, and softmax.
+OUTPUTS: dict[str, Activation] = {**{name: ACTIVATIONS[name] for name in ("sigmoid", "identity", "tanh")},
+                                  "softmax": SOFTMAX}
+
+
+def get_output(output: str | Activation) -> Activation:
+    """The output layer's activation called ``output`` (sigmoid, identity, tanh or softmax), or ``output``
+    itself if it is an Activation."""
+    if isinstance(output, Activation):
+        return output
+    try:
+        return OUTPUTS[output]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown output activation {output!r}; choose one of: {', '.join(OUTPUTS)}") from None

@@ -1,6 +1,7 @@
 """A deep stack of layers, to show how gradient norms shrink or grow with depth (Problem 1).
 
-The same steps as the 2-layer network, repeated: Z_l = A_{l−1}·W_l + b_l, A_l = σ(Z_l) for
+A Network of depth + 1 layers with a linear output, trained on the mean squared error; its backward pass
+is network_backward's, the same steps as the 2-layer network, repeated: Z_l = A_{l−1}·W_l + b_l, A_l = σ(Z_l) for
 l = 1..depth, then a linear output Z_out = A_depth·W_out and the loss (1/2N)·Σ(Z_out − y)².
 Backward: delta_l = (delta_{l+1}·W_{l+1}ᵀ) ∗ σ′(Z_l) and dW_l = A_{l−1}ᵀ·delta_l, each factor σ′
 (at most 1/4 for the sigmoid) multiplying the gradient once more on its way to the first layer.
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop._checks import finite_float, positive_int, seed_value
-from backprop.activations import Activation, get_activation
-from backprop.network import hidden_delta, hidden_layer_gradient, linear
+from backprop.activations import Activation
+from backprop.network import Network, network_loss_and_grads
 
 
 def deep_params(depth: int, width: int, n_in: int = 2, scale: float = 1.0, seed: int = 0) -> list[tuple]:
@@ -31,15 +32,13 @@ def deep_params(depth: int, width: int, n_in: int = 2, scale: float = 1.0, seed:
                                                                                             strict=True)]
 
 
+def _stack(layers: list[tuple], activation: str | Activation) -> Network:
+    return Network(tuple(W for W, _ in layers), tuple(b for _, b in layers), activation, "identity")
+
+
 def deep_loss(layers: list[tuple], X: np.ndarray, y: np.ndarray, activation: str | Activation = "sigmoid") -> float:
     """The mean squared error (1/2N)·Σ(Z_out − y)² of the stack on (X, y)."""
-    act = get_activation(activation)
-    A = X
-    for W, b in layers[:-1]:
-        A = act.fn(linear(A, W, b))
-    W, b = layers[-1]
-    out = linear(A, W, b)
-    return float(np.sum((out - y) ** 2) / (2 * X.shape[0]))
+    return network_loss_and_grads(_stack(layers, activation), X, y, "mse")[0]
 
 
 def deep_gradients(layers: list[tuple], X: np.ndarray, y: np.ndarray,
@@ -48,21 +47,7 @@ def deep_gradients(layers: list[tuple], X: np.ndarray, y: np.ndarray,
 
     - layers: from deep_params; X: (N, n_in); y: (N, 1)
     """
-    act = get_activation(activation)
-    Zs, As = [], [X]
-    for W, b in layers[:-1]:
-        Zs.append(linear(As[-1], W, b))
-        As.append(act.fn(Zs[-1]))
-    W_out, b_out = layers[-1]
-    out = linear(As[-1], W_out, b_out)
-    delta = (out - y) / X.shape[0]  # ∂L/∂Z_out for the mean squared error and a linear output
-    grads = [hidden_layer_gradient(As[-1], delta)]
-    W_next = W_out
-    for l in range(len(Zs) - 1, -1, -1):
-        delta = hidden_delta(delta, W_next, Zs[l], act)
-        grads.append(hidden_layer_gradient(As[l], delta))
-        W_next = layers[l][0]
-    return grads[::-1]
+    return list(network_loss_and_grads(_stack(layers, activation), X, y, "mse")[1])
 
 
 def deep_gradient_norms(depth: int, width: int = 16, activation: str | Activation = "sigmoid",

@@ -11,11 +11,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop._checks import finite_float
-from backprop.activations import Activation, get_activation
-from backprop.losses import get_loss
-from backprop.network import ForwardCache, Grads, Params, _check_X, _check_y, _forward, backward
-
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
+from backprop.activations import Activation, get_activation, get_output
+from backprop.layers import ActivationCache, activation_backward, linear_backward, loss_and_delta
+from backprop.losses import get_loss, targets
+from backprop.network import (
+    ForwardCache,
+    Grads,
+    Network,
+    Params,
+    _check_X,
+    _forward,
+    backward_swapped,
+    l2_penalty,
+    network_backward,
+)
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x, h: float = 1e-5) -> np.ndarray:
@@ -79,7 +88,7 @@ def interpret_rel_error(err: float) -> Band:
 
 @dataclass(frozen=True, eq=False)
 class GradientCheck:
-    """Analytic vs numerical gradients per parameter ("W1", "b1", "W2", "b2").
+    """Analytic vs numerical gradients per parameter ("W1", "b1", …, "WL", "bL").
 
     - rel_errors: relative error per parameter (rel_error of the two arrays)
     - analytic, numerical: the two gradients per parameter, shaped like the parameter
@@ -104,89 +113,108 @@ class GradientCheck:
 
 @dataclass(frozen=True)
 class Bug:
-    """A typical mistake in a hand-written backward pass."""
+    """A typical mistake in a hand-written backward pass, planted by swapping one layer's backward function.
+
+    ``swap(L)`` gives the replacements for a network of L layers (see network.Swap).
+    """
 
     label: str
     explanation: str
+    swap: Callable[[int], dict]
+
+
+def _flip_dW(dZ, cache):
+    dX, dW, db = linear_backward(dZ, cache)
+    return dX, -dW, db
+
+
+def _db_first_sample(dZ, cache):
+    dX, dW, _ = linear_backward(dZ, cache)
+    return dX, dW, dZ[0].copy()
+
+
+def _sigma_prime_at_A(dA, cache):
+    act, _, A = cache
+    return activation_backward(dA, ActivationCache(act, A, act.fn(A)))
 
 
 BUGS: dict[str, Bug] = {
     "no_activation_derivative": Bug(
-        "δ1 without σ′(Z1)", "delta1 = delta2·W2ᵀ: the hidden activation's derivative was forgotten."
+        "δ1 without σ′(Z1)", "delta1 = delta2·W2ᵀ: the hidden activation's derivative was forgotten.",
+        lambda L: {("activation", l): (lambda dA, cache: dA) for l in range(1, L)},
     ),
     "sigma_prime_of_A1": Bug(
         "σ′ taken at A1 instead of Z1",
         "delta1 = (delta2·W2ᵀ) ∗ σ′(A1): the derivative was evaluated at the activation, not the "
         "pre-activation.",
+        lambda L: {("activation", l): _sigma_prime_at_A for l in range(1, L)},
     ),
-    "dW2_sign": Bug("sign flipped in ∂L/∂W2", "dW2 = −A1ᵀ·delta2: a sign slipped."),
+    "dW2_sign": Bug("sign flipped in ∂L/∂W2", "dW2 = −A1ᵀ·delta2: a sign slipped.",
+                    lambda L: {("linear", L): _flip_dW}),
     "no_mean": Bug(
         "loss gradient not divided by N",
         "delta2 is the gradient of the summed loss, not of the mean: every gradient is N times too big.",
+        lambda L: {("loss",): lambda dZ: dZ * dZ.shape[0]},
     ),
     "bias_first_sample": Bug(
         "bias gradient from the first sample only",
         "db = delta[0] instead of the sum of delta's rows over all N samples.",
+        lambda L: {("linear", l): _db_first_sample for l in range(1, L + 1)},
     ),
 }
+
+
+def _bug(bug: str | None) -> Bug | None:
+    if bug is None:
+        return None
+    if bug not in BUGS:
+        raise ValueError(f"unknown bug {bug!r}; choose one of: {', '.join(BUGS)}")
+    return BUGS[bug]
 
 
 def backward_with_bug(params: Params, cache: ForwardCache, y, bug: str | None, loss: str = "mse",
                       hidden: str | Activation = "sigmoid",
                       output: str | Activation = "sigmoid") -> tuple[float, Grads]:
     """``backward`` with one of BUGS planted in it (None plants nothing). Same shapes as backward."""
-    value, g = backward(params, cache, y, loss, hidden, output)
-    if bug is None:
-        return value, g
-    if bug not in BUGS:
-        raise ValueError(f"unknown bug {bug!r}; choose one of: {', '.join(BUGS)}")
-    act = get_activation(hidden)
-    delta2 = g.delta2 * cache.X.shape[0] if bug == "no_mean" else g.delta2
-    dW2 = cache.A1.T @ delta2
-    if bug == "dW2_sign":
-        dW2 = -dW2
-    back = delta2 @ params.W2.T
-    if bug == "no_activation_derivative":
-        delta1 = back
-    elif bug == "sigma_prime_of_A1":
-        delta1 = back * act.grad(cache.A1)
-    else:
-        delta1 = back * act.grad(cache.Z1)
-    dW1 = cache.X.T @ delta1
-    if bug == "bias_first_sample":
-        db1, db2 = delta1[0].copy(), delta2[0].copy()
-    else:
-        db1, db2 = delta1.sum(axis=0), delta2.sum(axis=0)
-    return value, Grads(dW1, db1, dW2, db2, delta1, delta2)
+    planted = _bug(bug)
+    return backward_swapped(params, cache, y, loss, hidden, output, swap=planted.swap(2) if planted else None)
 
 
-def gradient_check(params: Params, X, y, loss: str = "mse", hidden: str | Activation = "sigmoid",
+def gradient_check(params: Params | Network, X, y, loss: str = "mse", hidden: str | Activation = "sigmoid",
                    output: str | Activation = "sigmoid", h: float = 1e-5,
-                   bug: str | None = None) -> GradientCheck:
-    """Compare backward's gradients (optionally with ``bug`` planted) with numerical ones.
+                   bug: str | None = None, l2: float = 0.0) -> GradientCheck:
+    """Compare backprop's gradients (optionally with ``bug`` planted) with numerical ones.
 
-    - params: Params, W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)
-    - X: (N, D) inputs; y: (N, C) targets
-    Returns a GradientCheck with the relative error per parameter.
+    - params: Params, W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) with ``hidden``/``output``; or a Network of
+      any depth (its own activations)
+    - X: (N, D) inputs; y: (N, C) targets (or (N,) labels for loss="ce"); l2: as in network_loss_and_grads
+    Returns a GradientCheck with the relative error per parameter ("W1", "b1", …).
     """
-    hidden_act, output_act = get_activation(hidden), get_activation(output)
-    loss_fn = get_loss(loss, output_act)
-    X = _check_X(params, X)
-    y = _check_y(y, X.shape[0], params.dims[2], loss_fn)
-    cache = _forward(params, X, hidden_act, output_act)
-    _, grads = backward_with_bug(params, cache, y, bug, loss, hidden_act, output_act)
-    analytic = grads.for_params()
-    current = {name: np.array(arr) for name, arr in params.as_dict().items()}
+    net = params if isinstance(params, Network) else params.network(get_activation(hidden), get_output(output))
+    loss_fn = get_loss(loss, get_output(net.output))
+    l2 = finite_float("l2", l2, minimum=0.0)
+    X = _check_X(net, X)
+    Y = targets(y, X.shape[0], net.sizes[-1], loss_fn)
+    planted = _bug(bug)
 
+    def loss_of(model: Network) -> float:
+        cache = _forward(model, X)
+        return loss_fn.value(cache.Zs[-1], cache.output, Y) + (l2_penalty(model, l2) if l2 else 0.0)
+
+    cache = _forward(net, X)
+    _, dZ_out = loss_and_delta(cache.Zs[-1], cache.output, Y, cache.activation[-1], loss_fn)
+    dWs, dbs, _ = network_backward(net, cache, dZ_out, swap=planted.swap(net.depth) if planted else None)
+    analytic = {}
+    for l, (dW, db, W) in enumerate(zip(dWs, dbs, net.Ws, strict=True), start=1):
+        analytic[f"W{l}"] = dW + l2 * W if l2 else dW
+        analytic[f"b{l}"] = db
+    current = [np.array(arr) for _, arr in net.parameters()]
     numerical: dict[str, np.ndarray] = {}
-    for name in PARAM_NAMES:
-        def loss_with(arr: np.ndarray, name: str = name) -> float:
-            W1, b1, W2, b2 = (arr if n == name else current[n] for n in PARAM_NAMES)
-            A1 = hidden_act.fn(X @ W1 + b1)
-            Z2 = A1 @ W2 + b2
-            return loss_fn.value(Z2, output_act.fn(Z2), y)
+    for i, (name, _) in enumerate(net.parameters()):
+        def loss_with(arr: np.ndarray, i: int = i) -> float:
+            return loss_of(net.with_parameters([arr if j == i else a for j, a in enumerate(current)]))
 
-        numerical[name] = numerical_gradient(loss_with, current[name], h)
+        numerical[name] = numerical_gradient(loss_with, current[i], h)
 
-    errors = {name: rel_error(analytic[name], numerical[name]) for name in PARAM_NAMES}
+    errors = {name: rel_error(analytic[name], numerical[name]) for name in numerical}
     return GradientCheck(errors, {k: np.array(v) for k, v in analytic.items()}, numerical)

@@ -1,6 +1,8 @@
-"""Losses, each a mean over the N samples, with delta2 = ∂L/∂Z2 computed beside the value.
+"""Losses, each a mean over the N samples. The gradient they start the backward pass with is made in
+``layers.output_loss``; here are their values and what they may be paired with.
 
-Shapes: Z2, A2, y and the returned delta2 are all (N, C).
+Shapes: Z and A are the output layer's pre-activation and activation, Y the targets, all (N, C); for
+``ce`` Y is one-hot (``targets`` turns integer labels into one-hot rows).
 """
 from __future__ import annotations
 
@@ -9,53 +11,60 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from backprop._checks import as_matrix, to_float_array
 from backprop.activations import Activation
 
 
-def mse_value(Z2: np.ndarray, A2: np.ndarray, y: np.ndarray) -> float:
-    """L = (1 / 2N) · Σ (A2 − y)²."""
-    diff = A2 - y
-    return float(np.vdot(diff, diff) / (2.0 * A2.shape[0]))
+def mse_value(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
+    """L = (1 / 2N) · Σ (A − Y)²."""
+    diff = A - Y
+    return float(np.vdot(diff, diff) / (2.0 * A.shape[0]))
 
 
-def mse_delta(Z2: np.ndarray, A2: np.ndarray, y: np.ndarray, output: Activation) -> np.ndarray:
-    """delta2 = ∂L/∂Z2 = ((A2 − y) / N) ∗ g′(Z2)."""
-    return (A2 - y) * (output.grad_at(Z2, A2) / A2.shape[0])
-
-
-def bce_value(Z2: np.ndarray, A2: np.ndarray, y: np.ndarray) -> float:
-    """L = (1/N) · Σ −[y·log σ(Z2) + (1 − y)·log(1 − σ(Z2))], from Z2 so that it never takes log 0.
+def bce_value(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
+    """L = (1/N) · Σ −[Y·log σ(Z) + (1 − Y)·log(1 − σ(Z))], from Z so that it never takes log 0.
 
     Uses −log σ(z) = softplus(−z) and softplus(z) = max(z, 0) + log(1 + e^(−|z|)).
     """
-    per_entry = np.maximum(Z2, 0.0) - Z2 * y + np.log1p(np.exp(-np.abs(Z2)))
-    return float(per_entry.sum() / Z2.shape[0])
+    per_entry = np.maximum(Z, 0.0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
+    return float(per_entry.sum() / Z.shape[0])
 
 
-def bce_delta(Z2: np.ndarray, A2: np.ndarray, y: np.ndarray, output: Activation) -> np.ndarray:
-    """delta2 = ∂L/∂Z2 = (σ(Z2) − y) / N: the sigmoid's derivative cancels the log's."""
-    return (A2 - y) / A2.shape[0]
+def ce_value(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
+    """L = −(1/N) · Σₙ Σₖ Y[n, k]·log softmax(Z)[n, k], from Z: log softmax(z) = z − max z − log Σ e^(z − max z),
+    so that logits of ±1000 give a finite loss."""
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-np.vdot(Y, log_p) / Z.shape[0])
 
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss's value and its delta2; ``needs_output`` names the only output it is defined for."""
+    """A loss's value, how to write it, and the output it needs.
+
+    - needs_output: the only output activation it is defined for (None: any element-wise one)
+    - cancels: with that output, ∂L/∂Z = (A − Y)/N directly (the output's derivative cancels the log's);
+      otherwise ∂L/∂A = (A − Y)/N is carried back through the output activation
+    - classes: targets are classes (0/1 for bce, one class per row for ce), so accuracy means something
+    """
 
     name: str
     value: Callable[[np.ndarray, np.ndarray, np.ndarray], float]
-    delta: Callable[[np.ndarray, np.ndarray, np.ndarray, Activation], np.ndarray]
     latex: str
     needs_output: str | None = None
+    cancels: bool = False
     targets_in_unit_interval: bool = False
 
 
 LOSSES: dict[str, Loss] = {
-    "mse": Loss("mse", mse_value, mse_delta, r"L = \frac{1}{2N}\sum_{n,k}(A_{2,nk} - y_{nk})^2"),
+    "mse": Loss("mse", mse_value, r"L = \frac{1}{2N}\sum_{n,k}(A_{2,nk} - y_{nk})^2"),
     "bce": Loss(
-        "bce", bce_value, bce_delta,
+        "bce", bce_value,
         r"L = -\frac{1}{N}\sum_{n,k}\big[y_{nk}\log A_{2,nk} + (1-y_{nk})\log(1-A_{2,nk})\big]",
-        needs_output="sigmoid", targets_in_unit_interval=True,
+        needs_output="sigmoid", cancels=True, targets_in_unit_interval=True,
     ),
+    "ce": Loss("ce", ce_value, r"L = -\frac{1}{N}\sum_{n,k} y_{nk}\log \mathrm{softmax}(Z)_{nk}",
+               needs_output="softmax", cancels=True, targets_in_unit_interval=True),
 }
 
 
@@ -66,9 +75,43 @@ def get_loss(loss: str, output: Activation | None = None) -> Loss:
     except (KeyError, TypeError):
         known = ", ".join(LOSSES)
         raise ValueError(f"unknown loss {loss!r}; choose one of: {known}") from None
-    if output is not None and found.needs_output and output.name != found.needs_output:
-        raise ValueError(
-            f"loss {found.name!r} needs a {found.needs_output} output, but output is {output.name!r}; "
-            f"use output={found.needs_output!r} or loss='mse'"
-        )
+    if output is not None:
+        if found.needs_output and output.name != found.needs_output:
+            raise ValueError(
+                f"loss {found.name!r} needs a {found.needs_output} output, but output is {output.name!r}; "
+                f"use output={found.needs_output!r} or loss='mse'"
+            )
+        if output.grad is None and not found.needs_output:
+            raise ValueError(f"a {output.name} output goes with loss='ce', not {found.name!r}")
     return found
+
+
+def targets(y, N: int, C: int, loss: Loss) -> np.ndarray:
+    """The targets ``y`` as a float64 (N, C) matrix Y, checked against the network's output.
+
+    A 1-D y is read as a column when C == 1 and as one row when N == 1. For ``ce``, y may also be N
+    integer class labels (0 … C−1), turned into one-hot rows; one-hot (or probability) rows are kept.
+    """
+    arr = to_float_array("y", y)
+    if loss.name == "ce" and arr.ndim == 1 and arr.shape[0] == N:
+        if (arr != np.round(arr)).any() or (arr < 0).any() or (arr >= C).any():
+            raise ValueError(f"y holds class labels, which must be whole numbers from 0 to {C - 1} "
+                             f"(C = {C} outputs); y ranges over [{arr.min():g}, {arr.max():g}]")
+        Y = np.zeros((N, C))
+        Y[np.arange(N), arr.astype(np.intp)] = 1.0
+        return Y
+    if arr.ndim == 1:
+        if C == 1 and arr.shape[0] == N:
+            arr = arr.reshape(N, 1)
+        elif N == 1:
+            arr = arr.reshape(1, -1)
+    Y = as_matrix("y", arr)
+    if Y.shape != (N, C):
+        raise ValueError(f"y has shape {Y.shape} but the network's output has shape ({N}, {C})")
+    if loss.targets_in_unit_interval and ((Y < 0).any() or (Y > 1).any()):
+        raise ValueError(f"loss {loss.name!r} needs targets y between 0 and 1; y ranges over "
+                         f"[{Y.min():g}, {Y.max():g}]")
+    if loss.name == "ce" and not np.allclose(Y.sum(axis=1), 1.0, rtol=0, atol=1e-9):
+        raise ValueError("loss 'ce' needs each row of y to be one-hot (or to sum to 1), or y to be integer "
+                         f"class labels of shape ({N},)")
+    return Y

@@ -1,6 +1,7 @@
 """Check a student's answer to Problems 2–4 and name the likely misconception.
 
-Each common mistake is recomputed from the same inputs; if the student's matrix matches one of
+Each common mistake is recomputed from the same inputs, through the same layer functions as the right
+answer with the one slip put in; if the student's matrix matches one of
 those wrong results (and not the right one), that mistake is the diagnosis. A mistake is only
 offered where it yields a matrix of the right shape that differs from the correct answer.
 
@@ -13,8 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop._checks import as_matrix
-from backprop.activations import sigmoid, sigmoid_grad
+from backprop.activations import get_activation
 from backprop.assignment import Solution
+from backprop.layers import ActivationCache, LinearCache, activation_backward, activation_forward, linear_backward
+from backprop.network import hidden_layer_gradient, linear, output_layer_gradient
 
 #: A cell is right when |answer − correct| ≤ max(REL_TOL · |correct|, ABS_TOL).
 REL_TOL = 0.01
@@ -155,41 +158,52 @@ def z1_candidates(X, W1, b1) -> dict[str, np.ndarray]:
     """Wrong Z1s: (N, H) each."""
     X, W1 = as_matrix("X", X), as_matrix("W1", W1)
     b1 = np.asarray(b1, dtype=np.float64).reshape(-1)
-    XW = X @ W1
-    out = {"z1_missing_bias": XW, "z1_bias_subtracted": XW - b1, "z1_sigmoid_applied": sigmoid(XW + b1),
-           "sign": -(XW + b1)}
+    Z1 = linear(X, W1, b1)
+    XW = linear(X, W1, np.zeros_like(b1))
+    out = {"z1_missing_bias": XW, "z1_bias_subtracted": XW - b1, "z1_sigmoid_applied": _sigmoid(Z1)[0],
+           "sign": -Z1}
     if W1.shape[0] == W1.shape[1]:
-        out["z1_transposed"] = X @ W1.T + b1
+        out["z1_transposed"] = linear(X, W1.T, b1)
         out["z1_elementwise"] = X * np.diag(W1) + b1
-    return _keep(XW + b1, out)
+    return _keep(Z1, out)
+
+
+def _sigmoid(Z: np.ndarray, A: np.ndarray | None = None) -> tuple[np.ndarray, ActivationCache]:
+    """σ(Z) and its cache; with ``A`` given, a cache that claims A = σ(Z) (how a mistake takes σ′ from the wrong A)."""
+    if A is None:
+        return activation_forward(Z, "sigmoid")
+    return A, ActivationCache(get_activation("sigmoid"), Z, A)
 
 
 def dW2_candidates(A1, delta2, *, other_A1=None, X=None) -> dict[str, np.ndarray]:
     """Wrong ∂L/∂W2s: (H, C) each. ``other_A1`` is the A1 of the other mode."""
     A1, delta2 = as_matrix("A1", A1), as_matrix("delta2", delta2)
-    right = A1.T @ delta2
+    right = output_layer_gradient(A1, delta2)
     out = {"sign": -right, "averaged_again": right / A1.shape[0], "dW2_transposed": right.T}
     if other_A1 is not None:
-        out["dW2_other_A1"] = as_matrix("other_A1", other_A1).T @ delta2
-    if X is not None:
-        out["dW2_X_instead_of_A1"] = as_matrix("X", X).T @ delta2
+        out["dW2_other_A1"] = output_layer_gradient(as_matrix("other_A1", other_A1), delta2)
+    if X is not None and as_matrix("X", X).shape[0] == delta2.shape[0]:
+        out["dW2_X_instead_of_A1"] = output_layer_gradient(X, delta2)
     return _keep(right, out)
 
 
 def delta1_candidates(delta2, W2, Z1, *, A1_given=None, delta1_given=None) -> dict[str, np.ndarray]:
     """Wrong δ1s: (N, H) each, all against δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)."""
     delta2, W2, Z1 = as_matrix("delta2", delta2), as_matrix("W2", W2), as_matrix("Z1", Z1)
-    back = delta2 @ W2.T
-    A1 = sigmoid(Z1)
-    right = back * sigmoid_grad(Z1)
-    out = {"delta1_no_sigma_prime": back, "delta1_sigma_prime_at_A1": back * sigmoid_grad(A1),
+    back = linear_backward(delta2, LinearCache(None, W2))[0]  # δ2·W2ᵀ, the error arriving at A1
+    A1, cache = _sigmoid(Z1)
+    right = activation_backward(back, cache)
+    out = {"delta1_no_sigma_prime": back,
+           "delta1_sigma_prime_at_A1": activation_backward(back, _sigmoid(A1)[1]),
            "delta1_sigma_prime_is_A1": back * A1, "sign": -right}
     if W2.shape[0] == W2.shape[1]:
-        out["delta1_W2_not_transposed"] = (delta2 @ W2) * sigmoid_grad(Z1)
-        out["delta1_elementwise_W2"] = delta2 * np.diag(W2) * sigmoid_grad(Z1)
+        out["delta1_W2_not_transposed"] = activation_backward(linear_backward(delta2, LinearCache(None, W2.T))[0],
+                                                              cache)
+        out["delta1_elementwise_W2"] = activation_backward(delta2 * np.diag(W2), cache)
     if A1_given is not None:
         given = as_matrix("A1_given", A1_given)
-        out["delta1_assumed_A1"] = back * given * (1.0 - given)
+        if given.shape == Z1.shape:
+            out["delta1_assumed_A1"] = activation_backward(back, _sigmoid(Z1, given)[1])
     if delta1_given is not None:
         out["delta1_copied_given"] = as_matrix("delta1_given", delta1_given)
     return _keep(right, out)
@@ -198,12 +212,12 @@ def delta1_candidates(delta2, W2, Z1, *, A1_given=None, delta1_given=None) -> di
 def dW1_candidates(X, delta1, *, delta2=None, other_delta1=None) -> dict[str, np.ndarray]:
     """Wrong ∂L/∂W1s: (D, H) each. ``other_delta1`` is the δ1 of the other mode."""
     X, delta1 = as_matrix("X", X), as_matrix("delta1", delta1)
-    right = X.T @ delta1
+    right = hidden_layer_gradient(X, delta1)
     out = {"sign": -right, "averaged_again": right / X.shape[0], "dW1_transposed": right.T}
     if delta2 is not None:
-        out["dW1_delta2_instead_of_delta1"] = X.T @ as_matrix("delta2", delta2)
+        out["dW1_delta2_instead_of_delta1"] = hidden_layer_gradient(X, as_matrix("delta2", delta2))
     if other_delta1 is not None:
-        out["dW1_other_delta1"] = X.T @ as_matrix("other_delta1", other_delta1)
+        out["dW1_other_delta1"] = hidden_layer_gradient(X, as_matrix("other_delta1", other_delta1))
     return _keep(right, out)
 
 

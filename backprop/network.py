@@ -1,10 +1,14 @@
-"""The 2-layer MLP: parameters, the assignment's four steps as functions, and forward/backward.
+"""Networks built from the layer pairs of ``backprop.layers``: the assignment's 2-layer MLP, and any depth.
 
-Shapes follow the package docstring: X (N, D), W1 (D, H), b1 (H,), W2 (H, C), b2 (C,).
+2-layer shapes: X (N, D), W1 (D, H), b1 (H,), W2 (H, C), b2 (C,). A Network of depth L has sizes
+(D, H1, …, H_{L−1}, C): layer l maps (N, sizes[l−1]) to (N, sizes[l]). Both go forward and backward
+through the same loop, ``network_forward`` and ``network_backward``: one backward pass in the package.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 import numpy as np
 
@@ -17,16 +21,220 @@ from backprop._checks import (
     finite_float,
     positive_int,
     seed_value,
-    to_float_array,
 )
-from backprop.activations import Activation, get_activation
-from backprop.losses import get_loss
+from backprop.activations import Activation, get_activation, get_output
+from backprop.layers import (
+    ActivationCache,
+    LinearCache,
+    activation_backward,
+    activation_forward,
+    linear_backward,
+    linear_forward,
+    loss_and_delta,
+)
+from backprop.losses import get_loss, targets
 
 
 def _frozen_copy(arr: np.ndarray) -> np.ndarray:
     arr = np.array(arr, dtype=np.float64)
     arr.setflags(write=False)
     return arr
+
+
+# --- a network of any depth ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """Weights, biases and activations of a fully connected network with L = len(Ws) layers.
+
+    - Ws: (W1, …, WL), W_l of shape (sizes[l−1], sizes[l]); bs: (b1, …, bL), b_l of shape (sizes[l],)
+    - hidden: the activation after every layer but the last (a name from ACTIVATIONS, or an Activation)
+    - output: the last layer's activation (sigmoid, identity, tanh or softmax)
+    The arrays are float64 read-only copies, so a Network can be shared and cached safely.
+    """
+
+    Ws: tuple[np.ndarray, ...]
+    bs: tuple[np.ndarray, ...]
+    hidden: str | Activation = "sigmoid"
+    output: str | Activation = "sigmoid"
+
+    def __post_init__(self):
+        if len(self.Ws) == 0 or len(self.Ws) != len(self.bs):
+            raise ValueError(f"a Network needs one bias per weight matrix and at least one layer; got "
+                             f"{len(self.Ws)} weight matrices and {len(self.bs)} biases")
+        Ws = [as_matrix(f"W{l}", W) for l, W in enumerate(self.Ws, start=1)]
+        for l in range(1, len(Ws)):
+            check_inner(f"W{l}", Ws[l - 1], f"W{l + 1}", Ws[l])
+        bs = [as_bias(f"b{l}", b, W.shape[1], against=f"W{l} has {W.shape[1]} columns")
+              for l, (W, b) in enumerate(zip(Ws, self.bs, strict=True), start=1)]
+        get_activation(self.hidden)
+        get_output(self.output)
+        object.__setattr__(self, "Ws", tuple(_frozen_copy(W) for W in Ws))
+        object.__setattr__(self, "bs", tuple(_frozen_copy(b) for b in bs))
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """(D, H1, …, C): the width of every layer, inputs first."""
+        return (self.Ws[0].shape[0], *(W.shape[1] for W in self.Ws))
+
+    @property
+    def depth(self) -> int:
+        """L, the number of weight layers (a 2-layer MLP has depth 2)."""
+        return len(self.Ws)
+
+    def parameters(self) -> Iterator[tuple[str, np.ndarray]]:
+        """("W1", W1), ("b1", b1), …, ("WL", WL), ("bL", bL), in order."""
+        for l, (W, b) in enumerate(zip(self.Ws, self.bs, strict=True), start=1):
+            yield f"W{l}", W
+            yield f"b{l}", b
+
+    def with_parameters(self, arrays: Sequence[np.ndarray]) -> Network:
+        """The same network with new parameters, given in the order of parameters()."""
+        return Network(tuple(arrays[0::2]), tuple(arrays[1::2]), self.hidden, self.output)
+
+    def activation(self, l: int) -> Activation:
+        """The activation after layer l (1-based)."""
+        return get_output(self.output) if l == self.depth else get_activation(self.hidden)
+
+
+class NetworkCache(NamedTuple):
+    """What network_forward computed, kept for the backward pass.
+
+    - X: (N, D); Zs[l−1] = Z_l and As[l−1] = A_l, (N, sizes[l]) for l = 1 … L; As[-1] is the output
+    - linear, activation: each layer's caches, as linear_forward and activation_forward returned them
+    (lists, one entry per layer)
+    """
+
+    X: np.ndarray
+    Zs: list[np.ndarray]
+    As: list[np.ndarray]
+    linear: list[LinearCache]
+    activation: list[ActivationCache]
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.As[-1]
+
+
+def _forward(net: Network, X: np.ndarray, *, overwrite: bool = False) -> NetworkCache:
+    """network_forward without the input checks.
+
+    overwrite: for the training loop, activations are computed in place (activation_forward's option):
+    a hidden layer's A is written over its Z (Zs then holds those A), the output's over a copy of Z.
+    """
+    hidden, output = get_activation(net.hidden), get_output(net.output)
+    Ws, bs = net.Ws, net.bs
+    last = len(Ws) - 1
+    A = X
+    Zs, As, linear, activation = [], [], [], []
+    for l in range(last + 1):
+        Z, lin = linear_forward(A, Ws[l], bs[l])
+        if l < last:
+            A, act = activation_forward(Z, hidden, overwrite=overwrite)
+        else:
+            A, act = activation_forward(Z.copy() if overwrite else Z, output, overwrite=overwrite)
+        Zs.append(Z)
+        As.append(A)
+        linear.append(lin)
+        activation.append(act)
+    return NetworkCache(X, Zs, As, linear, activation)
+
+
+#: A backward function put in place of the real one for one layer: ("linear", l) → f(dZ, LinearCache),
+#: ("activation", l) → f(dA, ActivationCache), ("loss",) → f(dZ_out) for the gradient the loss sends back;
+#: l is 1-based. gradcheck plants its bugs this way.
+Swap = Mapping[tuple, Callable]
+
+
+def network_backward(net: Network, cache: NetworkCache, dZ_out: np.ndarray, *, swap: Swap | None = None,
+                     ) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """Backpropagation: from dZ_out = ∂L/∂Z_L back to the first layer, one layer pair at a time.
+
+    - net, cache: the network and network_forward(net, X)
+    - dZ_out: (N, C) the gradient the loss sends back (layers.output_loss)
+    - swap: replace one layer's backward function (see Swap); for planting bugs, None for the real pass
+    Returns (dWs, dbs, deltas): dW_l (sizes[l−1], sizes[l]), db_l (sizes[l],) and delta_l = ∂L/∂Z_l
+    (N, sizes[l]) for l = 1 … L.
+    """
+    L = len(net.Ws)
+    dWs, dbs, deltas = [None] * L, [None] * L, [None] * L
+    dZ = swap[("loss",)](dZ_out) if swap and ("loss",) in swap else dZ_out
+    for l in range(L, 0, -1):
+        deltas[l - 1] = dZ
+        lin = cache.linear[l - 1]
+        if l == 1:  # nothing below the first layer needs dX
+            lin = LinearCache(lin.X, None)
+        dA, dWs[l - 1], dbs[l - 1] = (swap.get(("linear", l), linear_backward) if swap else linear_backward)(dZ, lin)
+        if l > 1:
+            back = swap.get(("activation", l - 1), activation_backward) if swap else activation_backward
+            dZ = back(dA, cache.activation[l - 2])
+    return tuple(dWs), tuple(dbs), tuple(deltas)
+
+
+def _check_X(net: Network | Params, X) -> np.ndarray:
+    X = as_matrix("X", X)
+    check_inner("X", X, "W1", net.Ws[0] if isinstance(net, Network) else net.W1)
+    return X
+
+
+def network_forward(net: Network, X) -> NetworkCache:
+    """Z_l = A_{l−1}·W_l + b_l and A_l = f_l(Z_l) for l = 1 … L, with A_0 = X.
+
+    - X: (N, D), D = net.sizes[0]
+    Returns a NetworkCache: every Z_l and A_l (N, sizes[l]), and the layers' caches for network_backward.
+    """
+    return _forward(net, _check_X(net, X))
+
+
+def l2_penalty(net: Network, l2: float) -> float:
+    """(λ/2)·Σ_l ‖W_l‖² over the weights (not the biases)."""
+    return 0.5 * l2 * sum(float(np.vdot(W, W)) for W in net.Ws)
+
+
+def network_loss_and_grads(net: Network, X, y, loss: str = "mse", *, l2: float = 0.0,
+                           ) -> tuple[float, tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """The mean loss of ``net`` on (X, y) and its gradients, by backpropagation.
+
+    - X: (N, D); y: (N, C) targets, or (N,) integer class labels for loss="ce"
+    - loss: "mse" (1/2N)·Σ(A − y)², "bce" (sigmoid output) or "ce" (softmax output)
+    - l2: λ ≥ 0; the loss adds (λ/2)·Σ‖W_l‖² and each dW_l gains λ·W_l (biases are not penalised)
+    Returns (loss_value, dWs, dbs), dW_l and db_l shaped like W_l and b_l.
+    """
+    X = _check_X(net, X)
+    l2 = finite_float("l2", l2, minimum=0.0)
+    output = get_output(net.output)
+    loss_fn = get_loss(loss, output)
+    cache = _forward(net, X)
+    Y = targets(y, X.shape[0], net.sizes[-1], loss_fn)
+    value, dZ_out = loss_and_delta(cache.Zs[-1], cache.output, Y, cache.activation[-1], loss_fn)
+    dWs, dbs, _ = network_backward(net, cache, dZ_out)
+    if l2:
+        value += l2_penalty(net, l2)
+        dWs = tuple(dW + l2 * W for dW, W in zip(dWs, net.Ws, strict=True))
+    return value, dWs, dbs
+
+
+def init_network(sizes: Sequence[int], *, hidden: str | Activation = "sigmoid", output: str | Activation = "sigmoid",
+                 seed: int = 0, scale: float | None = None) -> Network:
+    """A seeded random Network with the given layer sizes (D, H1, …, C); biases start at zero.
+
+    - scale None: W_l ~ N(0, 1/fan_in) (LeCun's scaling, which keeps pre-activations of order one);
+      a number: W_l ~ N(0, scale²), as init_params does
+    The same arguments always give the same Network.
+    """
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least an input and an output size; got {tuple(sizes)}")
+    sizes = [positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+    if scale is not None:
+        scale = finite_float("scale", scale, minimum=0.0)
+    rng = np.random.default_rng(seed_value("seed", seed))
+    Ws = tuple(rng.standard_normal((a, b)) * (scale if scale is not None else 1.0 / np.sqrt(a))
+               for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    return Network(Ws, tuple(np.zeros(b) for b in sizes[1:]), hidden, output)
+
+
+# --- the assignment's 2-layer MLP ------------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,6 +268,17 @@ class Params:
 
     def as_dict(self) -> dict[str, np.ndarray]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def network(self, hidden: str | Activation = "sigmoid", output: str | Activation = "sigmoid") -> Network:
+        """The same weights as a depth-2 Network."""
+        return Network((self.W1, self.W2), (self.b1, self.b2), hidden, output)
+
+    @staticmethod
+    def of(net: Network) -> Params:
+        """A depth-2 Network's weights as Params."""
+        if net.depth != 2:
+            raise ValueError(f"Params hold a 2-layer network; this one has {net.depth} layers")
+        return Params(net.Ws[0], net.bs[0], net.Ws[1], net.bs[1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,7 +318,7 @@ class Grads:
         return {name: float(np.linalg.norm(g)) for name, g in self.for_params().items()}
 
 
-# --- the assignment's steps, one function each -------------------------------------------------
+# --- the assignment's steps, one function each, each through the layer pairs ----------------------
 
 
 def linear(X, W, b, *, names: tuple[str, str, str] = ("X", "W", "b")) -> np.ndarray:
@@ -115,7 +334,7 @@ def linear(X, W, b, *, names: tuple[str, str, str] = ("X", "W", "b")) -> np.ndar
     W = as_matrix(w_name, W)
     check_inner(x_name, X, w_name, W)
     b = as_bias(b_name, b, W.shape[1], against=f"{w_name} has {W.shape[1]} columns")
-    return X @ W + b
+    return linear_forward(X, W, b)[0]
 
 
 def output_layer_gradient(A1, delta2) -> np.ndarray:
@@ -129,7 +348,7 @@ def output_layer_gradient(A1, delta2) -> np.ndarray:
     A1 = as_matrix("A1", A1)
     delta2 = as_matrix("delta2", delta2)
     check_same_rows("A1", A1, "delta2", delta2)
-    return A1.T @ delta2
+    return linear_backward(delta2, LinearCache(A1, None))[1]
 
 
 def hidden_delta(delta2, W2, Z1, activation: str | Activation = "sigmoid") -> np.ndarray:
@@ -156,7 +375,8 @@ def hidden_delta(delta2, W2, Z1, activation: str | Activation = "sigmoid") -> np
             f"Z1 has shape {Z1.shape} but W2 has {W2.shape[0]} rows (shape {W2.shape}): "
             f"Z1 needs {W2.shape[0]} columns, one per hidden unit"
         )
-    return (delta2 @ W2.T) * act.grad(Z1)
+    dA1 = linear_backward(delta2, LinearCache(None, W2))[0]
+    return activation_backward(dA1, activation_forward(Z1, act)[1])
 
 
 def hidden_layer_gradient(X, delta1) -> np.ndarray:
@@ -169,50 +389,20 @@ def hidden_layer_gradient(X, delta1) -> np.ndarray:
     X = as_matrix("X", X)
     delta1 = as_matrix("delta1", delta1)
     check_same_rows("X", X, "delta1", delta1)
-    return X.T @ delta1
+    return linear_backward(delta1, LinearCache(X, None))[1]
 
 
-# --- whole passes --------------------------------------------------------------------------------
+# --- whole passes of the 2-layer MLP -------------------------------------------------------------
 
 
-def _forward(params: Params, X: np.ndarray, hidden: Activation, output: Activation) -> ForwardCache:
-    Z1 = X @ params.W1 + params.b1
-    A1 = hidden.fn(Z1)
-    Z2 = A1 @ params.W2 + params.b2
-    return ForwardCache(X, Z1, A1, Z2, output.fn(Z2))
-
-
-def _backward(params: Params, cache: ForwardCache, y: np.ndarray, loss, hidden: Activation,
-              output: Activation) -> tuple[float, Grads]:
-    value = loss.value(cache.Z2, cache.A2, y)
-    delta2 = loss.delta(cache.Z2, cache.A2, y, output)
-    dW2 = cache.A1.T @ delta2
-    delta1 = (delta2 @ params.W2.T) * hidden.grad(cache.Z1)
-    dW1 = cache.X.T @ delta1
-    return value, Grads(dW1, delta1.sum(axis=0), dW2, delta2.sum(axis=0), delta1, delta2)
-
-
-def _check_X(params: Params, X) -> np.ndarray:
-    X = as_matrix("X", X)
-    check_inner("X", X, "W1", params.W1)
-    return X
-
-
-def _check_y(y, N: int, C: int, loss) -> np.ndarray:
-    """Targets as (N, C); a 1-D y is read as a column when C == 1 and as one row when N == 1."""
-    arr = to_float_array("y", y)
-    if arr.ndim == 1:
-        if C == 1 and arr.shape[0] == N:
-            arr = arr.reshape(N, 1)
-        elif N == 1:
-            arr = arr.reshape(1, -1)
-    y = as_matrix("y", arr)
-    if y.shape != (N, C):
-        raise ValueError(f"y has shape {y.shape} but the network's output A2 has shape ({N}, {C})")
-    if loss.targets_in_unit_interval and ((y < 0).any() or (y > 1).any()):
-        raise ValueError(f"loss {loss.name!r} needs targets y between 0 and 1; y ranges over "
-                         f"[{y.min():g}, {y.max():g}]")
-    return y
+def _cache_of(net: Network, cache: ForwardCache) -> NetworkCache:
+    """A 2-layer ForwardCache as the NetworkCache network_backward reads."""
+    hidden, output = get_activation(net.hidden), get_output(net.output)
+    return NetworkCache(
+        cache.X, [cache.Z1, cache.Z2], [cache.A1, cache.A2],
+        [LinearCache(cache.X, net.Ws[0]), LinearCache(cache.A1, net.Ws[1])],
+        [ActivationCache(hidden, cache.Z1, cache.A1), ActivationCache(output, cache.Z2, cache.A2)],
+    )
 
 
 def forward(params: Params, X, hidden: str | Activation = "sigmoid",
@@ -223,8 +413,29 @@ def forward(params: Params, X, hidden: str | Activation = "sigmoid",
     - X: (N, D)
     Returns a ForwardCache with X (N, D), Z1 and A1 (N, H), Z2 and A2 (N, C).
     """
-    hidden, output = get_activation(hidden), get_activation(output)
-    return _forward(params, _check_X(params, X), hidden, output)
+    net = params.network(get_activation(hidden), get_output(output))
+    c = _forward(net, _check_X(params, X))
+    return ForwardCache(c.X, c.Zs[0], c.As[0], c.Zs[1], c.As[1])
+
+
+def backward_swapped(params: Params, cache: ForwardCache, y, loss: str = "mse", hidden: str | Activation = "sigmoid",
+                     output: str | Activation = "sigmoid", swap: Swap | None = None) -> tuple[float, Grads]:
+    """``backward`` with some layers' backward functions swapped (see Swap): for planting bugs."""
+    net = params.network(get_activation(hidden), get_output(output))
+    loss_fn = get_loss(loss, get_output(output))
+    N = cache.X.shape[0]
+    D, H, C = params.dims
+    if cache.X.shape[1] != D or cache.Z1.shape != (N, H) or cache.A2.shape != (N, C):
+        raise ValueError(
+            f"cache does not match params: X {cache.X.shape}, Z1 {cache.Z1.shape}, A2 {cache.A2.shape} "
+            f"but params have D={D}, H={H}, C={C}; pass the cache that forward(params, X) returned"
+        )
+    Y = targets(y, N, C, loss_fn)
+    check_same_shape("cache.A1", cache.A1, "cache.Z1", cache.Z1)
+    full = _cache_of(net, cache)
+    value, delta2 = loss_and_delta(cache.Z2, cache.A2, Y, full.activation[1], loss_fn)
+    (dW1, dW2), (db1, db2), (delta1, delta2) = network_backward(net, full, delta2, swap=swap)
+    return value, Grads(dW1, db1, dW2, db2, delta1, delta2)
 
 
 def backward(params: Params, cache: ForwardCache, y, loss: str = "mse",
@@ -240,24 +451,15 @@ def backward(params: Params, cache: ForwardCache, y, loss: str = "mse",
     delta1 = (delta2·W2ᵀ) ∗ σ′(Z1) (N, H), dW1 = Xᵀ·delta1 (D, H), and the biases' gradients
     db2 (C,) and db1 (H,) as the column sums of delta2 and delta1.
     """
-    hidden, output = get_activation(hidden), get_activation(output)
-    loss_fn = get_loss(loss, output)
-    N = cache.X.shape[0]
-    D, H, C = params.dims
-    if cache.X.shape[1] != D or cache.Z1.shape != (N, H) or cache.A2.shape != (N, C):
-        raise ValueError(
-            f"cache does not match params: X {cache.X.shape}, Z1 {cache.Z1.shape}, A2 {cache.A2.shape} "
-            f"but params have D={D}, H={H}, C={C}; pass the cache that forward(params, X) returned"
-        )
-    y = _check_y(y, N, C, loss_fn)
-    check_same_shape("cache.A1", cache.A1, "cache.Z1", cache.Z1)
-    return _backward(params, cache, y, loss_fn, hidden, output)
+    return backward_swapped(params, cache, y, loss, hidden, output)
 
 
-def predict(params: Params, X, hidden: str | Activation = "sigmoid",
+def predict(model: Params | Network, X, hidden: str | Activation = "sigmoid",
             output: str | Activation = "sigmoid") -> np.ndarray:
-    """A2 for inputs X (N, D): the network's output, (N, C)."""
-    return forward(params, X, hidden, output).A2
+    """The network's output for inputs X (N, D): (N, C). A Network uses its own activations."""
+    if isinstance(model, Network):
+        return network_forward(model, X).output
+    return forward(model, X, hidden, output).A2
 
 
 def init_params(n_in: int, n_hidden: int, n_out: int, seed: int = 0, scale: float = 1.0) -> Params:

@@ -1,61 +1,93 @@
-"""Gradient-descent training of the 2-layer MLP, with the history the dashboard plots.
+"""Training by gradient descent, for the 2-layer MLP and networks of any depth, with the history the
+dashboard plots.
 
 ``train`` is plain full-batch gradient descent by default (p ← p − lr·g, no shuffling), so
-``History.losses[e]`` is the loss of the parameters *before* update e.
+``History.losses[e]`` is the loss of the parameters *before* update e. Every epoch goes forward and
+backward through the layer pairs (``network._forward`` and ``network.network_backward``).
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from backprop._checks import finite_float, positive_int, seed_value
-from backprop.activations import Activation, get_activation
+from backprop._checks import as_matrix, check_inner, finite_float, positive_int, seed_value
+from backprop.activations import Activation, get_activation, get_output
 from backprop.datasets import Dataset, make_dataset
-from backprop.losses import get_loss
-from backprop.network import Params, _check_X, _check_y, init_params, predict
-
-LAYERS = ("W1", "W2")
+from backprop.layers import loss_and_delta
+from backprop.losses import Loss, get_loss, targets
+from backprop.network import (
+    Network,
+    Params,
+    _check_X,
+    _forward,
+    init_params,
+    l2_penalty,
+    network_backward,
+    predict,
+)
+from backprop.optim import OPTIMIZERS, optimizer_state
 
 
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     """The parameters before update ``epoch`` and the gradients of the loss at them.
 
-    ``grads`` is keyed like Params.as_dict() ("W1", "b1", "W2", "b2"); the per-sample deltas are not
+    ``grads`` is keyed like the parameters ("W1", "b1", …, "WL", "bL"); the per-sample deltas are not
     kept, so that snapshots stay small. ``epoch == History.epochs_run`` is the trained network: its
-    params are History.params.
+    params are History.params. ``params`` is a Params when training started from Params, else a Network.
     """
 
     epoch: int
-    params: Params
+    params: Params | Network
     grads: dict[str, np.ndarray]
     loss: float
 
 
 @dataclass(frozen=True, eq=False)
-class History:
-    """What a training run did, epoch by epoch.
+class TrainState:
+    """Where a run stopped, so that ``train(..., resume=state)`` goes on exactly as one longer run would:
+    the network, the optimizer's state (velocity, Adam's moments), the mini-batch shuffler's state and
+    the number of epochs done."""
 
-    - losses: (E,) loss before each update, E = epochs_run
-    - grad_norms: {"W1": (E,), "W2": (E,)} Frobenius norms of dW1 and dW2 at each epoch
-    - accuracies: (E,) share of outputs on the right side of 0.5, or None for non-0/1 targets
-    - params: the parameters after the last update (always finite)
-    - final_loss: the loss of ``params``; final_accuracy: their accuracy (None for non-0/1 targets)
+    network: Network
+    optimizer: str
+    optimizer_state: dict
+    rng_state: dict
+    epoch: int
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """What a training run did, epoch by epoch (E = epochs_run epochs, numbered from ``start_epoch``).
+
+    - losses: (E,) training loss before each update (with the L2 term when l2 > 0)
+    - grad_norms: {"W1": (E,), …, "WL": (E,)} Frobenius norms of each ∂L/∂W_l at each epoch
+    - accuracies: (E,) share of samples classified right, or None for targets that are not classes
+    - test_losses, test_accuracies: (E,) the same on the held-out data, or None without any
+    - params: the parameters after the last update (always finite): Params or Network, as given
+    - final_loss / final_accuracy / final_test_loss / final_test_accuracy: of ``params``
     - snapshots: Snapshot at the requested epochs, in order, ending with the trained network
     - diverged_at: the epoch at which the loss or an update stopped being finite, else None
+    - state: a TrainState to resume from
     """
 
     losses: np.ndarray
     grad_norms: dict[str, np.ndarray]
     accuracies: np.ndarray | None
-    params: Params
+    params: Params | Network
     final_loss: float
     final_accuracy: float | None
     snapshots: tuple[Snapshot, ...]
     diverged_at: int | None
-    epochs_requested: int
+    test_losses: np.ndarray | None = None
+    test_accuracies: np.ndarray | None = None
+    final_test_loss: float | None = None
+    final_test_accuracy: float | None = None
+    start_epoch: int = 0
+    state: TrainState | None = None
 
     @property
     def epochs_run(self) -> int:
@@ -63,12 +95,13 @@ class History:
 
     @property
     def first_layer_shrink(self) -> float:
-        """‖∂L/∂W2‖ / ‖∂L/∂W1‖ at epoch 0: how many times smaller the first layer's gradient starts
-        (inf when it is exactly zero, nan when no epoch ran). Large values are vanishing gradients."""
+        """‖∂L/∂W_L‖ / ‖∂L/∂W1‖ at the first epoch: how many times smaller the first layer's gradient starts
+        (inf when it is exactly zero, nan when no epoch ran)."""
         if not self.epochs_run:
             return float("nan")
-        w1, w2 = float(self.grad_norms["W1"][0]), float(self.grad_norms["W2"][0])
-        return w2 / w1 if w1 > 0 else float("inf")
+        names = list(self.grad_norms)
+        first, last = float(self.grad_norms[names[0]][0]), float(self.grad_norms[names[-1]][0])
+        return last / first if first > 0 else float("inf")
 
     @property
     def loss_rose(self) -> bool:
@@ -85,7 +118,12 @@ class History:
 
 
 def accuracy(A2: np.ndarray, y: np.ndarray) -> float:
-    """Share of entries where the output and the 0/1 target fall on the same side of 0.5."""
+    """Share of samples classified right: for several outputs whose targets are one-hot rows (softmax), the
+    largest output must be the target's class; otherwise every entry must fall on its 0/1 target's side of 0.5."""
+    A2, y = np.asarray(A2), np.asarray(y)
+    if A2.ndim == 2 and A2.shape[1] > 1 and y.shape == A2.shape and np.all(y.sum(axis=1) == 1.0) \
+            and np.all((y == 0.0) | (y == 1.0)):
+        return float(np.mean(A2.argmax(axis=1) == y.argmax(axis=1)))
     return float(np.mean((A2 >= 0.5) == (y >= 0.5)))
 
 
@@ -95,121 +133,205 @@ def evenly_spaced_epochs(epochs: int, count: int) -> list[int]:
     return sorted({int(round(e)) for e in np.linspace(0, epochs, count)})
 
 
+def _classes(Y: np.ndarray, loss: Loss) -> bool:
+    """Whether accuracy means something: 0/1 targets for a sigmoid, one-hot rows for a softmax."""
+    return loss.name == "ce" or bool(np.all((Y == 0.0) | (Y == 1.0)))
+
+
+class _Evaluator:
+    """Loss, gradients and accuracy of the parameters in one flat vector, through the network's layer pairs.
+
+    ``theta`` holds every parameter back to back (W1, b1, …, WL, bL); ``grad`` receives the gradients in the
+    same layout, so an update, its finiteness check and an optimizer's state are one array each.
+    """
+
+    def __init__(self, net: Network, loss: Loss, l2: float):
+        self.template, self.loss, self.l2 = net, loss, l2
+        shapes = [a.shape for _, a in net.parameters()]
+        sizes = [int(np.prod(s)) for s in shapes]
+        self.theta = np.concatenate([a.reshape(-1) for _, a in net.parameters()])
+        self.grad = np.empty_like(self.theta)
+        offsets = np.cumsum([0, *sizes])
+        self.views = [self.theta[a:b].reshape(s) for a, b, s in zip(offsets[:-1], offsets[1:], shapes, strict=True)]
+        self.names = [name for name, _ in net.parameters()]
+        self.net = _FlatNetwork(tuple(self.views[0::2]), tuple(self.views[1::2]), get_activation(net.hidden),
+                                get_output(net.output))
+        grad_views = [self.grad[a:b].reshape(s) for a, b, s in zip(offsets[:-1], offsets[1:], shapes, strict=True)]
+        self.grad_views = list(zip(grad_views[0::2], grad_views[1::2], strict=True))
+
+    def network(self) -> Network:
+        """A frozen copy of the current parameters."""
+        return self.template.with_parameters(self.views)
+
+    def run(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, list[np.ndarray]]:
+        """The loss at theta on (X, Y), the output, and the weight gradients; ``grad`` holds every gradient."""
+        cache = _forward(self.net, X, overwrite=True)
+        value, dZ_out = loss_and_delta(cache.Zs[-1], cache.output, Y, cache.activation[-1], self.loss)
+        dWs, dbs, _ = network_backward(self.net, cache, dZ_out)
+        if self.l2:
+            value += l2_penalty(self.net, self.l2)
+            dWs = [dW + self.l2 * W for dW, W in zip(dWs, self.net.Ws, strict=True)]
+        for (dW_flat, db_flat), dW, db in zip(self.grad_views, dWs, dbs, strict=True):
+            dW_flat[...] = dW
+            db_flat[...] = db
+        return value, cache.output, dWs
+
+    def value(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
+        """The loss at theta on (X, Y) and the output, without gradients."""
+        cache = _forward(self.net, X)
+        value = self.loss.value(cache.Zs[-1], cache.output, Y)
+        return value + (l2_penalty(self.net, self.l2) if self.l2 else 0.0), cache.output
+
+    def grads_dict(self) -> dict[str, np.ndarray]:
+        offsets = np.cumsum([0, *(v.size for v in self.views)])
+        return {name: self.grad[a:b].reshape(v.shape).copy()
+                for name, a, b, v in zip(self.names, offsets[:-1], offsets[1:], self.views, strict=True)}
+
+
+@dataclass(frozen=True, eq=False)
+class _FlatNetwork:
+    """A Network's fields over views of a flat vector, for the training loop: no validation, no copies."""
+
+    Ws: tuple[np.ndarray, ...]
+    bs: tuple[np.ndarray, ...]
+    hidden: Activation
+    output: Activation
+
+
+def _correct(A: np.ndarray, Y: np.ndarray, softmax: bool, Y_is_1: np.ndarray | None) -> float:
+    if softmax:
+        return float(np.count_nonzero(A.argmax(axis=1) == Y_is_1) / A.shape[0])
+    return float(np.count_nonzero((A >= 0.5) == Y_is_1) / Y_is_1.size)
+
+
 def train(
-    params: Params,
+    params: Params | Network,
     X,
     y,
     *,
     lr: float,
     epochs: int,
-    hidden: str | Activation = "sigmoid",
-    output: str | Activation = "sigmoid",
+    hidden: str | Activation | None = None,
+    output: str | Activation | None = None,
     loss: str = "mse",
-    momentum: float = 0.0,
+    optimizer: str = "sgd",
+    momentum: float | None = None,
+    l2: float = 0.0,
     batch_size: int | None = None,
     seed: int = 0,
     snapshot_epochs: Iterable[int] = (),
     callback: Callable[[int, float], None] | None = None,
+    X_test=None,
+    y_test=None,
+    resume: TrainState | None = None,
 ) -> History:
     """Train by gradient descent and record the loss, gradient norms and snapshots per epoch.
 
-    - params: starting Params, W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)
-    - X: (N, D) inputs; y: (N, C) targets
-    - lr: learning rate, finite and > 0; epochs: number of updates (full batch), > 0
-    - momentum: 0 (the default) is plain gradient descent; else v ← momentum·v − lr·g, p ← p + v
-    - batch_size: None (the default) uses all N samples per update; else the samples are shuffled
-      with ``seed`` each epoch and one update is made per mini-batch
+    - params: the starting network: Params (a 2-layer MLP; ``hidden``/``output`` name its activations,
+      sigmoid by default) or a Network of any depth (which carries its own activations)
+    - X: (N, D) inputs; y: (N, C) targets, or (N,) integer labels for loss="ce"
+    - lr: learning rate, finite and > 0; epochs: number of epochs, > 0
+    - optimizer: "sgd" (the default: plain gradient descent, p ← p − lr·g), "momentum" or "adam"
+      (backprop.optim); momentum: its factor (0.9 by default; a momentum > 0 with "sgd" means "momentum")
+    - l2: λ ≥ 0 adds (λ/2)·Σ‖W‖² to the loss (weights only)
+    - batch_size: None (the default) uses all N samples per update; else the samples are shuffled with
+      ``seed`` each epoch and one update is made per mini-batch
     - snapshot_epochs: epochs at which to keep params and grads (for scrubbing through a run)
     - callback(epoch, loss): called after each epoch's loss is known
+    - X_test, y_test: held-out data, whose loss and accuracy are recorded each epoch (never trained on)
+    - resume: the ``state`` of an earlier History: go on from there (epochs are then numbered on from it)
     A loss, gradient or update that is not finite stops the run: ``diverged_at`` says when.
     """
-    hidden, output = get_activation(hidden), get_activation(output)
-    loss_fn = get_loss(loss, output)
-    lr = finite_float("lr", lr, minimum=0.0, strict=True)
+    as_params = isinstance(params, Params)
+    if as_params:
+        net = params.network(hidden or "sigmoid", output or "sigmoid")  # names, so that a History pickles
+    elif isinstance(params, Network):
+        for given, own, what in ((hidden, params.hidden, "hidden"), (output, params.output, "output")):
+            if given is not None and get_output_or_hidden_name(given) != get_output_or_hidden_name(own):
+                raise ValueError(f"{what}={given!r} disagrees with the Network's own {what} activation {own!r}")
+        net = params
+    else:
+        raise ValueError(f"params must be Params or a Network; got {type(params).__name__}")
+    if resume is not None:
+        net = resume.network
+    loss_fn = get_loss(loss, get_output(net.output))
+    if optimizer == "sgd" and momentum:
+        optimizer = "momentum"
+    opt_state = optimizer_state(optimizer, lr, momentum)
+    update = OPTIMIZERS[optimizer]
+    if resume is not None:
+        if resume.optimizer != optimizer:
+            raise ValueError(f"resume was made with optimizer {resume.optimizer!r}, not {optimizer!r}")
+        opt_state = {**resume.optimizer_state, **opt_state}
     epochs = positive_int("epochs", epochs)
-    momentum = finite_float("momentum", momentum, minimum=0.0)
-    if momentum >= 1.0:
-        raise ValueError(f"momentum must be below 1; got {momentum}")
-    X = _check_X(params, X)
+    l2 = finite_float("l2", l2, minimum=0.0)
+    X = _check_X(net, X)
     N = X.shape[0]
-    D, H, C = params.dims
-    y = _check_y(y, N, C, loss_fn)
+    Y = targets(y, N, net.sizes[-1], loss_fn)
+    test = None
+    if X_test is not None or y_test is not None:
+        if X_test is None or y_test is None:
+            raise ValueError("X_test and y_test go together: give both or neither")
+        Xt = as_matrix("X_test", X_test)
+        check_inner("X_test", Xt, "W1", net.Ws[0])
+        test = (Xt, targets(y_test, Xt.shape[0], net.sizes[-1], loss_fn))
     if batch_size is not None:
         batch_size = positive_int("batch_size", batch_size)
     rng = np.random.default_rng(seed_value("seed", seed))
-    wanted = {int(e) for e in snapshot_epochs if 0 <= int(e) <= epochs}
-    binary = bool(np.all((y == 0.0) | (y == 1.0)))
-    y_is_1 = y >= 0.5
+    if resume is not None:
+        rng.bit_generator.state = resume.rng_state
+    first = resume.epoch if resume is not None else 0
+    wanted = {int(e) for e in snapshot_epochs if first <= int(e) <= first + epochs}
+    softmax = loss_fn.name == "ce"
+    classes = _classes(Y, loss_fn)
+    Y_key = Y.argmax(axis=1) if softmax else Y >= 0.5
+    test_key = None if test is None else (test[1].argmax(axis=1) if softmax else test[1] >= 0.5)
 
-    # All four parameters live in one flat vector ``theta`` (W1, b1, W2, b2 are views into it) and
-    # all four gradients in ``grad``: an update, its finiteness check and momentum are one array
-    # operation each, and the loop allocates only the activations.
-    theta, (W1, b1, W2, b2) = _flat_views(params)
-    grad, (dW1, db1, dW2, db2) = _flat_views(params, empty=True)
-    trial = np.empty_like(theta)
-    velocity = np.zeros_like(theta) if momentum else None
+    ev = _Evaluator(net, loss_fn, l2)
+    names = [f"W{l}" for l in range(1, net.depth + 1)]
     losses = np.empty(epochs)
-    norms = {name: np.empty(epochs) for name in LAYERS}
-    accs = np.empty(epochs) if binary else None
+    norms = np.empty((len(names), epochs))
+    accs = np.empty(epochs) if classes else None
+    test_losses = np.empty(epochs) if test is not None else None
+    test_accs = np.empty(epochs) if test is not None and classes else None
     snapshots: list[Snapshot] = []
     diverged_at: int | None = None
 
-    def activate(act: Activation, Z: np.ndarray) -> np.ndarray:
-        # Z is a fresh product, used only to form A: overwrite it where the derivative can be had from A.
-        return act.fn_inplace(Z) if act.fn_inplace is not None and act.grad_from_output is not None else act.fn(Z)
-
-    def gradients(Xb, yb, ones):
-        """Loss at theta on (Xb, yb), with its gradients written into ``grad``."""
-        Z1 = Xb @ W1
-        Z1 += b1
-        A1 = activate(hidden, Z1)  # Z1 may now hold A1: only A1 is used below when it does
-        Z2 = A1 @ W2
-        Z2 += b2
-        A2 = output.fn(Z2)  # (N, C) is small, and the bce loss needs Z2 itself
-        value = loss_fn.value(Z2, A2, yb)
-        delta2 = loss_fn.delta(Z2, A2, yb, output)
-        np.matmul(A1.T, delta2, out=dW2)
-        np.matmul(ones, delta2, out=db2)  # column sums: Σₙ delta2[n, :]
-        delta1 = delta2 @ W2.T
-        delta1 *= hidden.grad_at(Z1, A1)  # σ′(Z1), as A1(1 − A1) for sigmoid
-        np.matmul(Xb.T, delta1, out=dW1)
-        np.matmul(ones, delta1, out=db1)
-        return value, A2, delta1, delta2
-
-    def grads_copy() -> dict[str, np.ndarray]:
-        return {"W1": dW1.copy(), "b1": db1.copy(), "W2": dW2.copy(), "b2": db2.copy()}
+    def model() -> Params | Network:
+        current = ev.network()
+        return Params.of(current) if as_params else current
 
     def step() -> bool:
         """Apply one update; leave theta untouched and return False if the result is not finite."""
-        if velocity is None:
-            np.multiply(grad, -lr, out=trial)
-        else:
-            np.multiply(velocity, momentum, out=trial)
-            np.subtract(trial, lr * grad, out=trial)
-            if not np.isfinite(trial).all():
-                return False
-            velocity[...] = trial
-        np.add(trial, theta, out=trial)
+        nonlocal opt_state
+        trial, new_state = update(ev.theta, ev.grad, opt_state)
         if not np.isfinite(trial).all():
             return False
-        theta[...] = trial
+        ev.theta[...] = trial
+        opt_state = new_state
         return True
 
-    full_ones = np.ones(N)
     minibatches = batch_size is not None and batch_size < N
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for epoch in range(epochs):
-            value, A2, _, _ = gradients(X, y, full_ones)
-            if not (np.isfinite(value) and np.isfinite(grad).all()):
+    run = 0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for i in range(epochs):
+            epoch = first + i
+            value, A, dWs = ev.run(X, Y)
+            if not math.isfinite(value):  # a gradient that is not finite shows in the update, checked in step()
                 diverged_at = epoch
                 break
-            losses[epoch] = value
-            norms["W1"][epoch] = np.sqrt(np.vdot(dW1, dW1))
-            norms["W2"][epoch] = np.sqrt(np.vdot(dW2, dW2))
+            losses[i] = value
+            for l, dW in enumerate(dWs):
+                norms[l, i] = np.vdot(dW, dW)  # squared here, rooted once at the end
             if accs is not None:
-                accs[epoch] = np.count_nonzero((A2 >= 0.5) == y_is_1) / y.size
+                accs[i] = _correct(A, Y, softmax, Y_key)
+            if test is not None:
+                test_value, A_test = ev.value(*test)
+                test_losses[i] = test_value
+                if test_accs is not None:
+                    test_accs[i] = _correct(A_test, test[1], softmax, test_key)
             if epoch in wanted:
-                snapshots.append(Snapshot(epoch, Params(W1, b1, W2, b2), grads_copy(), value))
+                snapshots.append(Snapshot(epoch, model(), ev.grads_dict(), value))
             if callback is not None:
                 callback(epoch, value)
             if not minibatches:
@@ -219,42 +341,58 @@ def train(
                 ok = True
                 for start in range(0, N, batch_size):
                     idx = order[start:start + batch_size]
-                    gradients(X[idx], y[idx], full_ones[: idx.shape[0]])
-                    ok = np.isfinite(grad).all() and step()
+                    ev.run(X[idx], Y[idx])
+                    ok = step()
                     if not ok:
                         break
+            run = i + 1
             if not ok:
                 diverged_at = epoch + 1
                 break
-        run = epochs if diverged_at is None else diverged_at
-        final_params = Params(W1, b1, W2, b2)
-        final_loss, final_A2, *_ = gradients(X, y, full_ones)
-        final_accuracy = accuracy(final_A2, y) if binary else None
+        final_params = model()
+        final_loss, final_A, _ = ev.run(X, Y)
+        final_accuracy = _correct(final_A, Y, softmax, Y_key) if classes else None
+        final_test_loss = final_test_accuracy = None
+        if test is not None:
+            final_test_loss, final_A_test = ev.value(*test)
+            final_test_accuracy = _correct(final_A_test, test[1], softmax, test_key) if classes else None
 
-    if not snapshots or snapshots[-1].epoch != run:
-        snapshots.append(Snapshot(run, final_params, grads_copy(), float(final_loss)))
+    last = first + run
+    if not snapshots or snapshots[-1].epoch != last:
+        snapshots.append(Snapshot(last, final_params, ev.grads_dict(), float(final_loss)))
     return History(
         losses=losses[:run].copy(),
-        grad_norms={name: series[:run].copy() for name, series in norms.items()},
+        grad_norms={name: np.sqrt(series[:run]) for name, series in zip(names, norms, strict=True)},
         accuracies=None if accs is None else accs[:run].copy(),
         params=final_params,
         final_loss=float(final_loss),
         final_accuracy=final_accuracy,
         snapshots=tuple(snapshots),
         diverged_at=diverged_at,
-        epochs_requested=epochs,
+        test_losses=None if test_losses is None else test_losses[:run].copy(),
+        test_accuracies=None if test_accs is None else test_accs[:run].copy(),
+        final_test_loss=None if final_test_loss is None else float(final_test_loss),
+        final_test_accuracy=final_test_accuracy,
+        start_epoch=first,
+        state=TrainState(ev.network(), optimizer, opt_state, rng.bit_generator.state, last),
     )
 
 
-def decision_grid(params: Params, X, hidden: str | Activation = "sigmoid", output: str | Activation = "sigmoid",
-                  resolution: int = 100, margin: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def get_output_or_hidden_name(activation: str | Activation) -> str:
+    return activation.name if isinstance(activation, Activation) else activation
+
+
+def decision_grid(params: Params | Network, X, hidden: str | Activation = "sigmoid",
+                  output: str | Activation = "sigmoid", resolution: int = 100,
+                  margin: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The network's output over a grid covering the data, for drawing a decision boundary.
 
-    - params: a network with D = 2 inputs and C = 1 output; X: (N, 2) the data to cover
+    - params: a network with D = 2 inputs and C = 1 output (a Network uses its own activations);
+      X: (N, 2) the data to cover
     Returns xs (R,), ys (R,) and A2 (R, R) with A2[i, j] = network output at (xs[j], ys[i]),
     R = resolution.
     """
-    D, _, C = params.dims
+    D, C = (params.sizes[0], params.sizes[-1]) if isinstance(params, Network) else (params.dims[0], params.dims[2])
     if D != 2 or C != 1:
         raise ValueError(f"a decision boundary needs 2 inputs and 1 output; the network has D={D}, C={C}")
     X = _check_X(params, X)
@@ -264,20 +402,6 @@ def decision_grid(params: Params, X, hidden: str | Activation = "sigmoid", outpu
     gx, gy = np.meshgrid(xs, ys)
     A2 = predict(params, np.column_stack([gx.ravel(), gy.ravel()]), hidden, output)
     return xs, ys, A2.reshape(resolution, resolution)
-
-
-def _flat_views(params: Params, empty: bool = False) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-    """One flat float64 vector holding W1, b1, W2, b2 back to back, and a view shaped like each."""
-    arrays = (params.W1, params.b1, params.W2, params.b2)
-    flat = np.empty(sum(a.size for a in arrays))
-    views, offset = [], 0
-    for a in arrays:
-        view = flat[offset:offset + a.size].reshape(a.shape)
-        if not empty:
-            view[...] = a
-        views.append(view)
-        offset += a.size
-    return flat, tuple(views)
 
 
 @dataclass(frozen=True)
