@@ -3,12 +3,12 @@ import pandas as pd
 import streamlit as st
 
 from backprop.assignment import MODES, solve
-from dashboard import ui
+from dashboard import display, nav, state
 from dashboard.diagram import network_dot
 
-page = ui.page_setup("overview", "Overview")
+page = nav.page_setup("overview", "Overview")
 st.title("Backpropagation from scratch")
-ui.show_url_warnings(page)
+nav.show_url_warnings(page)
 st.markdown(
     "A 2-layer network, worked by hand. Every number on these pages is computed by `backprop`, a "
     "small numpy package written for this assignment: edit a matrix on any problem and every step, "
@@ -50,9 +50,10 @@ with right:
         "Rows are samples, as in the assignment: X is N × D, W1 is D × H, b1 has H entries, "
         "W2 is H × C, and Z1, A1, δ1 are N × H, δ2 is N × C."
     )
-    ui.latex(r"Z_1 = X W_1 + b_1, \qquad A_1 = \sigma(Z_1)")
-    ui.latex(r"\frac{\partial L}{\partial W_2} = A_1^T \delta_2")
-    ui.latex(r"\delta_1 = (\delta_2 W_2^T) \ast \sigma'(Z_1), \qquad \frac{\partial L}{\partial W_1} = X^T \delta_1")
+    display.latex(r"Z_1 = X W_1 + b_1, \qquad A_1 = \sigma(Z_1)")
+    display.latex(r"\frac{\partial L}{\partial W_2} = A_1^T \delta_2")
+    display.latex(r"\delta_1 = (\delta_2 W_2^T) \ast \sigma'(Z_1), \qquad "
+                  r"\frac{\partial L}{\partial W_1} = X^T \delta_1")
 
 st.subheader("The problems")
 problems = [
@@ -65,7 +66,7 @@ problems = [
 ]
 cols = st.columns(3)
 for index, (page_id, blurb) in enumerate(problems):
-    path, label, icon, _ = next(p for p in ui.PAGES if p[0] == ui.page_path(page_id))
+    path, label, icon, _ = next(p for p in nav.PAGES if p[0] == nav.page_path(page_id))
     with cols[index % 3].container(border=True):
         st.page_link(path, label=label, icon=icon)
         st.caption(blurb)
@@ -78,4 +79,4 @@ c2.markdown("**Teaching.** Turn on *Presenter mode*: one step per click, large m
             "outlined in the heatmap. Prepare an example and share its link.")
 c3.markdown("**Exploring.** Grow the problem (more samples, wider layers), switch between the assignment's "
             "numbers and the consistent ones, and train the network on the Training page.")
-ui.sync_url()
+state.sync_url()

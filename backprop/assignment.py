@@ -167,11 +167,12 @@ class Solution:
     - A1: the A1 used downstream (given, or σ(Z1))
     - dW2 = A1ᵀ·delta2 (H, C)
     - A1_gap = A1_given − σ(Z1): how far the assignment's assumed A1 is from the computed one
-    - back = delta2·W2ᵀ (N, H); one_minus_A1_sigmoid = 1 − σ(Z1); sigma_prime = σ′(Z1) = σ(Z1)(1 − σ(Z1))
-    - delta1_propagated = back ∗ sigma_prime (N, H); delta1_gap = delta1_given − delta1_propagated
+    - dA1 = delta2·W2ᵀ = ∂L/∂A1 (N, H), the error arriving at the hidden activations
+    - one_minus_A1_sigmoid = 1 − σ(Z1); sigma_prime = σ′(Z1) = σ(Z1)(1 − σ(Z1))
+    - delta1_propagated = dA1 ∗ sigma_prime (N, H); delta1_gap = delta1_given − delta1_propagated
     - delta1: the δ1 used downstream (given, or propagated); dW1 = Xᵀ·delta1 (D, H)
     - *_terms: the summands of each product, terms[r, s, k] (see backprop.terms.matmul_terms):
-      XW1_terms (N, H, D), dW2_terms (H, C, N), back_terms (N, H, C), dW1_terms (D, H, N)
+      XW1_terms (N, H, D), dW2_terms (H, C, N), dA1_terms (N, H, C), dW1_terms (D, H, N)
     """
 
     mode: str
@@ -183,7 +184,7 @@ class Solution:
     A1: np.ndarray
     A1_gap: np.ndarray
     dW2: np.ndarray
-    back: np.ndarray
+    dA1: np.ndarray
     one_minus_A1_sigmoid: np.ndarray
     sigma_prime: np.ndarray
     delta1_propagated: np.ndarray
@@ -192,7 +193,7 @@ class Solution:
     dW1: np.ndarray
     XW1_terms: np.ndarray
     dW2_terms: np.ndarray
-    back_terms: np.ndarray
+    dA1_terms: np.ndarray
     dW1_terms: np.ndarray
 
 
@@ -228,11 +229,11 @@ def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment") -> Solution
     A1 = inputs.A1_given if mode == "assignment" else A1_sigmoid
     dW2_terms = matmul_terms(A1.T, inputs.delta2, names=("A1ᵀ", "delta2"))
     dW2 = settle_rounding(output_layer_gradient(A1, inputs.delta2), np.abs(dW2_terms).sum(axis=-1))
-    back_terms = matmul_terms(inputs.delta2, inputs.W2.T, names=("delta2", "W2ᵀ"))
-    back = _product(back_terms)
+    dA1_terms = matmul_terms(inputs.delta2, inputs.W2.T, names=("delta2", "W2ᵀ"))
+    dA1 = _product(dA1_terms)
     sigma_prime = sigmoid_grad(Z1_)
     delta1_propagated = settle_rounding(hidden_delta(inputs.delta2, inputs.W2, Z1_, "sigmoid"),
-                                        np.abs(back_terms).sum(axis=-1) * sigma_prime)
+                                        np.abs(dA1_terms).sum(axis=-1) * sigma_prime)
     delta1 = inputs.delta1_given if mode == "assignment" else delta1_propagated
     dW1_terms = matmul_terms(inputs.X.T, delta1, names=("Xᵀ", "delta1"))
     dW1 = settle_rounding(hidden_layer_gradient(inputs.X, delta1), np.abs(dW1_terms).sum(axis=-1))
@@ -240,7 +241,7 @@ def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment") -> Solution
         mode, inputs, XW1, Z1_, exp_neg_Z1, A1_sigmoid, A1,
         A1_gap=settle_rounding(inputs.A1_given - A1_sigmoid, np.abs(inputs.A1_given) + A1_sigmoid),
         dW2=dW2,
-        back=back,
+        dA1=dA1,
         one_minus_A1_sigmoid=1.0 - A1_sigmoid,
         sigma_prime=sigma_prime,
         delta1_propagated=delta1_propagated,
@@ -250,7 +251,7 @@ def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment") -> Solution
         dW1=dW1,
         XW1_terms=XW1_terms,
         dW2_terms=dW2_terms,
-        back_terms=back_terms,
+        dA1_terms=dA1_terms,
         dW1_terms=dW1_terms,
     )
 

@@ -288,16 +288,16 @@ def hidden_gradient_steps(sol: Solution) -> list[Step]:
         Step("Send the error back through W2", (
             rf"\underbrace{{\delta_2}}_{{{N} \times {C}}} \cdot \underbrace{{W_2^T}}_{{{C} \times {H}}} "
             rf"\;\to\; {N} \times {H}",
-            *product_lines(r"\delta_2 W_2^T", d2, w2.T, sol.back_terms, sol.back, r"(\delta_2 W_2^T)"),
+            *product_lines(r"\delta_2 W_2^T", d2, w2.T, sol.dA1_terms, sol.dA1, r"(\delta_2 W_2^T)"),
         ), "W2 maps hidden → output, so going back uses its transpose: hidden unit j collects "
-           "Σₖ δ2[n, k]·W2[j, k] from every output it feeds.", focus=("back", cells_of(sol.back)), key="back"),
+           "Σₖ δ2[n, k]·W2[j, k] from every output it feeds.", focus=("dA1", cells_of(sol.dA1)), key="back"),
         Step("The sigmoid's slope at Z1", (
             operation(r"\sigma'(Z_1)", r"\sigma(Z_1) \ast (1 - \sigma(Z_1))", matrix(sol.A1_sigmoid), r"\ast",
                       matrix(sol.one_minus_A1_sigmoid), matrix(sol.sigma_prime)),
         ), "The derivative is taken at the pre-activation Z1 (written through σ(Z1), not through an "
            "assumed A1).", focus=("sigma_prime", cells_of(sol.sigma_prime)), key="sigma_prime"),
         Step("Multiply element-wise", (
-            operation(r"\delta_1", r"(\delta_2 W_2^T) \ast \sigma'(Z_1)", matrix(sol.back), r"\ast",
+            operation(r"\delta_1", r"(\delta_2 W_2^T) \ast \sigma'(Z_1)", matrix(sol.dA1), r"\ast",
                       matrix(sol.sigma_prime), matrix(sol.delta1_propagated)),
         ), "∗ is entry by entry (Hadamard): each hidden unit's error is scaled by how sensitive that "
            "unit was.", focus=("delta1_propagated", cells_of(sol.delta1_propagated)), key="hadamard"),

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from backprop.assignment import MAX_ENTRY
+from backprop.gradcheck import interpret_rel_error
 from dashboard.figures import axis_labels
 
 
@@ -54,3 +55,27 @@ def from_frame(name: str, frame: pd.DataFrame) -> tuple[np.ndarray | None, list[
             else:
                 values[r, c] = float(raw)
     return (None if problems else values), problems
+
+
+def rel_error_frame(errors: dict[str, float]) -> pd.DataFrame:
+    """One row per parameter: its relative error, a one-word verdict and cs231n's reading."""
+    bands = {name: interpret_rel_error(err) for name, err in errors.items()}
+    return pd.DataFrame([(name, err, bands[name].label, bands[name].text) for name, err in errors.items()],
+                        columns=["parameter", "relative error", "verdict", "reading (cs231n)"])
+
+
+def gradient_entries_frame(check, name: str) -> pd.DataFrame:
+    """Every entry of parameter ``name``'s gradient in a GradientCheck: backprop's value, the centred difference
+    and their difference, one row each (entries labelled 1-based, as the worked solutions write them)."""
+    analytic, numerical, difference = check.analytic[name], check.numerical[name], check.differences[name]
+    return pd.DataFrame(
+        [(f"{name}[{', '.join(str(i + 1) for i in index)}]", analytic[index], numerical[index], difference[index])
+         for index in np.ndindex(analytic.shape)],
+        columns=["entry", "backprop", "centred difference", "backprop − centred difference"])
+
+
+def rel_error_bands_frame() -> pd.DataFrame:
+    """cs231n's bands for a relative error and what each usually means."""
+    return pd.DataFrame([(band, interpret_rel_error(value).text) for band, value in
+                         (("> 1e-2", 1.0), ("1e-4 … 1e-2", 1e-3), ("1e-7 … 1e-4", 1e-5), ("< 1e-7", 1e-9))],
+                        columns=["relative error", "what it usually means"])

@@ -1,14 +1,12 @@
 """Problem 1 · The value of manual implementation: three reasons, each with a live demonstration."""
-import numpy as np
 import streamlit as st
 
 import backprop as bp
 from backprop.custom import CUSTOM_ACTIVATIONS, check_derivative
 from backprop.deep import deep_gradient_norms, read_norms
-from dashboard import figures, ui
-from dashboard.numbers import short
+from dashboard import demos, display, figures, nav, state
 
-page = ui.page_setup("why-backprop", "Problem 1 · Why backprop", example_page=False)
+page = nav.page_setup("why-backprop", "Problem 1 · Why backprop", example_page=False)
 st.title("Problem 1 · Why implement backpropagation by hand?")
 st.markdown(
     "> *Why is it important for a deep learning practitioner to understand how to implement "
@@ -31,30 +29,17 @@ st.markdown(
     "you where to look."
 )
 c1, c2, c3 = st.columns(3)
-depth = ui.remembered(c1.slider, "Hidden layers", "deep_depth", 8, min_value=2, max_value=12)
-activation = ui.remembered(c2.selectbox, "Activation", "deep_activation", "sigmoid",
-                           options=["sigmoid", "tanh", "relu"])
-scale = ui.remembered(c3.select_slider, "Weight scale (× 1/√fan-in)", "deep_scale", 1.0,
-                      options=[0.25, 0.5, 1.0, 2.0, 3.0])
+depth = state.remembered(c1.slider, "Hidden layers", "deep_depth", 8, min_value=2, max_value=12)
+activation = state.remembered(c2.selectbox, "Activation", "deep_activation", "sigmoid",
+                              options=["sigmoid", "tanh", "relu"])
+scale = state.remembered(c3.select_slider, "Weight scale (× 1/√fan-in)", "deep_scale", 1.0,
+                         options=[0.25, 0.5, 1.0, 2.0, 3.0])
 norms = deep_gradient_norms(depth, width=16, activation=activation, scale=scale, seed=0)
 st.plotly_chart(
     figures.layer_norms_figure(norms, title=f"Gradient norm per layer, {depth} {activation} layers (log scale)"),
     key="deep_norms", config={"displayModeBar": False}, width="stretch",
 )
-reading = read_norms(norms)
-ADVICE = {
-    "vanishing": "It is vanishing: the early layers barely learn. "
-                 + ("Try tanh or relu, " if activation == "sigmoid" else "Try ") + "fewer layers or a larger scale.",
-    "exploding": "It is exploding: try a smaller weight scale or fewer layers.",
-    "tiny": "Every layer's gradient is tiny (the largest is {largest}): the weights are too small for the "
-            "signal to get through in either direction. Try a larger weight scale.",
-    "healthy": "The gradients stay within a few orders of magnitude of each other: every layer can learn.",
-}
-st.info(
-    f"The first layer's gradient is {short(reading.ratio, 2)} × the output layer's. "
-    + ADVICE[reading.verdict].format(largest=short(reading.largest, 2)),
-    icon=":material/monitoring:",
-)
+st.info(demos.norms_reading_text(read_norms(norms), activation), icon=":material/monitoring:")
 
 # --- 2. Customisation ------------------------------------------------------------------------------
 st.header("2 · Custom layers and activations need a backward pass")
@@ -64,10 +49,10 @@ st.markdown(
     "differences before it is trusted. One of them has a typical slip."
 )
 names = list(CUSTOM_ACTIVATIONS)
-choice = ui.remembered(st.radio, "Activation", "custom_act", "swish_buggy", options=names, horizontal=True,
+choice = state.remembered(st.radio, "Activation", "custom_act", "swish_buggy", options=names, horizontal=True,
                   format_func=lambda n: n.replace("_", " "))
 act = CUSTOM_ACTIVATIONS[choice]
-ui.latex(f"{act.latex}, \\qquad {act.grad_latex}")
+display.latex(f"{act.latex}, \\qquad {act.grad_latex}")
 check = check_derivative(act)
 left, right = st.columns([3, 2])
 left.plotly_chart(
@@ -79,12 +64,8 @@ band = bp.interpret_rel_error(check.rel_error)
 with right:
     st.metric("Relative error of f′", f"{check.rel_error:.1e}")
     (st.error if band.level in ("bad", "warn") else st.success)(band.text)
-    rng = np.random.default_rng(0)
-    params = bp.init_params(2, 4, 1, seed=0)
-    X, y = rng.standard_normal((6, 2)), rng.uniform(size=(6, 1))
-    net = bp.gradient_check(params, X, y, hidden=act)
     st.markdown("The same activation inside a 2-4-1 network, checked parameter by parameter:")
-    ui.rel_error_table(net.rel_errors)
+    display.rel_error_table(demos.custom_activation_check(act).rel_errors)
 
 # --- 3. Understanding ------------------------------------------------------------------------------
 st.header("3 · Understanding: a wrong gradient looks plausible until it is checked")
@@ -93,20 +74,16 @@ st.markdown(
     "work. Only understanding what each gradient should be, and checking it, turns the network from a "
     "black box into something you can reason about. Plant one of these classic mistakes:"
 )
-bug = ui.remembered(st.selectbox, "Bug", "bug_choice", next(iter(bp.BUGS)), options=list(bp.BUGS),
-                    format_func=lambda b: bp.BUGS[b].label)
+bug = state.remembered(st.selectbox, "Bug", "bug_choice", next(iter(bp.BUGS)), options=list(bp.BUGS),
+                       format_func=lambda b: bp.BUGS[b].label)
 st.caption(bp.BUGS[bug].explanation)
-rng = np.random.default_rng(1)
-params = bp.init_params(3, 4, 2, seed=1)
-X, y = rng.standard_normal((5, 3)), rng.uniform(size=(5, 2))
-clean = bp.gradient_check(params, X, y)
-broken = bp.gradient_check(params, X, y, bug=bug)
+clean, broken = demos.bug_demo(bug)
 c1, c2 = st.columns(2)
 c1.markdown("**Correct backward pass**")
 with c1:
-    ui.rel_error_table(clean.rel_errors)
+    display.rel_error_table(clean.rel_errors)
 c2.markdown(f"**With the bug: {bp.BUGS[bug].label}**")
 with c2:
-    ui.rel_error_table(broken.rel_errors)
-st.page_link(ui.page_path("gradient-check"), label="Try it on your own shapes on the Gradient check page",
+    display.rel_error_table(broken.rel_errors)
+st.page_link(nav.page_path("gradient-check"), label="Try it on your own shapes on the Gradient check page",
              icon=":material/fact_check:")

@@ -2,11 +2,11 @@
 import streamlit as st
 
 from backprop.assignment import compare_modes, solve
+from dashboard import display, editors, nav, sharing, solution, state
 from dashboard import latex as tex
-from dashboard import ui
 
-page = ui.page_setup("forward-pass", "Problem 2 · Forward pass")
-ui.problem_header(
+page = nav.page_setup("forward-pass", "Problem 2 · Forward pass")
+solution.problem_header(
     page,
     "Problem 2 · The forward pass",
     "Before we can backpropagate we must run the network forward. For one layer of a 2-layer MLP, compute "
@@ -21,32 +21,32 @@ if not page.presenter:
     with left:
         st.subheader("Inputs")
         st.caption("Edit any cell: every step below follows.")
-        X = ui.matrix_editor("X", inputs.X, symbol="X", row_name="sample", col_name="input",
-                             caption="one row per sample")
-        W1 = ui.matrix_editor("W1", inputs.W1, symbol="W1", row_name="input", col_name="hidden unit",
-                              caption="one column per hidden unit")
-        b1 = ui.matrix_editor("b1", inputs.b1, symbol="b1", row_name="row", col_name="hidden unit",
-                              caption="added to every sample")
-        inputs, stale = ui.commit({"X": X, "W1": W1, "b1": None if b1 is None else b1.reshape(-1)})
-        ui.reset_button()
+        X = editors.matrix_editor("X", inputs.X, symbol="X", row_name="sample", col_name="input",
+                                  caption="one row per sample")
+        W1 = editors.matrix_editor("W1", inputs.W1, symbol="W1", row_name="input", col_name="hidden unit",
+                                   caption="one column per hidden unit")
+        b1 = editors.matrix_editor("b1", inputs.b1, symbol="b1", row_name="row", col_name="hidden unit",
+                                   caption="added to every sample")
+        inputs, stale = state.commit({"X": X, "W1": W1, "b1": None if b1 is None else b1.reshape(-1)})
+        editors.reset_button()
         with st.expander("Grow the problem: more samples, inputs or hidden units"):
-            ui.size_controls(("N", "D", "H"))
+            editors.size_controls(("N", "D", "H"))
 
 sol = solve(inputs, page.mode)
 shown = {
-    "XW1": ui.Shown(sol.XW1, "X·W1", "sample", "hidden unit", "X·W1", result=False),
-    "Z1": ui.Shown(sol.Z1, "Z1 = X·W1 + b1", "sample", "hidden unit", "Z1", picker="z1_cell"),
-    "A1": ui.Shown(sol.A1_sigmoid, "A1 = σ(Z1)", "sample", "hidden unit", "A1"),
+    "XW1": solution.Shown(sol.XW1, "X·W1", "sample", "hidden unit", "X·W1", result=False),
+    "Z1": solution.Shown(sol.Z1, "Z1 = X·W1 + b1", "sample", "hidden unit", "Z1", picker="z1_cell"),
+    "A1": solution.Shown(sol.A1_sigmoid, "A1 = σ(Z1)", "sample", "hidden unit", "A1"),
 }
 steps = tex.forward_steps(sol)
 
-show = ui.solution(page, right, shown, steps, stale=stale)
+show = solution.section(page, right, shown, steps, stale=stale)
 if not page.presenter:
     if show:
         st.subheader("Open one entry of Z1")
         st.caption("Click a cell of the Z1 heatmap, or choose it here.")
-        n, j = ui.cell_picker("Entry", sol.Z1.shape, "sample", "hidden unit", key="z1_cell")
-        ui.latex(tex.z1_cell(sol, n, j))
+        n, j = display.cell_picker("Entry", sol.Z1.shape, "sample", "hidden unit", key="z1_cell")
+        display.latex(tex.z1_cell(sol, n, j))
 
         st.subheader("The assignment's simplification")
         st.markdown(
@@ -54,14 +54,14 @@ if not page.presenter:
             "Here are the two side by side; the **Numbers** switch in the sidebar chooses which one the "
             "later pages use."
         )
-        ui.compare(compare_modes(inputs)["A1"], symbol="A1")
+        solution.compare(compare_modes(inputs)["A1"], symbol="A1")
 
     st.header("Check my answer")
-    ui.answer_checker("Z1", sol, symbol="Z1", row_name="sample", col_name="hidden unit", reveal=show)
+    editors.answer_checker("Z1", sol, symbol="Z1", row_name="sample", col_name="hidden unit", reveal=show)
 
     st.header("Share and export")
-    ui.share_and_export(page, "Problem 2 · The forward pass", {
+    sharing.share_and_export(page, "Problem 2 · The forward pass", {
         "X": inputs.X, "W1": inputs.W1, "b1": inputs.b1, "XW1": sol.XW1, "Z1": sol.Z1, "A1": sol.A1_sigmoid,
         "A1_assumed": inputs.A1_given}, steps, reveal=show)
 
-ui.sync_url()
+state.sync_url()

@@ -2,11 +2,11 @@
 import streamlit as st
 
 from backprop.assignment import compare_modes, solve
+from dashboard import display, editors, nav, sharing, solution, state
 from dashboard import latex as tex
-from dashboard import ui
 
-page = ui.page_setup("hidden-gradient", "Problem 4 · Hidden-layer gradient")
-ui.problem_header(
+page = nav.page_setup("hidden-gradient", "Problem 4 · Hidden-layer gradient")
+solution.problem_header(
     page,
     "Problem 4 · The hidden layer's gradient",
     "The last step of backpropagation: carry the error back through W2 to the hidden layer, scale it by the "
@@ -22,45 +22,45 @@ if not page.presenter:
     with left:
         st.subheader("Inputs")
         entered = {
-            "delta2": ui.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2", row_name="sample",
-                                       col_name="output"),
-            "W2": ui.matrix_editor("W2", inputs.W2, symbol="W2", row_name="hidden unit", col_name="output"),
-            "X": ui.matrix_editor("X", inputs.X, symbol="X", row_name="sample", col_name="input"),
+            "delta2": editors.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2", row_name="sample",
+                                            col_name="output"),
+            "W2": editors.matrix_editor("W2", inputs.W2, symbol="W2", row_name="hidden unit", col_name="output"),
+            "X": editors.matrix_editor("X", inputs.X, symbol="X", row_name="sample", col_name="input"),
         }
         if assignment_mode:
-            entered["delta1_given"] = ui.matrix_editor(
+            entered["delta1_given"] = editors.matrix_editor(
                 "delta1", inputs.delta1_given, symbol="δ1", row_name="sample", col_name="hidden unit",
                 caption="as the assignment gives it")
-        inputs, stale = ui.commit(entered)
+        inputs, stale = state.commit(entered)
         st.markdown("**Z1** = X·W1 + b1, from the forward pass")
-        ui.show_table(solve(inputs, page.mode).Z1, row_name="sample", col_name="hidden unit")
-        st.page_link(ui.page_path("forward-pass"), label="Change W1 or b1 on Problem 2",
+        display.show_table(solve(inputs, page.mode).Z1, row_name="sample", col_name="hidden unit")
+        st.page_link(nav.page_path("forward-pass"), label="Change W1 or b1 on Problem 2",
                      icon=":material/arrow_forward:")
-        ui.reset_button()
+        editors.reset_button()
         with st.expander("Grow the problem: more samples, inputs, hidden units or outputs"):
-            ui.size_controls()
+            editors.size_controls()
 
 sol = solve(inputs, page.mode)
 shown = {
-    "back": ui.Shown(sol.back, "δ2·W2ᵀ", "sample", "hidden unit", "δ2·W2ᵀ", result=False),
-    "sigma_prime": ui.Shown(sol.sigma_prime, "σ′(Z1)", "sample", "hidden unit", "σ′(Z1)", result=False),
-    "delta1_propagated": ui.Shown(sol.delta1_propagated, "δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)", "sample", "hidden unit", "δ1",
-                                  picker="delta1_cell"),
-    "delta1": ui.Shown(sol.delta1, "δ1 as the assignment gives it (used below)", "sample", "hidden unit",
-                       "δ1 given", result=assignment_mode),
-    "dW1": ui.Shown(sol.dW1, "∂L/∂W1 = Xᵀ·δ1", "input", "hidden unit", "∂L/∂W1", picker="dw1_cell"),
+    "dA1": solution.Shown(sol.dA1, "δ2·W2ᵀ", "sample", "hidden unit", "δ2·W2ᵀ", result=False),
+    "sigma_prime": solution.Shown(sol.sigma_prime, "σ′(Z1)", "sample", "hidden unit", "σ′(Z1)", result=False),
+    "delta1_propagated": solution.Shown(sol.delta1_propagated, "δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)", "sample", "hidden unit", "δ1",
+                                        picker="delta1_cell"),
+    "delta1": solution.Shown(sol.delta1, "δ1 as the assignment gives it (used below)", "sample", "hidden unit",
+                             "δ1 given", result=assignment_mode),
+    "dW1": solution.Shown(sol.dW1, "∂L/∂W1 = Xᵀ·δ1", "input", "hidden unit", "∂L/∂W1", picker="dw1_cell"),
 }
 steps = tex.hidden_gradient_steps(sol)
 
-show = ui.solution(page, right, shown, steps, stale=stale)
+show = solution.section(page, right, shown, steps, stale=stale)
 if not page.presenter:
     if show:
         st.subheader("Open one entry: the chain rule for a single weight")
         st.caption("Click a cell of the ∂L/∂W1 heatmap or of the propagated δ1, or choose it here.")
-        i, j = ui.cell_picker("Weight", sol.dW1.shape, "input", "hidden unit", key="dw1_cell")
-        ui.latex(tex.dW1_cell(sol, i, j))
-        n, h = ui.cell_picker("Hidden error", sol.delta1.shape, "sample", "hidden unit", key="delta1_cell")
-        ui.latex(tex.delta1_cell(sol, n, h))
+        i, j = display.cell_picker("Weight", sol.dW1.shape, "input", "hidden unit", key="dw1_cell")
+        display.latex(tex.dW1_cell(sol, i, j))
+        n, h = display.cell_picker("Hidden error", sol.delta1.shape, "sample", "hidden unit", key="delta1_cell")
+        display.latex(tex.delta1_cell(sol, n, h))
         st.caption("δ1[n,j] sums what hidden unit j contributed to every output k, weighted by W2[j,k], then "
                    "scales by how steep the sigmoid was at Z1[n,j].")
 
@@ -69,21 +69,21 @@ if not page.presenter:
                     "and so a different gradient:")
         comparisons = compare_modes(inputs)
         st.markdown("**δ1**")
-        ui.compare(comparisons["delta1"], symbol="δ1")
+        solution.compare(comparisons["delta1"], symbol="δ1")
         st.markdown("**∂L/∂W1**")
-        ui.compare(comparisons["dW1"], symbol="∂L/∂W1")
+        solution.compare(comparisons["dW1"], symbol="∂L/∂W1")
 
     st.header("Check my answer")
     st.markdown("**δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)**, computed from δ2, W2 and Z1 (even in the mode where the "
                 "assignment then gives a simpler δ1):")
-    ui.answer_checker("delta1", sol, symbol="δ1", row_name="sample", col_name="hidden unit", reveal=show)
+    editors.answer_checker("delta1", sol, symbol="δ1", row_name="sample", col_name="hidden unit", reveal=show)
     st.markdown("**∂L/∂W1 = Xᵀ·δ1**, with the δ1 this mode uses:")
-    ui.answer_checker("dW1", sol, symbol="∂L/∂W1", row_name="input", col_name="hidden unit", reveal=show)
+    editors.answer_checker("dW1", sol, symbol="∂L/∂W1", row_name="input", col_name="hidden unit", reveal=show)
 
     st.header("Share and export")
-    ui.share_and_export(page, "Problem 4 · The hidden layer's gradient", {
-        "X": inputs.X, "W2": inputs.W2, "delta2": inputs.delta2, "Z1": sol.Z1, "back": sol.back,
+    sharing.share_and_export(page, "Problem 4 · The hidden layer's gradient", {
+        "X": inputs.X, "W2": inputs.W2, "delta2": inputs.delta2, "Z1": sol.Z1, "dA1": sol.dA1,
         "sigma_prime": sol.sigma_prime, "delta1_propagated": sol.delta1_propagated, "delta1": sol.delta1,
         "dW1": sol.dW1}, steps, reveal=show)
 
-ui.sync_url()
+state.sync_url()

@@ -6,9 +6,8 @@ import streamlit as st
 
 import backprop as bp
 from backprop.training import TrainConfig, decision_grid, prepare, train_config
-from dashboard import exports, figures, ui
-from dashboard.numbers import short
-from dashboard.training import (
+from dashboard import display, exports, figures, nav, state
+from dashboard.lab import (
     DATASET_LABELS,
     HEADS,
     INIT_SCALES,
@@ -19,8 +18,9 @@ from dashboard.training import (
     lessons,
     preset_config,
 )
+from dashboard.numbers import short
 
-page = ui.page_setup("training", "Training loop", example_page=False)
+page = nav.page_setup("training", "Training loop", example_page=False)
 st.title("Training loop")
 st.markdown(
     "Problems 2–4 compute one backward pass by hand. Training repeats it: forward, backward, then "
@@ -57,23 +57,23 @@ st.caption(PRESET_NOTES[ss["train_preset"]])
 controls, charts = st.columns([1.3, 3], gap="large")
 with controls, st.container(border=True):
     st.markdown("**Data**")
-    ui.persistent(st.selectbox, "Data set", "train_dataset", options=list(DATASET_LABELS),
-                  format_func=DATASET_LABELS.get)
+    state.persistent(st.selectbox, "Data set", "train_dataset", options=list(DATASET_LABELS),
+                     format_func=DATASET_LABELS.get)
     single = ss["train_dataset"] == "assignment"
-    ui.persistent(st.slider, "Samples", "train_n", min_value=20, max_value=1000, step=10, disabled=single)
-    ui.persistent(st.slider, "Noise", "train_noise", min_value=0.0, max_value=0.6, step=0.05, disabled=single)
-    ui.persistent(st.number_input, "Data seed", "train_data_seed", min_value=0, max_value=10_000, step=1,
-                  disabled=single)
+    state.persistent(st.slider, "Samples", "train_n", min_value=20, max_value=1000, step=10, disabled=single)
+    state.persistent(st.slider, "Noise", "train_noise", min_value=0.0, max_value=0.6, step=0.05, disabled=single)
+    state.persistent(st.number_input, "Data seed", "train_data_seed", min_value=0, max_value=10_000, step=1,
+                     disabled=single)
     st.markdown("**Model**")
-    ui.persistent(st.slider, "Hidden units H", "train_width", min_value=1, max_value=64, step=1)
-    ui.persistent(st.selectbox, "Hidden activation", "train_hidden", options=["sigmoid", "tanh", "relu"])
-    ui.persistent(st.selectbox, "Output and loss", "train_head", options=list(HEADS),
-                  help="bce is binary cross-entropy on a sigmoid output; mse is (1/2N)·Σ(A2 − y)².")
+    state.persistent(st.slider, "Hidden units H", "train_width", min_value=1, max_value=64, step=1)
+    state.persistent(st.selectbox, "Hidden activation", "train_hidden", options=["sigmoid", "tanh", "relu"])
+    state.persistent(st.selectbox, "Output and loss", "train_head", options=list(HEADS),
+                     help="bce is binary cross-entropy on a sigmoid output; mse is (1/2N)·Σ(A2 − y)².")
     st.markdown("**Optimiser**")
-    ui.persistent(st.select_slider, "Learning rate (log scale)", "train_lr", options=LEARNING_RATES)
-    ui.persistent(st.slider, "Epochs", "train_epochs", min_value=10, max_value=5000, step=10)
-    ui.persistent(st.select_slider, "Initial weight scale (std of W)", "train_scale", options=INIT_SCALES)
-    ui.persistent(st.number_input, "Weight seed", "train_seed", min_value=0, max_value=10_000, step=1)
+    state.persistent(st.select_slider, "Learning rate (log scale)", "train_lr", options=LEARNING_RATES)
+    state.persistent(st.slider, "Epochs", "train_epochs", min_value=10, max_value=5000, step=10)
+    state.persistent(st.select_slider, "Initial weight scale (std of W)", "train_scale", options=INIT_SCALES)
+    state.persistent(st.number_input, "Weight seed", "train_seed", min_value=0, max_value=10_000, step=1)
     retrain = st.button("Train again", icon=":material/replay:", width="stretch",
                         help="Runs the same settings again: the curves are identical, because every run is seeded.")
 
@@ -152,22 +152,22 @@ with left:
                         key="boundary_chart", config={"displayModeBar": False}, width="stretch")
     else:
         st.markdown(f"**Output at epoch {snap.epoch}** (target {run.data.y.tolist()})")
-        ui.show_table(bp.predict(snap.params, run.data.X, config.hidden, config.output), row_name="sample",
-                      col_name="output")
-    ui.heatmap(snap.params.W2.T, title=f"W2ᵀ at epoch {snap.epoch}", row_name="output", col_name="hidden unit",
-               symbol="W2ᵀ", key="scrub_W2", compact=True)
-    ui.heatmap(snap.grads["W2"].T, title="(∂L/∂W2)ᵀ", row_name="output", col_name="hidden unit",
-               symbol="(∂L/∂W2)ᵀ", key="scrub_dW2", compact=True)
+        display.show_table(bp.predict(snap.params, run.data.X, config.hidden, config.output), row_name="sample",
+                           col_name="output")
+    display.heatmap(snap.params.W2.T, title=f"W2ᵀ at epoch {snap.epoch}", row_name="output", col_name="hidden unit",
+                    symbol="W2ᵀ", key="scrub_W2", compact=True)
+    display.heatmap(snap.grads["W2"].T, title="(∂L/∂W2)ᵀ", row_name="output", col_name="hidden unit",
+                    symbol="(∂L/∂W2)ᵀ", key="scrub_dW2", compact=True)
 with right:
-    ui.heatmap(snap.params.W1, title=f"W1 at epoch {snap.epoch}", row_name="input", col_name="hidden unit",
-               symbol="W1", key="scrub_W1", compact=True)
-    ui.heatmap(snap.grads["W1"], title="∂L/∂W1", row_name="input", col_name="hidden unit", symbol="∂L/∂W1",
-               key="scrub_dW1", compact=True)
+    display.heatmap(snap.params.W1, title=f"W1 at epoch {snap.epoch}", row_name="input", col_name="hidden unit",
+                    symbol="W1", key="scrub_W1", compact=True)
+    display.heatmap(snap.grads["W1"], title="∂L/∂W1", row_name="input", col_name="hidden unit", symbol="∂L/∂W1",
+                    key="scrub_dW1", compact=True)
 st.caption("W2 and its gradient are shown transposed (one row per output) so that wide hidden layers fit. "
            "Beyond 8 hidden units the values are on hover rather than in the cells.")
 
 st.header("Is backprop right? Gradient check at epoch 0")
-ui.rel_error_table(first_epoch_check(config).rel_errors)
+display.rel_error_table(first_epoch_check(config).rel_errors)
 st.caption("Analytic gradients from backward() against centred differences of the loss, for the starting weights "
            "of this run. relu has a kink at 0, where errors up to about 1e-4 are expected.")
 

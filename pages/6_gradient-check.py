@@ -1,45 +1,41 @@
 """Gradient check: backprop's analytic gradients against numerical ones, and a planted bug caught."""
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 import backprop as bp
-from dashboard import ui
-from dashboard.training import HEADS
+from dashboard import demos, display, nav, state
+from dashboard.lab import HEADS
+from dashboard.tables import gradient_entries_frame, rel_error_bands_frame
 
-page = ui.page_setup("gradient-check", "Gradient check", example_page=False)
+page = nav.page_setup("gradient-check", "Gradient check", example_page=False)
 st.title("Gradient check")
 st.markdown(
     "How do you know a hand-written backward pass is right? Nudge each parameter up and down by a small h, "
     "measure how the loss changes, and compare that slope with what backprop says. Agreement to many digits "
     "means the chain rule was applied correctly."
 )
-ui.latex(r"\frac{\partial L}{\partial \theta_i} \approx \frac{L(\theta + h\,e_i) - L(\theta - h\,e_i)}{2h}, "
-         r"\qquad \text{rel. error} = \max_i \frac{|a_i - n_i|}{\max(10^{-8},\ |a_i| + |n_i|)}")
+display.latex(r"\frac{\partial L}{\partial \theta_i} \approx \frac{L(\theta + h\,e_i) - L(\theta - h\,e_i)}{2h}, "
+              r"\qquad \text{rel. error} = \max_i \frac{|a_i - n_i|}{\max(10^{-8},\ |a_i| + |n_i|)}")
 
 c1, c2, c3, c4 = st.columns(4)
-hidden = ui.remembered(c1.selectbox, "Hidden activation", "gc_hidden", "sigmoid", options=list(bp.ACTIVATIONS))
-head = ui.remembered(c2.selectbox, "Output and loss", "gc_head", next(iter(HEADS)), options=list(HEADS))
-h = ui.remembered(c3.select_slider, "Step h", "gc_h", 1e-5, options=[1e-3, 1e-4, 1e-5, 1e-6, 1e-7],
-                  format_func=lambda v: f"{v:.0e}")
-seed = ui.remembered(c4.number_input, "Seed", "gc_seed", 0, min_value=0, max_value=10_000, step=1)
+hidden = state.remembered(c1.selectbox, "Hidden activation", "gc_hidden", "sigmoid", options=list(bp.ACTIVATIONS))
+head = state.remembered(c2.selectbox, "Output and loss", "gc_head", next(iter(HEADS)), options=list(HEADS))
+h = state.remembered(c3.select_slider, "Step h", "gc_h", 1e-5, options=[1e-3, 1e-4, 1e-5, 1e-6, 1e-7],
+                     format_func=lambda v: f"{v:.0e}")
+seed = state.remembered(c4.number_input, "Seed", "gc_seed", 0, min_value=0, max_value=10_000, step=1)
 s1, s2, s3, s4 = st.columns(4)
-N = ui.remembered(s1.slider, "Samples N", "gc_N", 4, min_value=1, max_value=6)
-D = ui.remembered(s2.slider, "Inputs D", "gc_D", 3, min_value=1, max_value=6)
-H = ui.remembered(s3.slider, "Hidden units H", "gc_H", 4, min_value=1, max_value=6)
-C = ui.remembered(s4.slider, "Outputs C", "gc_C", 2, min_value=1, max_value=4)
+N = state.remembered(s1.slider, "Samples N", "gc_N", 4, min_value=1, max_value=6)
+D = state.remembered(s2.slider, "Inputs D", "gc_D", 3, min_value=1, max_value=6)
+H = state.remembered(s3.slider, "Hidden units H", "gc_H", 4, min_value=1, max_value=6)
+C = state.remembered(s4.slider, "Outputs C", "gc_C", 2, min_value=1, max_value=4)
 b1, b2 = st.columns([1, 3])
-broken = ui.remembered(b1.toggle, "Break it", "gc_break", False, help="Plant a typical bug in the backward pass.")
-bug = ui.remembered(b2.selectbox, "Bug to plant", "gc_bug", next(iter(bp.BUGS)), options=list(bp.BUGS),
-                    format_func=lambda b: bp.BUGS[b].label, disabled=not broken)
+broken = state.remembered(b1.toggle, "Break it", "gc_break", False, help="Plant a typical bug in the backward pass.")
+bug = state.remembered(b2.selectbox, "Bug to plant", "gc_bug", next(iter(bp.BUGS)), options=list(bp.BUGS),
+                       format_func=lambda b: bp.BUGS[b].label, disabled=not broken)
 if broken:
     st.caption(bp.BUGS[bug].explanation)
 
 output, loss = HEADS[head]
-rng = np.random.default_rng(int(seed))
-params = bp.init_params(D, H, C, seed=int(seed))
-X = rng.standard_normal((N, D))
-y = rng.uniform(size=(N, C))
+params, X, y = demos.random_problem(N, D, H, C, int(seed))
 check = bp.gradient_check(params, X, y, loss=loss, hidden=hidden, output=output, h=h, bug=bug if broken else None)
 
 st.header("Verdict")
@@ -52,7 +48,7 @@ if broken and worst.level in ("ok", "kink"):
 if hidden == "relu" and not broken:
     st.caption("relu has a kink at 0: a centred difference that straddles it measures an average slope, so errors "
                "up to about 1e-4 can appear even for a correct backward pass.")
-ui.rel_error_table(check.rel_errors)
+display.rel_error_table(check.rel_errors)
 
 st.header("Side by side")
 axes = {"W1": ("input", "hidden unit"), "b1": ("row", "hidden unit"), "W2": ("hidden unit", "output"),
@@ -63,29 +59,21 @@ for tab, name in zip(st.tabs(list(axes)), axes, strict=True):
         st.metric(f"Relative error for {name}", f"{check.rel_errors[name]:.2e}")
         left, right = st.columns(2)
         with left:
-            ui.heatmap(check.analytic[name], title=f"∂L/∂{name} by backprop" + (" (with the bug)" if broken else ""),
-                       row_name=row_name, col_name=col_name, symbol="analytic", key=f"gc_a_{name}", compact=True)
+            display.heatmap(check.analytic[name],
+                            title=f"∂L/∂{name} by backprop" + (" (with the bug)" if broken else ""),
+                            row_name=row_name, col_name=col_name, symbol="analytic", key=f"gc_a_{name}", compact=True)
         with right:
-            ui.heatmap(check.numerical[name], title=f"∂L/∂{name} by centred differences", row_name=row_name,
-                       col_name=col_name, symbol="numerical", key=f"gc_n_{name}", compact=True)
+            display.heatmap(check.numerical[name], title=f"∂L/∂{name} by centred differences", row_name=row_name,
+                            col_name=col_name, symbol="numerical", key=f"gc_n_{name}", compact=True)
         st.markdown("**Entry by entry, to full precision**")
         st.dataframe(
-            pd.DataFrame([(f"{name}[{', '.join(str(i + 1) for i in index)}]", check.analytic[name][index],
-                           check.numerical[name][index], check.differences[name][index])
-                          for index in np.ndindex(check.analytic[name].shape)],
-                         columns=["entry", "backprop", "centred difference", "backprop − centred difference"]),
-            hide_index=True, width="stretch",
+            gradient_entries_frame(check, name), hide_index=True, width="stretch",
             column_config={c: st.column_config.NumberColumn(format="%.10g")
                            for c in ("backprop", "centred difference", "backprop − centred difference")},
         )
 
 st.header("Reading a relative error (cs231n)")
-st.dataframe(
-    pd.DataFrame([(band, bp.interpret_rel_error(value).text) for band, value in
-                  (("> 1e-2", 1.0), ("1e-4 … 1e-2", 1e-3), ("1e-7 … 1e-4", 1e-5), ("< 1e-7", 1e-9))],
-                 columns=["relative error", "what it usually means"]),
-    hide_index=True, width="stretch",
-)
+st.dataframe(rel_error_bands_frame(), hide_index=True, width="stretch")
 st.caption("Use float64, a step h around 1e-5 (too small and rounding dominates, too large and the curvature does), "
            "and a loss whose value is not tiny: relative errors are only meaningful where the numbers have digits "
            "to compare.")

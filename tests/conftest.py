@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def open_page(page_id: str | None, query: dict[str, str] | None = None, timeout: float = 30) -> AppTest:
     """Open ``page_id`` (None: the overview) with ``query`` as the first request of a new session, the
     way a shared link arrives: app.py is the entry point, and the page's script is the one that runs."""
-    from dashboard.ui import page_path
+    from dashboard.nav import page_path
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in (query or {}).items():

@@ -8,7 +8,7 @@ import pytest
 import backprop as bp
 from backprop.training import TrainConfig, train_config
 from dashboard import figures
-from dashboard.training import WORK_CAP, apply_cap, preset_config, work
+from dashboard.lab import WORK_CAP, apply_cap, preset_config, work
 from tests.conftest import figures as page_figures
 from tests.conftest import no_exception, open_page, plotly_array
 
@@ -165,7 +165,7 @@ def test_each_setting_trains_once(monkeypatch):
 
 
 def test_lessons_name_what_went_wrong():
-    from dashboard.training import lessons
+    from dashboard.lab import lessons
 
     diverged = train_config(preset_config("Learning rate too large"))
     kinds = [k for k, _ in lessons(diverged.history, diverged.config)]

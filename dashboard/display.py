@@ -1,0 +1,67 @@
+"""Drawing numbers: math, tables of matrices, heatmaps and the cell picker a heatmap click sets.
+
+Thin Streamlit wrappers over the pure builders in ``figures``, ``tables`` and ``latex``.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+import streamlit as st
+
+from dashboard import figures
+from dashboard.tables import rel_error_frame, to_frame
+
+
+def latex(equation: str, *, size: str = r"\large") -> None:
+    st.latex(f"{size} {equation}")
+
+
+def show_table(M, *, row_name: str, col_name: str) -> None:
+    frame = to_frame(M, row_name, col_name)
+    st.dataframe(frame, width="content",
+                 column_config={c: st.column_config.NumberColumn(c, format="%.4g") for c in frame.columns})
+
+
+def rel_error_table(errors: dict[str, float]) -> None:
+    """Relative error per parameter with cs231n's reading of it."""
+    st.dataframe(rel_error_frame(errors), hide_index=True, width="stretch",
+                 column_config={"relative error": st.column_config.NumberColumn(format="%.2e")})
+
+
+def _pick_clicked_cell(chart_key: str, picker_key: str) -> None:
+    """A click on a heatmap cell sets the cell picker below it to that cell."""
+    cell = figures.cell_from_selection(st.session_state.get(chart_key))
+    if cell is not None:
+        st.session_state[f"{picker_key}_row"], st.session_state[f"{picker_key}_col"] = cell
+
+
+def heatmap(M, *, title: str, row_name: str, col_name: str, symbol: str, key: str,
+            highlight: Sequence[tuple[int, int]] = (), compact: bool = False, picker: str | None = None) -> None:
+    """A matrix heatmap; with ``picker`` (a cell_picker's key), clicking a cell opens that entry."""
+    fig = figures.matrix_heatmap(M, title=title, row_name=row_name, col_name=col_name, symbol=symbol,
+                                 highlight=highlight, compact=compact, clickable=picker is not None)
+    if picker is None:
+        st.plotly_chart(fig, key=key, config={"displayModeBar": False}, width="stretch")
+    else:
+        st.plotly_chart(fig, key=key, config={"displayModeBar": False}, width="stretch",
+                        on_select=partial(_pick_clicked_cell, key, picker), selection_mode="points")
+
+
+def show_result(M, *, title: str, row_name: str, col_name: str, symbol: str, key: str,
+                highlight: Sequence[tuple[int, int]] = (), picker: str | None = None) -> None:
+    """A result matrix as a heatmap with the numbers in a table beneath it."""
+    heatmap(M, title=title, row_name=row_name, col_name=col_name, symbol=symbol, key=key, highlight=highlight,
+            picker=picker)
+    show_table(M, row_name=row_name, col_name=col_name)
+
+
+def cell_picker(label: str, shape: tuple[int, int], row_name: str, col_name: str, key: str) -> tuple[int, int]:
+    """Two selectors for one entry (row, column); returns it 0-based."""
+    c1, c2 = st.columns(2)
+    r = c1.selectbox(f"{label}: {row_name}", range(shape[0]), format_func=lambda i: f"{row_name} {i + 1}",
+                     key=f"{key}_row")
+    c = c2.selectbox(f"{label}: {col_name}", range(shape[1]), format_func=lambda i: f"{col_name} {i + 1}",
+                     key=f"{key}_col")
+    return int(r), int(c)
+

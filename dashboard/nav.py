@@ -1,0 +1,105 @@
+"""Page set-up and navigation: every page starts with ``page_setup``, which draws the sidebar.
+
+The app keeps Streamlit's ``pages/`` folder (the URL of a page is its file name without the number
+prefix) and draws its own navigation with ``st.page_link``, with Streamlit's own list turned off in
+``.streamlit/config.toml``: with a ``pages/`` folder, a first request to a deep link on a freshly
+started server otherwise shows file names or "Page not found".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from backprop.assignment import MODES, Inputs
+from dashboard import state
+
+APP_TITLE = "Backprop from scratch"
+
+# (script path, label, icon, section); the URL of a page is its file name without the number prefix.
+PAGES = [
+    ("app.py", "Overview", ":material/hub:", None),
+    ("pages/1_why-backprop.py", "Problem 1 · Why backprop", ":material/lightbulb:", "Assignment 5"),
+    ("pages/2_forward-pass.py", "Problem 2 · Forward pass", ":material/arrow_forward:", "Assignment 5"),
+    ("pages/3_output-gradient.py", "Problem 3 · Output-layer gradient", ":material/undo:", "Assignment 5"),
+    ("pages/4_hidden-gradient.py", "Problem 4 · Hidden-layer gradient", ":material/replay:", "Assignment 5"),
+    ("pages/5_training.py", "Training loop", ":material/trending_down:", "Practice"),
+    ("pages/6_gradient-check.py", "Gradient check", ":material/fact_check:", "Practice"),
+]
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page needs to know about the session when it starts."""
+
+    page_id: str
+    inputs: Inputs
+    mode: str
+    presenter: bool
+    hide_solutions: bool
+    url_warnings: tuple[str, ...]
+
+
+def _favicon() -> Image.Image:
+    """A 2×2 heatmap in the dashboard's colours, drawn here so that no icon is fetched from the web."""
+    blue, red, pale_blue, pale_red = (33, 102, 172), (178, 24, 43), (146, 197, 222), (244, 165, 130)
+    icon = np.full((32, 32, 3), 255, dtype=np.uint8)
+    for (r, c), colour in zip(((0, 0), (0, 1), (1, 0), (1, 1)), (red, pale_blue, pale_red, blue), strict=True):
+        icon[2 + 15 * r:15 + 15 * r, 2 + 15 * c:15 + 15 * c] = colour
+    return Image.fromarray(icon)
+
+
+FAVICON = _favicon()
+
+
+def page_path(page_id: str) -> str:
+    """The script of the page whose URL is /page_id ("overview" for app.py)."""
+    for path, *_ in PAGES:
+        if path.endswith(f"_{page_id}.py") or (page_id == "overview" and path == "app.py"):
+            return path
+    raise KeyError(page_id)
+
+
+def page_setup(page_id: str, title: str, *, example_page: bool = True) -> Page:
+    """Configure the page, draw the sidebar, and on arrival read the example from the URL.
+
+    ``example_page``: the page works on the shared Problems 2–4 example (the mode switch, presenter
+    mode and the URL apply to it).
+    """
+    state.init_session()
+    ss = st.session_state
+    presenting = bool(ss[state.PRESENTER] and example_page)
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide",
+                       initial_sidebar_state="collapsed" if presenting else "auto")
+    warnings = state.arrive(page_id, example_page)
+    sidebar(example_page)
+    return Page(page_id, ss[state.INPUTS], ss[state.MODE], presenting, bool(ss[state.HIDE]), warnings)
+
+
+def sidebar(example_page: bool) -> None:
+    with st.sidebar:
+        st.markdown(f"### {APP_TITLE}")
+        section = None
+        for path, label, icon, group in PAGES:
+            if group != section and group is not None:
+                st.caption(group)
+            section = group
+            st.page_link(path, label=label, icon=icon)
+        if example_page:
+            st.divider()
+            state.persistent(st.radio, "Numbers", state.MODE, options=list(MODES), format_func=MODES.get,
+                             help="As in the assignment: the A1 the assignment assumes and the δ1 it gives are used, "
+                                  "as the solution report does. Consistent: A1 = σ(Z1) and δ1 = (δ2·W2ᵀ) ∗ σ′(Z1), so "
+                                  "every later number follows from the inputs. In both, δ2 is given: the assignment "
+                                  "starts the backward pass from the output layer's error.")
+            state.persistent(st.toggle, "Presenter mode", state.PRESENTER,
+                             help="One step at a time with large math, for projecting in class.")
+            state.persistent(st.toggle, "Hide solutions until I ask", state.HIDE,
+                             help="For self-study: try the problem first, check your answer, then reveal.")
+
+
+def show_url_warnings(page: Page) -> None:
+    for text in page.url_warnings:
+        st.warning(text, icon=":material/link_off:")

@@ -1,0 +1,120 @@
+"""Session state: the shared Problems 2–4 example, the switches, widgets that outlive a page, and the URL.
+
+Streamlit forgets a widget's value on pages that do not draw it, so values that must survive a page
+change live under keys of our own (``persistent``). The shared example is an ``Inputs`` under
+``INPUTS``; its URL form is ``dashboard.urlstate``'s.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import streamlit as st
+
+from backprop.assignment import DEFAULT_INPUTS, Inputs
+from dashboard.urlstate import FIELDS, inputs_from_params, params_from_inputs
+
+# Session-state keys.
+INPUTS = "inputs"
+MODE = "mode"
+PRESENTER = "presenter"
+HIDE = "hide_solutions"
+GENERATION = "editor_generation"
+PAGE = "current_page"
+EDITOR_KEYS = "editor_keys"
+DEFAULTS = {MODE: "assignment", PRESENTER: False, HIDE: False}
+
+
+def init_session() -> None:
+    ss = st.session_state
+    ss.setdefault(INPUTS, DEFAULT_INPUTS)
+    ss.setdefault(GENERATION, 0)
+    ss.setdefault(EDITOR_KEYS, {})
+    for key, value in DEFAULTS.items():
+        ss.setdefault(key, value)
+
+
+def _apply_url() -> tuple[str, ...]:
+    """On arriving at a page, take the example from its URL, if the URL describes one."""
+    params = st.query_params.to_dict()
+    if not any(name in params for name in (*FIELDS, "mode")):
+        return ()
+    parsed = inputs_from_params(params)
+    st.session_state[INPUTS] = parsed.inputs
+    st.session_state[MODE] = parsed.mode or DEFAULTS[MODE]
+    return parsed.warnings
+
+
+def arrive(page_id: str, example_page: bool) -> tuple[str, ...]:
+    """Note which page runs; on arriving at a new one, rebuild its editors and read its URL.
+
+    Returns the warnings about the URL's parameters (kept for the page's reruns).
+    """
+    ss = st.session_state
+    warnings_key = f"url_warnings_{page_id}"
+    if ss.get(PAGE) != page_id:
+        ss[PAGE] = page_id
+        ss[GENERATION] += 1  # editors are rebuilt from the shared example on arrival
+        ss[warnings_key] = _apply_url() if example_page else ()
+    return tuple(ss.get(warnings_key, ()))
+
+
+def _sync(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
+def persistent(widget: Callable, label: str, key: str, **kwargs):
+    """A widget whose value lives in st.session_state[key] and survives page changes.
+
+    Streamlit forgets a widget's state on pages that do not draw it; the value is kept under a key of
+    our own and copied into the widget before it is drawn.
+    """
+    widget_key = f"_widget_{key}"
+    st.session_state[widget_key] = st.session_state[key]
+    return widget(label, key=widget_key, on_change=_sync, args=(widget_key, key), **kwargs)
+
+
+def remembered(widget: Callable, label: str, key: str, default, **kwargs):
+    """A page's own control (a slider, a choice) that keeps its value when the reader visits another page
+    and comes back: ``persistent`` with a default."""
+    st.session_state.setdefault(key, default)
+    return persistent(widget, label, key, **kwargs)
+
+
+# --- the shared example ------------------------------------------------------------------------
+
+
+def current_inputs() -> Inputs:
+    return st.session_state[INPUTS]
+
+
+def commit(entered: dict[str, np.ndarray | None]) -> tuple[Inputs, bool]:
+    """Store the valid matrices among ``entered`` (an editor gives None while a cell is bad) in the
+    shared example; returns the updated example and whether any matrix was left at its last valid value."""
+    valid = {name: value for name, value in entered.items() if value is not None}
+    updated = current_inputs().with_values(**valid)
+    st.session_state[INPUTS] = updated
+    return updated, len(valid) < len(entered)
+
+
+def rebuild_editors() -> None:
+    """Editors are keyed by a generation number: a new one makes them start again from the example."""
+    st.session_state[GENERATION] += 1
+
+
+def reset() -> None:
+    st.session_state[INPUTS] = DEFAULT_INPUTS
+    rebuild_editors()
+
+
+def resize(dim: str, size: int) -> None:
+    dims = current_inputs().dims | {dim: int(size)}
+    st.session_state[INPUTS] = current_inputs().resized(**dims)
+    rebuild_editors()
+
+
+def sync_url() -> None:
+    """Keep the address bar describing the current example, so that a copied URL reproduces it."""
+    wanted = params_from_inputs(current_inputs(), st.session_state[MODE])
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)

@@ -1,0 +1,32 @@
+"""Marking an answer: the words per cell, the banner and the hints, from backprop's diagnosis."""
+import numpy as np
+
+from backprop import assignment as a
+from backprop.mistakes import check_answer
+from dashboard.marking import cell_word, mark
+
+SOL = a.solve(a.DEFAULT_INPUTS, "assignment")
+
+
+def test_a_right_answer_is_marked_right_in_every_cell():
+    m = mark(check_answer("dW2", SOL, a.DW2))
+    assert m.verdict == "right" and m.summary == "All 4 cells are right."
+    assert m.cells == [["✓", "✓"], ["✓", "✓"]] and not m.hints and not m.unexplained
+
+
+def test_a_transposed_answer_names_the_mistake():
+    m = mark(check_answer("dW2", SOL, a.DW2.T))
+    assert m.verdict == "wrong" and m.summary == "2 of 4 cells are off."
+    assert [label for label, _ in m.hints] == ["δ2ᵀ·A1 instead of A1ᵀ·δ2"]
+    assert m.cells[0][1] == "too high" and m.cells[1][0] == "too low"  # −0.27 ↔ 0.19
+    assert not m.unexplained
+
+
+def test_an_answer_no_mistake_explains_says_so():
+    m = mark(check_answer("dW2", SOL, np.array([[0.18, -0.27], [0.19, 5.0]])))
+    assert m.verdict == "wrong" and m.unexplained and not m.hints
+    assert m.cells[1][1] == "too high"
+
+
+def test_cell_words():
+    assert (cell_word(True, 1.0), cell_word(False, 0.1), cell_word(False, -0.1)) == ("✓", "too high", "too low")
