@@ -29,8 +29,8 @@ PAGES = {
     "forward-pass": ("pages/2_forward-pass.py", PROBLEM_TARGET_MS),
     "output-gradient": ("pages/3_output-gradient.py", PROBLEM_TARGET_MS),
     "hidden-gradient": ("pages/4_hidden-gradient.py", PROBLEM_TARGET_MS),
-    "training": ("pages/5_training.py", TRAINING_TARGET_MS),
-    "gradient-check": ("pages/6_gradient-check.py", None),
+    "training": ("pages/6_training.py", TRAINING_TARGET_MS),
+    "gradient-check": ("pages/7_gradient-check.py", None),
 }
 
 

@@ -279,7 +279,7 @@ def test_page_controls_are_remembered_across_pages():
     at.slider(key="_widget_gc_N").set_value(2).run()
     at.toggle(key="_widget_gc_break").set_value(True).run()
     at.switch_page("pages/2_forward-pass.py").run()
-    at.switch_page("pages/6_gradient-check.py").run()
+    at.switch_page("pages/7_gradient-check.py").run()
     assert at.slider(key="_widget_gc_N").value == 2 and at.toggle(key="_widget_gc_break").value is True
     table = next(d for d in at.dataframe if "centred difference" in d.value.columns)
     check_rows = table.value
