@@ -10,6 +10,7 @@ Shapes as in the package: X (N, D), W1 (D, H), b1 (H,), Z1 and A1 and δ1 (N, H)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -100,6 +101,16 @@ MISTAKES: dict[str, Mistake] = {
         "the other δ1",
         "Check which δ1 this mode uses: the one the assignment gives, or the one propagated from δ2.",
     ),
+    "a1_sigmoid_of_XW1": Mistake(
+        "σ of X·W1, without the bias", "A1 = σ(Z1) with Z1 = X·W1 + b1: add the bias before the sigmoid."),
+    "a1_sign_in_exponent": Mistake(
+        "e^(+z) instead of e^(−z)",
+        "σ(z) = 1 / (1 + e^(−z)): the exponent has a minus sign, so a large z gives σ near 1."),
+    "a1_exp_only": Mistake("stopped at e^(−z)", "e^(−Z1) is a step on the way: σ(z) = 1 / (1 + e^(−z))."),
+    "a1_is_z1": Mistake("the sigmoid left out", "That is Z1 itself: apply σ to each entry, A1 = σ(Z1)."),
+    "a1_assumed": Mistake(
+        "the A1 the assignment assumes",
+        "That is the rounder A1 the assignment supplies for later problems; here compute σ(Z1) itself."),
     "sign": Mistake("sign error", "Every entry has the right size but the wrong sign: re-check the signs."),
     "averaged_again": Mistake(
         "divided by N",
@@ -107,7 +118,7 @@ MISTAKES: dict[str, Mistake] = {
     ),
 }
 
-QUANTITIES = ("Z1", "dW2", "delta1", "dW1")
+QUANTITIES = ("Z1", "A1", "dW2", "delta1", "dW1")
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,8 +127,11 @@ class Diagnosis:
 
     - expected: the correct matrix; answer: the student's
     - right: bool per cell, within the tolerance (TOLERANCE_TEXT)
-    - difference: answer − expected
+    - difference: answer − expected, 0 where the cell is right (a right cell has no difference to show,
+      however the last bits of floating point fall)
     - mistakes: the keys of MISTAKES whose result the answer matches (empty if it is right or unexplained)
+    - rounded: bool per wrong cell that is the right value rounded to the significant digits typed there
+    - digits_needed: the significant digits that every rounded cell needs to be right (0 if none is rounded)
     """
 
     expected: np.ndarray
@@ -125,6 +139,8 @@ class Diagnosis:
     right: np.ndarray
     difference: np.ndarray
     mistakes: tuple[str, ...]
+    rounded: np.ndarray | None = None
+    digits_needed: int = 0
 
     @property
     def all_right(self) -> bool:
@@ -136,17 +152,49 @@ def close(answer: np.ndarray, expected: np.ndarray) -> np.ndarray:
     return np.abs(answer - expected) <= np.maximum(REL_TOL * np.abs(expected), ABS_TOL)
 
 
-def diagnose(answer, expected: np.ndarray, candidates: dict[str, np.ndarray]) -> Diagnosis:
-    """Compare ``answer`` with ``expected`` and with each mistake's result in ``candidates``."""
+def round_significant(x: float, digits: int) -> tuple[float, ...]:
+    """``x`` rounded to ``digits`` significant figures, as people round: half away from zero on the decimal
+    value (−0.285 → −0.29, although the float −0.285 lies just below it) and, since some round halves to
+    even, that way too. Returns the distinct results."""
+    if x == 0 or not np.isfinite(x):
+        return (float(x),)
+    d = Decimal(repr(float(x)))
+    quantum = Decimal(1).scaleb(d.adjusted() - digits + 1)
+    return tuple(sorted({float(d.quantize(quantum, rounding=mode)) for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)}))
+
+
+def digits_needed(expected: float) -> int:
+    """The fewest significant figures whose rounding of ``expected`` is within the tolerance (at most 17)."""
+    for digits in range(1, 18):
+        if all(close(np.array(r), np.array(expected)) for r in round_significant(expected, digits)):
+            return digits
+    return 17
+
+
+def diagnose(answer, expected: np.ndarray, candidates: dict[str, np.ndarray], digits=None) -> Diagnosis:
+    """Compare ``answer`` with ``expected`` and with each mistake's result in ``candidates``.
+
+    digits: the significant digits the student typed in each cell (same shape), if known: a wrong cell that
+    equals the right value rounded to that many digits is diagnosed as rounding.
+    """
     expected = np.asarray(expected, dtype=np.float64)
     answer = as_matrix("answer", answer)
     if answer.shape != expected.shape:
         raise ValueError(f"answer has shape {answer.shape} but the correct matrix has shape {expected.shape}")
     right = close(answer, expected)
     matches: tuple[str, ...] = ()
+    rounded = np.zeros(expected.shape, dtype=bool)
+    needed = 0
     if not right.all():
         matches = tuple(key for key, wrong in candidates.items() if close(answer, wrong).all())
-    return Diagnosis(expected, answer, right, answer - expected, matches)
+        if digits is not None:
+            digits = np.broadcast_to(np.asarray(digits), expected.shape)
+            for index in zip(*np.nonzero(~right), strict=True):
+                if digits[index] > 0 and answer[index] in round_significant(expected[index], int(digits[index])):
+                    rounded[index] = True
+                    needed = max(needed, digits_needed(float(expected[index])))
+    difference = np.where(right, 0.0, answer - expected)
+    return Diagnosis(expected, answer, right, difference, matches, rounded, needed)
 
 
 def _keep(expected: np.ndarray, candidates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -173,6 +221,18 @@ def _sigmoid(Z: np.ndarray, A: np.ndarray | None = None) -> tuple[np.ndarray, Ac
     if A is None:
         return activation_forward(Z, "sigmoid")
     return A, ActivationCache(get_activation("sigmoid"), Z, A)
+
+
+def a1_candidates(Z1, XW1, *, A1_given=None) -> dict[str, np.ndarray]:
+    """Wrong A1s: (N, H) each, against A1 = σ(Z1)."""
+    Z1, XW1 = as_matrix("Z1", Z1), as_matrix("XW1", XW1)
+    right = _sigmoid(Z1)[0]
+    with np.errstate(over="ignore"):
+        out = {"a1_sigmoid_of_XW1": _sigmoid(XW1)[0], "a1_sign_in_exponent": _sigmoid(-Z1)[0],
+               "a1_exp_only": np.exp(-Z1), "a1_is_z1": Z1}
+    if A1_given is not None and as_matrix("A1_given", A1_given).shape == Z1.shape:
+        out["a1_assumed"] = as_matrix("A1_given", A1_given)
+    return _keep(right, out)
 
 
 def dW2_candidates(A1, delta2, *, other_A1=None, X=None) -> dict[str, np.ndarray]:
@@ -230,6 +290,8 @@ def expected_and_candidates(quantity: str, sol: Solution) -> tuple[np.ndarray, d
     inp = sol.inputs
     if quantity == "Z1":
         return sol.Z1, z1_candidates(inp.X, inp.W1, inp.b1)
+    if quantity == "A1":
+        return sol.A1_sigmoid, a1_candidates(sol.Z1, sol.XW1, A1_given=inp.A1_given)
     if quantity == "dW2":
         other = sol.A1_sigmoid if sol.mode == "assignment" else inp.A1_given
         return sol.dW2, dW2_candidates(sol.A1, inp.delta2, other_A1=other, X=inp.X)
@@ -242,7 +304,8 @@ def expected_and_candidates(quantity: str, sol: Solution) -> tuple[np.ndarray, d
     raise ValueError(f"unknown quantity {quantity!r}; choose one of: {', '.join(QUANTITIES)}")
 
 
-def check_answer(quantity: str, sol: Solution, answer) -> Diagnosis:
-    """Diagnose a student's ``answer`` for Z1, dW2, delta1 or dW1 against the worked solution ``sol``."""
+def check_answer(quantity: str, sol: Solution, answer, digits=None) -> Diagnosis:
+    """Diagnose a student's ``answer`` for Z1, A1, dW2, delta1 or dW1 against the worked solution ``sol``;
+    ``digits``: significant digits typed per cell (see diagnose)."""
     expected, candidates = expected_and_candidates(quantity, sol)
-    return diagnose(answer, expected, candidates)
+    return diagnose(answer, expected, candidates, digits)

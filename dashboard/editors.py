@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from backprop.assignment import MAX_DIM, Solution
 from backprop.mistakes import TOLERANCE_TEXT, check_answer, expected_and_candidates
 from dashboard import figures, state
 from dashboard.marking import mark
-from dashboard.tables import from_frame, to_frame
+from dashboard.parsing import EntryError, canonical, parse_pasted
+from dashboard.tables import read_frame, to_text_frame
 
 
 def reset_button() -> None:
@@ -48,65 +50,126 @@ def editor_key(name: str) -> str:
     return f"editor_{name}_{st.session_state[state.GENERATION]}"
 
 
+def _base(key: str, value: np.ndarray, row_name: str, col_name: str) -> pd.DataFrame:
+    """The text an editor starts from, made once per editor key and passed unchanged on every rerun.
+
+    Edits are kept relative to the data an editor was given: had the data been rebuilt from the edited
+    example on each rerun, an edit back to the starting value would be ignored (the cell snapped back).
+    """
+    bases = st.session_state.setdefault(_BASES, {})
+    if key not in bases:
+        for old in [k for k in bases if k.rsplit("_", 1)[0] == key.rsplit("_", 1)[0]]:
+            del bases[old]  # the same editor in an earlier generation
+        bases[key] = to_text_frame(value, row_name, col_name)
+    return bases[key]
+
+
+_BASES = "_editor_bases"
+
+
+def _text_columns(frame: pd.DataFrame) -> dict:
+    # Text, not number, columns: the browser's number cells drop characters they do not expect (1e-3 became
+    # −13), so the app receives exactly what was typed and dashboard.parsing reads it or says why not.
+    return {c: st.column_config.TextColumn(c, width=max(80, 9 * len(c) + 30)) for c in frame.columns}
+
+
+def read_as(name: str, typed: pd.DataFrame, values: np.ndarray) -> str | None:
+    """"Read as …" when some cell's text is not already the number's own shortest form (1e-3, −0.5, +2, " 3 "),
+    so that the student sees the value the app uses; None when every cell reads as typed."""
+    cells = typed.to_numpy(dtype=object)
+    if all(isinstance(t, str) and t == canonical(v) for t, v in zip(cells.ravel(), values.ravel(), strict=True)):
+        return None
+    rows = "; ".join(", ".join(canonical(v) for v in row) for row in np.atleast_2d(values))
+    return f"{name} is read as ({rows})."
+
+
+def _apply_paste(name: str, field: str, key: str) -> None:
+    st.session_state[state.INPUTS] = state.current_inputs().with_values(**{field: st.session_state[key]})
+    state.rebuild_editors()
+
+
+def paste_box(name: str, field: str, shape: tuple[int, ...]) -> None:
+    """A popover where a whole matrix can be pasted (0.1 0.2; 0.3 0.4, or numpy's printed form), shown as read
+    and applied with a click."""
+    rows, cols = (1, shape[0]) if len(shape) == 1 else shape
+    with st.popover(f"Paste {name}", icon=":material/content_paste:"):
+        text = st.text_area(f"{name} as text ({rows} × {cols})", key=f"paste_{name}",
+                            placeholder="0.1 0.2; 0.3 0.4", help="Rows split by ';' or new lines, entries by "
+                            "spaces or commas; numpy's printed arrays and Python lists work too.")
+        if not text.strip():
+            return
+        try:
+            matrix = parse_pasted(text)
+        except EntryError as exc:
+            st.error(f"The pasted {name} {exc.reason}.", icon=":material/error:")
+            return
+        if matrix.shape != (rows, cols):
+            st.error(f"{name} is {rows} × {cols} here, the pasted matrix {matrix.shape[0]} × {matrix.shape[1]}: "
+                     "change the sizes first (Grow the problem).", icon=":material/error:")
+            return
+        st.markdown(f"Read as {name} = (" + "; ".join(", ".join(canonical(v) for v in row) for row in matrix) + ")")
+        st.session_state[f"paste_{name}_matrix"] = matrix.reshape(shape)
+        st.button(f"Use this {name}", key=f"paste_{name}_apply", type="primary", on_click=_apply_paste,
+                  args=(name, field, f"paste_{name}_matrix"))
+
+
 def matrix_editor(name: str, value: np.ndarray, *, symbol: str, row_name: str, col_name: str,
-                  caption: str = "") -> np.ndarray | None:
-    """An editable matrix; returns the entered matrix, or None (with an error per bad cell).
+                  caption: str = "", field: str | None = None) -> np.ndarray | None:
+    """An editable matrix; returns the entered matrix, or None (with an error per refused cell).
 
     The editor starts from ``value``; what the user types stays in the editor until it is fixed or
-    reset, even while it is invalid.
+    reset, even while it is refused. Every cell goes through dashboard.parsing: the value used is the
+    value typed, or the cell is refused with a message naming it, what was typed and why. ``field``: the
+    example's field the editor edits (for pasting a whole matrix; default ``name``).
     """
     key = editor_key(name)
     st.session_state[state.EDITOR_KEYS][name] = key
-    frame = to_frame(value, row_name, col_name)
     shape_text = " × ".join(str(s) for s in np.atleast_2d(value).shape)
     st.markdown(f"**{symbol}** · {shape_text}" + (f" · {caption}" if caption else ""))
-    edited = st.data_editor(
-        frame, key=key, num_rows="fixed", width="content",
-        column_config={c: st.column_config.NumberColumn(c) for c in frame.columns},
-    )
-    matrix, problems = from_frame(name, edited)
-    for text in problems:
+    base = _base(key, value, row_name, col_name)
+    edited = st.data_editor(base, key=key, num_rows="fixed", width="content", column_config=_text_columns(base))
+    typed = read_frame(name, edited)
+    for text in typed.problems:
         st.error(text, icon=":material/error:")
-    return matrix
+    if typed.values is not None:
+        note = read_as(name, edited, typed.values)
+        if note:
+            st.caption(note)
+    paste_box(name, field or name, np.shape(value))
+    return typed.values
 
 
 def answer_checker(quantity: str, sol: Solution, *, symbol: str, row_name: str, col_name: str,
                    reveal: bool) -> None:
     """An empty matrix for the student's own ``quantity``; once filled in, each cell is marked, the
-    difference drawn and the likely misconception named. ``reveal``: show the difference's numbers."""
+    difference drawn and the likely misconception named. ``reveal``: the solution is shown, so the marks
+    may give the differences' numbers."""
     expected = expected_and_candidates(quantity, sol)[0]
-    store = f"answer_{quantity}"
-    saved = st.session_state.get(store)
-    start = saved if saved is not None and saved.shape == expected.shape else np.full(expected.shape, np.nan)
     key = f"answer_editor_{quantity}_{st.session_state[state.GENERATION]}"
     st.session_state[state.EDITOR_KEYS][f"answer_{quantity}"] = key
-    frame = to_frame(start, row_name, col_name)
     st.caption(f"Your {symbol} ({expected.shape[0]} × {expected.shape[1]}). A cell counts as right when it is "
                f"{TOLERANCE_TEXT}.")
-    edited = st.data_editor(frame, key=key, num_rows="fixed", width="content",
-                            column_config={c: st.column_config.NumberColumn(c) for c in frame.columns})
-    cells = edited.to_numpy(dtype=object)
-    if all(v is None or (isinstance(v, float) and np.isnan(v)) for v in cells.ravel()):
+    base = _base(key, np.full(expected.shape, np.nan), row_name, col_name)
+    edited = st.data_editor(base, key=key, num_rows="fixed", width="content", column_config=_text_columns(base))
+    typed = read_frame(symbol, edited)
+    if typed.blank.all():
         st.caption("Type your numbers into the empty cells to check them.")
         return
-    answer, problems = from_frame(symbol, edited)
-    if answer is None:
-        empty = [p for p in problems if "is empty" in p]
-        for text in problems:
-            if text not in empty:
-                st.error(text, icon=":material/error:")
-        if empty:
-            st.caption(f"{len(empty)} cell(s) still empty: fill every cell to check your answer.")
+    refused = [p for p, blank in zip(typed.problems, _problem_blanks(typed), strict=True) if not blank]
+    for text in refused:
+        st.error(text, icon=":material/error:")
+    if typed.blank.any():
+        st.caption(f"{int(typed.blank.sum())} cell(s) still empty: fill every cell to check your answer.")
+    if typed.values is None:
         return
-    st.session_state[store] = answer
-    result = check_answer(quantity, sol, answer)
-    marking = mark(result)
+    result = check_answer(quantity, sol, typed.values, digits=typed.digits)
+    marking = mark(result, reveal)
     if marking.verdict == "right":
         st.success(marking.summary, icon=":material/check_circle:")
     else:
         st.error(marking.summary, icon=":material/cancel:")
     fig = figures.matrix_heatmap(result.difference, title=f"Your {symbol} − the correct one", row_name=row_name,
-                                 col_name=col_name, symbol="difference", cell_text=None if reveal else marking.cells)
+                                 col_name=col_name, symbol="difference", cell_text=marking.cells)
     st.plotly_chart(fig, key=f"answer_heat_{quantity}", config={"displayModeBar": False}, width="stretch")
     for label, hint in marking.hints:
         st.warning(f"**Looks like: {label}.** {hint}", icon=":material/lightbulb:")
@@ -114,3 +177,10 @@ def answer_checker(quantity: str, sol: Solution, *, symbol: str, row_name: str, 
         st.info("None of the usual mistakes gives exactly this answer: recompute the marked cells one product "
                 "at a time (the cell picker above shows each sum once the solution is revealed).",
                 icon=":material/search:")
+
+
+def _problem_blanks(typed) -> list[bool]:
+    """For each of typed.problems (in cell order), whether its cell is blank rather than refused."""
+    refused_cells = [(r, c) for r in range(typed.blank.shape[0]) for c in range(typed.blank.shape[1])
+                     if typed.digits[r, c] == 0]
+    return [bool(typed.blank[cell]) for cell in refused_cells]

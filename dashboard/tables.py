@@ -1,18 +1,18 @@
-"""Matrices as labelled DataFrames for st.data_editor, and back, with a message for every bad cell.
+"""Matrices as labelled DataFrames for st.data_editor, and back through the one parser, with a message for
+every refused cell.
 
 Pure pandas/numpy: no streamlit here, so the validation is tested directly.
 """
 from __future__ import annotations
 
-import math
-import numbers
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from backprop.assignment import MAX_ENTRY
 from backprop.gradcheck import interpret_rel_error
 from dashboard.figures import axis_labels
+from dashboard.parsing import canonical, is_blank, parse_grid
 
 
 def to_frame(M, row_name: str, col_name: str) -> pd.DataFrame:
@@ -21,40 +21,43 @@ def to_frame(M, row_name: str, col_name: str) -> pd.DataFrame:
     return pd.DataFrame(M, index=axis_labels(row_name, M.shape[0]), columns=axis_labels(col_name, M.shape[1]))
 
 
-def _cell_problem(value) -> str | None:
-    """Why ``value`` cannot be used as a matrix entry, or None if it can."""
-    if value is None or value is pd.NA:
-        return "is empty: type a number"
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
-        return "is not a number"
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return "is not a number"
-    value = float(value)
-    if math.isnan(value):
-        return "is empty or not a number"
-    if math.isinf(value):
-        return "is too large for a 64-bit float"
-    if abs(value) > MAX_ENTRY:
-        return f"is beyond ±{MAX_ENTRY:,.0f}, too large to write the sums out"
-    return None
+def to_text_frame(M, row_name: str, col_name: str) -> pd.DataFrame:
+    """The matrix M as text for an editor's text columns: each entry as the shortest text that parses back to
+    exactly it (0.1, 2, 1e-05), and "" where M is NaN (an answer cell not yet filled in)."""
+    M = np.atleast_2d(np.asarray(M, dtype=np.float64))
+    text = [["" if np.isnan(v) else canonical(v) for v in row] for row in M]
+    return pd.DataFrame(text, index=axis_labels(row_name, M.shape[0]), columns=axis_labels(col_name, M.shape[1]),
+                        dtype=object)
+
+
+@dataclass(frozen=True, eq=False)
+class Typed:
+    """What a grid holds, read through the one parser (dashboard.parsing).
+
+    - values: the matrix, or None while any cell is refused or empty
+    - digits: significant digits typed per cell (0 where nothing usable was typed)
+    - problems: one message per refused cell (matrix, row, column, what was typed, why)
+    - blank: True per cell where nothing has been typed
+    """
+
+    values: np.ndarray | None
+    digits: np.ndarray
+    problems: list[str]
+    blank: np.ndarray
+
+
+def read_frame(name: str, frame: pd.DataFrame) -> Typed:
+    """Every cell of an edited grid through parse_number."""
+    cells = frame.to_numpy(dtype=object)
+    values, digits, problems = parse_grid(name, cells, list(frame.index), list(frame.columns))
+    blank = np.array([[is_blank(v) for v in row] for row in cells], dtype=bool).reshape(frame.shape)
+    return Typed(values, digits, problems, blank)
 
 
 def from_frame(name: str, frame: pd.DataFrame) -> tuple[np.ndarray | None, list[str]]:
     """The matrix in an edited DataFrame, or None and one message per bad cell naming it."""
-    problems = []
-    values = np.empty(frame.shape, dtype=np.float64)
-    for r, row_label in enumerate(frame.index):
-        for c, col_label in enumerate(frame.columns):
-            raw = frame.iat[r, c]
-            problem = _cell_problem(raw)
-            if problem:
-                problems.append(f"{name}, row {r + 1} ({row_label}), column {c + 1} ({col_label}) {problem}.")
-            else:
-                values[r, c] = float(raw)
-    return (None if problems else values), problems
+    typed = read_frame(name, frame)
+    return typed.values, typed.problems
 
 
 def rel_error_frame(errors: dict[str, float]) -> pd.DataFrame:

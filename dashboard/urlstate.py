@@ -2,20 +2,20 @@
 
     /forward-pass?X=1,1&W1=0.1,0.2;0.3,0.4&b1=0.5,0.6&mode=consistent
 
-Parsing never evaluates anything: a value is accepted only if every entry matches a plain decimal
-number, the rows are even, the sizes fit the problem and the numbers are finite and moderate. Anything
-else is ignored with a warning that names the parameter (never echoing its text), and that matrix
-keeps its default. Pure functions: no streamlit here.
+Parsing never evaluates anything: every entry goes through the grids' parser (dashboard.parsing), the
+rows must be even, the sizes must fit the problem and fit together. A parameter that cannot be used is
+not applied, with a warning that names it, the row and entry and why (never echoing its text); matrices
+that disagree in size are not applied at all (see inputs_from_params). Pure functions: no streamlit here.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from backprop.assignment import DEFAULT_INPUTS, MAX_DIM, MAX_ENTRY, MODES, Inputs
+from backprop.assignment import DEFAULT_INPUTS, MAX_DIM, MODES, Inputs
+from dashboard.parsing import EntryError, canonical, parse_number
 
 #: URL name → Inputs field. The URL uses the assignment's symbols; A1 and δ1 are the *given* ones.
 FIELDS = {"X": "X", "W1": "W1", "b1": "b1", "W2": "W2", "delta2": "delta2", "A1": "A1_given",
@@ -25,7 +25,6 @@ DIMS = {"X": ("N", "D"), "W1": ("D", "H"), "b1": (None, "H"), "W2": ("H", "C"), 
         "A1": ("N", "H"), "delta1": ("N", "H")}
 MAX_CHARS = 400
 MAX_ENTRIES = MAX_DIM * MAX_DIM
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?")
 FORMAT_HINT = "numbers with ',' between entries and ';' between rows"
 
 
@@ -34,7 +33,10 @@ class ParamError(ValueError):
 
 
 def parse_matrix(name: str, text: str) -> np.ndarray:
-    """'0.1,0.2;0.3,0.4' → array([[0.1, 0.2], [0.3, 0.4]]); raises ParamError naming ``name``."""
+    """'0.1,0.2;0.3,0.4' → array([[0.1, 0.2], [0.3, 0.4]]); raises ParamError naming ``name``.
+
+    Each entry goes through dashboard.parsing.parse_number, the parser the grids use.
+    """
     if not isinstance(text, str):
         raise ParamError(f"{name}: not text")
     if len(text) > MAX_CHARS:
@@ -43,74 +45,100 @@ def parse_matrix(name: str, text: str) -> np.ndarray:
     if sum(len(r) for r in rows) > MAX_ENTRIES:
         raise ParamError(f"{name}: more than {MAX_ENTRIES} entries")
     values = []
-    for row in rows:
-        cells = [c.strip() for c in row]
-        if not all(_NUMBER.fullmatch(c) for c in cells):
-            raise ParamError(f"{name}: not {FORMAT_HINT}")
-        values.append([float(c) for c in cells])
+    for r, row in enumerate(rows, start=1):
+        parsed = []
+        for c, cell in enumerate(row, start=1):
+            try:
+                parsed.append(parse_number(cell).value)
+            except EntryError as exc:
+                raise ParamError(f"{name}: {_reason(exc.reason, r, c)}") from None
+        values.append(parsed)
     if len({len(r) for r in values}) != 1:
-        raise ParamError(f"{name}: its rows have different lengths")
-    arr = np.array(values, dtype=np.float64)
-    if not np.isfinite(arr).all():
-        raise ParamError(f"{name}: a value is too large for a float")
-    if np.abs(arr).max() > MAX_ENTRY:
-        raise ParamError(f"{name}: a value is beyond ±{MAX_ENTRY:,.0f}")
-    return arr
+        raise ParamError(f"{name}: its rows have different lengths ({', '.join(str(len(r)) for r in values)} entries)")
+    return np.array(values, dtype=np.float64)
+
+
+def _reason(reason: str, row: int, entry: int) -> str:
+    """A refused entry's reason as a link's warning gives it: its place, never its text."""
+    where = f"row {row}, entry {entry}"
+    if reason.startswith(("is too large", "is beyond")):
+        return f"{where} {reason.replace('64-bit float', 'float')}"
+    return f"not {FORMAT_HINT} ({where} is not a number)"
 
 
 def format_matrix(M) -> str:
-    """The inverse of parse_matrix: up to 12 significant digits, so round trips are exact for typed numbers."""
+    """The inverse of parse_matrix: each entry as the shortest text that parses back to exactly it."""
     M = np.atleast_2d(np.asarray(M, dtype=np.float64))
-    return ";".join(",".join(format(float(v) + 0.0, ".12g") for v in row) for row in M)
+    return ";".join(",".join(canonical(v) for v in row) for row in M)
 
 
 @dataclass(frozen=True)
 class Parsed:
-    """What a URL asked for: the resulting inputs and mode, and a warning per ignored parameter."""
+    """What a URL asked for: the resulting inputs and mode, and a warning per parameter not applied."""
 
     inputs: Inputs
     mode: str | None
     warnings: tuple[str, ...]
 
 
-def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS) -> Parsed:
-    """Read the matrices and mode in ``params`` onto ``base``.
+def _sizes(name: str, arr: np.ndarray) -> dict[str, int]:
+    """The sizes N, D, H, C that a matrix of this shape fixes."""
+    row_dim, col_dim = DIMS[name]
+    if row_dim is None:
+        if arr.shape[0] != 1:
+            raise ParamError(f"{name}: must be a single row")
+        return {col_dim: arr.shape[1]}
+    return {row_dim: arr.shape[0], col_dim: arr.shape[1]}
 
-    Matrices are taken in the order X, W1, b1, W2, delta2, A1, delta1; each fixes sizes (N, D, H, C)
-    and one that contradicts sizes fixed before it is ignored. Sizes that no accepted matrix fixes
-    keep ``base``'s; matrices the URL does not give are ``base``'s, resized.
+
+def _names(names: list[str], given: Mapping[str, np.ndarray]) -> str:
+    """'the link's W1 and X (not in the link)': which matrices make a claim, and where they come from."""
+    linked = [n for n in names if n in given]
+    others = [n for n in names if n not in given]
+    parts = ([f"the link's {', '.join(linked)}"] if linked else []) + (
+        [f"{', '.join(others)} (not in the link)"] if others else [])
+    return " and ".join(parts)
+
+
+def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS) -> Parsed:
+    """Read the matrices and mode in ``params`` onto ``base``, never inventing a number.
+
+    A malformed parameter is not applied (a warning names it and why, without quoting it). The others are
+    applied only if every matrix, given or not, agrees on the sizes N, D, H, C: a link that changes X to
+    three inputs must also give a W1 with three rows. When they disagree, the warning names the parameters
+    that conflict and none of the link's matrices is applied: the example stays as it was.
     """
     warnings: list[str] = []
-    accepted: dict[str, np.ndarray] = {}
-    fixed: dict[str, tuple[int, str]] = {}
+    given: dict[str, np.ndarray] = {}
     for name in FIELDS:
         if name not in params:
             continue
         try:
             arr = parse_matrix(name, params[name])
-            row_dim, col_dim = DIMS[name]
-            if row_dim is None:
-                if arr.shape[0] != 1:
-                    raise ParamError(f"{name}: must be a single row")
-                sizes = {col_dim: arr.shape[1]}
-            else:
-                sizes = {row_dim: arr.shape[0], col_dim: arr.shape[1]}
-            for dim, size in sizes.items():
+            for dim, size in _sizes(name, arr).items():
                 if size > MAX_DIM:
                     raise ParamError(f"{name}: {dim} = {size} is more than this page's limit of {MAX_DIM}")
-                if dim in fixed and fixed[dim][0] != size:
-                    raise ParamError(f"{name}: {dim} = {size} contradicts {dim} = {fixed[dim][0]} from {fixed[dim][1]}")
         except ParamError as exc:
             warnings.append(f"Ignored the link's {exc}; {name} keeps its default.")
             continue
-        for dim, size in sizes.items():
-            fixed.setdefault(dim, (size, name))
-        accepted[name] = arr
-    dims = base.dims | {dim: size for dim, (size, _) in fixed.items()}
-    inputs = base.resized(**dims)
-    if accepted:
-        values = {FIELDS[name]: (arr.reshape(-1) if name == "b1" else arr) for name, arr in accepted.items()}
-        inputs = inputs.with_values(**values)
+        given[name] = arr
+    # Every matrix's claim on each size: the link's for the ones it gives, the example's for the rest.
+    claims: dict[str, dict[int, list[str]]] = {dim: {} for dim in ("N", "D", "H", "C")}
+    for name, field in FIELDS.items():
+        arr = given.get(name, np.atleast_2d(getattr(base, field)))
+        for dim, size in _sizes(name, arr).items():
+            claims[dim].setdefault(size, []).append(name)
+    conflicts = [f"{dim} = " + " but ".join(f"{size} in {_names(names, given)}" for size, names in found.items())
+                 for dim, found in claims.items() if len(found) > 1]
+    inputs = base
+    if given and conflicts:
+        warnings.append("The link's matrices do not fit together, so none of them was applied (the example stays "
+                        "as it was): " + "; ".join(conflicts) + ". A link that changes a size must give every "
+                        "matrix of that size.")
+    elif given:
+        inputs = base.resized(**{dim: next(iter(found)) for dim, found in claims.items()})
+        inputs = inputs.with_values(**{FIELDS[name]: (arr.reshape(-1) if name == "b1" else arr)
+                                       for name, arr in given.items()})
     mode = params.get("mode")
     if mode is not None and mode not in MODES:
         warnings.append(f"Ignored the link's mode: it must be one of {', '.join(MODES)}.")
@@ -121,15 +149,14 @@ def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS)
 def params_from_inputs(inputs: Inputs, mode: str, default_mode: str = "assignment") -> dict[str, str]:
     """The query parameters that reproduce ``inputs`` and ``mode`` from the defaults: only what differs.
 
-    When the sizes differ from the assignment's, X, W1 and W2 are always written, because together
-    they fix N, D, H and C.
+    When the sizes differ from the assignment's, every matrix is written: a link never leaves a number to
+    be made up, and a matrix of another shape than the default's could not be applied without its partners.
     """
-    reference = DEFAULT_INPUTS.resized(**inputs.dims)
     resized = inputs.dims != DEFAULT_INPUTS.dims
     out: dict[str, str] = {}
     for name, field in FIELDS.items():
         value = getattr(inputs, field)
-        if (resized and name in ("X", "W1", "W2")) or not np.array_equal(value, getattr(reference, field)):
+        if resized or not np.array_equal(value, getattr(DEFAULT_INPUTS, field)):
             out[name] = format_matrix(value)
     if mode != default_mode:
         out["mode"] = mode

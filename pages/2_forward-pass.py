@@ -57,7 +57,11 @@ if not page.presenter:
         solution.compare(compare_modes(inputs)["A1"], symbol="A1")
 
     st.header("Check my answer")
+    st.markdown("**Z1 = X·W1 + b1**:")
     editors.answer_checker("Z1", sol, symbol="Z1", row_name="sample", col_name="hidden unit", reveal=show)
+    st.markdown("**A1 = σ(Z1)**, the sigmoid of your Z1's entries (the real σ(Z1), not the A1 the assignment "
+                "assumes later):")
+    editors.answer_checker("A1", sol, symbol="A1", row_name="sample", col_name="hidden unit", reveal=show)
 
     st.header("Share and export")
     sharing.share_and_export(page, "Problem 2 · The forward pass", {

@@ -30,7 +30,7 @@ if not page.presenter:
         else:
             entered["A1_given"] = editors.matrix_editor(
                 "A1", inputs.A1_given, symbol="A1", row_name="sample", col_name="hidden unit",
-                caption="as the assignment assumes it")
+                caption="as the assignment assumes it", field="A1_given")
         entered["delta2"] = editors.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2", row_name="sample",
                                                   col_name="output", caption="the error at each output")
         inputs, stale = state.commit(entered)

@@ -30,7 +30,7 @@ if not page.presenter:
         if assignment_mode:
             entered["delta1_given"] = editors.matrix_editor(
                 "delta1", inputs.delta1_given, symbol="δ1", row_name="sample", col_name="hidden unit",
-                caption="as the assignment gives it")
+                caption="as the assignment gives it", field="delta1_given")
         inputs, stale = state.commit(entered)
         st.markdown("**Z1** = X·W1 + b1, from the forward pass")
         display.show_table(solve(inputs, page.mode).Z1, row_name="sample", col_name="hidden unit")

@@ -112,7 +112,8 @@ def test_frames_round_trip_and_bad_cells_are_named():
     values, problems = from_frame("W1", bad)
     assert values is None
     assert problems == ["W1, row 1 (input 1), column 2 (hidden unit 2) is empty: type a number.",
-                        "W1, row 2 (input 2), column 1 (hidden unit 1) is not a number."]
+                        "W1, row 2 (input 2), column 1 (hidden unit 1): “x” is not a number: use digits, a point "
+                        "for decimals, and e for powers of ten (1e-3)."]
     _, problems = from_frame("X", pd.DataFrame([[np.inf, 2e6]]))
     assert "too large for a 64-bit float" in problems[0] and "beyond ±1,000,000" in problems[1]
 

@@ -232,14 +232,32 @@ def test_hostile_or_malformed_values_are_rejected_with_a_reason(text, reason):
     np.testing.assert_array_equal(parsed.inputs.W1, a.W1)
 
 
-def test_contradicting_sizes_keep_the_first_and_warn_about_the_rest():
+def test_a_link_whose_matrices_disagree_in_size_applies_none_of_them():
     parsed = inputs_from_params({"X": "1,2,3", "W1": "1,2;3,4"})  # X says D = 3, W1 says D = 2
-    assert parsed.inputs.dims["D"] == 3
-    assert any("W1: D = 2 contradicts D = 3 from X" in w for w in parsed.warnings)
+    assert parsed.inputs is a.DEFAULT_INPUTS
+    assert len(parsed.warnings) == 1 and "none of them was applied" in parsed.warnings[0]
+    assert "D = 3 in the link's X but 2 in the link's W1" in parsed.warnings[0]
+    # a lone W1 of another shape would need X, b1 and W2 to change with it: nothing is invented for them
+    lone = inputs_from_params({"W1": "1,2,3"})
+    assert lone.inputs is a.DEFAULT_INPUTS
+    assert "D = 2 in X (not in the link) but 1 in the link's W1" in lone.warnings[0]
+    assert "H = 3 in the link's W1 but 2 in b1, W2, A1, delta1 (not in the link)" in lone.warnings[0]
+    # the same change with every partner given is applied as it stands
+    whole = inputs_from_params({"X": "1,2,3", "W1": "1;2;3", "b1": "0.5", "W2": "0.5,0.6", "A1": "0.9",
+                                "delta1": "-0.01"})
+    assert whole.warnings == () and whole.inputs.dims == {"N": 1, "D": 3, "H": 1, "C": 2}
+    np.testing.assert_array_equal(whole.inputs.W1, [[1.0], [2.0], [3.0]])
     too_big = inputs_from_params({"X": "1,2,3,4,5"})
     assert "D = 5 is more than this page's limit of 4" in too_big.warnings[0]
     bad_mode = inputs_from_params({"mode": "<b>x</b>"})
     assert bad_mode.mode is None and "mode" in bad_mode.warnings[0]
+
+
+def test_links_written_by_the_app_give_every_matrix_once_the_sizes_change():
+    grown = a.DEFAULT_INPUTS.resized(N=2, D=2, H=3, C=2)
+    params = params_from_inputs(grown, "assignment")
+    assert set(params) == {"X", "W1", "b1", "W2", "delta2", "A1", "delta1"}
+    assert inputs_from_params(params).warnings == ()
 
 
 # --- gradient check page -------------------------------------------------------------------------

@@ -125,6 +125,11 @@ def _hand_made_wrong_answers(sol):
         ("Z1", "z1_transposed", X @ W1.T + b1),
         ("Z1", "z1_elementwise", np.array([[X[r, j] * W1[j, j] + b1[j] for j in range(W1.shape[1])]
                                            for r in range(n)])),
+        ("A1", "a1_sigmoid_of_XW1", _sig(X @ W1)),
+        ("A1", "a1_sign_in_exponent", 1 / (1 + np.exp(Z1))),
+        ("A1", "a1_exp_only", np.exp(-Z1)),
+        ("A1", "a1_is_z1", Z1),
+        ("A1", "a1_assumed", i.A1_given),
         ("dW2", "sign", -(A1.T @ d2)),
         ("dW2", "averaged_again", A1.T @ d2 / n),
         ("dW2", "dW2_transposed", d2.T @ A1),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 import urllib.parse
 
+import numpy as np
 import pytest
 
 from .conftest import FIRST_PATH, SIDEBAR_LINKS, numbers
@@ -171,6 +172,66 @@ def test_editing_a_cell_updates_the_heatmap(app, tour):
         assert_close(app.heatmap(tour, Z1), [1.0, 1.4], "Z1 after X[1,2] = 1")
         assert not app.exceptions(tour)
     finally:  # the example is shared by every page of the session: put the assignment's numbers back
+        tour.get_by_role("button", name="Reset to the assignment's numbers").click()
+        app.settle(tour)
+    assert_close(app.heatmap(tour, Z1), [1.6, 2.2], "Z1 after Reset")
+
+
+def _z1(x2: float) -> list[float]:
+    """Z1 for X = (2, x2) and the assignment's W1 and b1, by numpy."""
+    return list((np.array([[2.0, x2]]) @ np.array([[0.1, 0.2], [0.3, 0.4]]) + np.array([0.5, 0.6]))[0])
+
+
+def _wait_for(app, page, check, what: str, timeout_s: float = 20) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if check():
+            app.settle(page)
+            if check():
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"{what}: not seen within {timeout_s} s")
+
+
+def test_typed_numbers_are_used_exactly_or_refused_by_name(app, tour):
+    """Type into X[1,2] on /forward-pass what students type: each accepted notation gives the Z1 numpy gives for
+    that X (and the page says how it read it); each refused entry gets a message naming the cell, what was typed
+    and why, and Z1 stays; an edit back to the loaded value takes effect."""
+    go(app, tour, "forward-pass")
+    editor = tour.locator("[data-testid='stDataFrame']").first
+    cell = "X, row 1 (sample 1), column 2 (input 2)"
+
+    def z1_is(expected):
+        return lambda: (shown := app.heatmap_now(tour, Z1)) and all(
+            abs(g - e) < 1e-3 * max(1, abs(e)) for g, e in zip(numbers(shown), expected, strict=True))  # 4 digits shown
+
+    def alerts():
+        return tour.locator("[data-testid='stAlert']").all_inner_texts()
+
+    try:
+        for typed, value, read in [("1e-3", 1e-3, "X is read as (2, 0.001)."), ("\u22120.5", -0.5,
+                                   "X is read as (2, -0.5)."), ("+2", 2.0, "X is read as (2, 2)."),
+                                   (" 3 ", 3.0, "X is read as (2, 3).")]:
+            type_into_cell(tour, editor, row=0, rows=1, value=typed)
+            _wait_for(app, tour, z1_is(_z1(value)), f"Z1 after typing {typed!r}")
+            assert read in tour.inner_text("body"), f"no {read!r} after typing {typed!r}"
+            assert not any(cell in a for a in alerts())
+        last = _z1(3.0)
+        for typed, reason in [("1,5", "uses a decimal comma"), ("abc", "is not a number"), ("", "is empty"),
+                              ("1e309", "too large for a 64-bit float")]:
+            type_into_cell(tour, editor, row=0, rows=1, value=typed)
+            _wait_for(app, tour, lambda: any(cell in a and reason in a for a in alerts()),  # noqa: B023
+                      f"the message for {typed!r}")
+            assert z1_is(last)(), f"Z1 changed after the refused {typed!r}: {app.heatmap_now(tour, Z1)}"
+            if typed:
+                assert any(f"“{typed}”" in a for a in alerts()), alerts()
+        app.screenshot(tour, "refused-entry-forward-pass")
+        # the loaded value of X[1,2] is 3: away from it and back again, each edit counts
+        for typed, value in [("1", 1.0), ("3", 3.0)]:
+            type_into_cell(tour, editor, row=0, rows=1, value=typed)
+            _wait_for(app, tour, z1_is(_z1(value)), f"Z1 after typing {typed!r}")
+        assert not app.exceptions(tour)
+    finally:
         tour.get_by_role("button", name="Reset to the assignment's numbers").click()
         app.settle(tour)
     assert_close(app.heatmap(tour, Z1), [1.6, 2.2], "Z1 after Reset")
