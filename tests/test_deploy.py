@@ -80,3 +80,13 @@ def test_readme_test_command_is_what_ci_runs():
     assert len(commands) == 2, commands
     assert commands[0].endswith("streamlit run app.py")
     assert commands[1] in (ROOT / ".ci" / "run").read_text()
+
+
+
+def test_no_file_points_outside_the_repository():
+    """Facts from outside notes are carried over in the project's own words, never by a path out of it."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    needles = ("../" + "shared", "/work/" + "shared")  # split, so that this file does not match itself
+    offenders = [name for name in tracked if (ROOT / name).is_file()
+                 and any(n in (ROOT / name).read_text(errors="ignore") for n in needles)]
+    assert offenders == []
