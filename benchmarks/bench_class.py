@@ -38,6 +38,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.machinery import SourceFileLoader
@@ -142,6 +143,7 @@ class Outcome:
     seconds: float | None
     error: str | None = None
     finished_at: float | None = None  # perf_counter() when it finished
+    replica: str | None = None  # the affinity cookie's value (None on one process)
 
 
 def summarize(outcomes: Sequence[Outcome], *, start: float) -> dict:
@@ -163,6 +165,7 @@ def summarize(outcomes: Sequence[Outcome], *, start: float) -> dict:
         "all_served_s": (max(first_done) - start) if first_done else None,
         "reruns_per_s": (len(done) / span) if span else None,
         "errors": [o.error for o in outcomes if o.error],
+        "per_replica": dict(sorted(Counter(o.replica for o in outcomes if o.kind == "first" and o.replica).items())),
     }
 
 
@@ -295,9 +298,9 @@ async def student(base: str, page: str, query: str, *, arrive_at: float, edits: 
     out: list[Outcome] = []
     session = None
     try:
-        session, _, error = await first_visit(base, page, query, timeout=timeout)
+        session, replica, error = await first_visit(base, page, query, timeout=timeout)
         now = time.perf_counter()
-        out.append(Outcome("first", now - t0, error, now))
+        out.append(Outcome("first", now - t0, error, now, replica))
         if error or session.editor is None:
             return out
         for k, delay in enumerate(edit_delays(edits, every, rng)):
@@ -359,13 +362,16 @@ class Replicas:
     Reads serve's output in a thread (so that its pipe never fills) and keeps what it says about its
     processes: `pids` {replica: pid}, `ports`, `haproxy_pid`, `stats_socket`, and every `line`."""
 
-    def __init__(self, count: int, ttl: int | None = None, extra: Sequence[str] = (), python: str = sys.executable):
+    def __init__(self, count: int, ttl: int | None = None, extra: Sequence[str] = (), python: str = sys.executable,
+                 pin_cpus: bool = True):
         self.count = count
         self.label = f"{count} replicas behind HAProxy"
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         streamlit_options = [*([f"--server.disconnectedSessionTTL={ttl}"] if ttl is not None else []), *extra]
-        cmd = [python, str(SERVE), "--replicas", str(count), "--port", str(self.port), "--address", "127.0.0.1"]
+        cmd = [python, str(SERVE), "--replicas", str(count), "--port", str(self.port), "--address", "127.0.0.1",
+               "--pin-cpus" if pin_cpus else "--no-pin-cpus"]
+        self.label += ", pinned" if pin_cpus else ", unpinned"
         if streamlit_options:
             cmd += ["--", *streamlit_options]
         self.pids: dict[str, int] = {}
@@ -506,6 +512,8 @@ def scenario_table(page: str, spread: float, single: dict, replicas: dict, label
         ("reruns finished (first views + edits)", f"{single.get('first_views', 0)} + {single.get('edits', 0)}",
          f"{replicas.get('first_views', 0)} + {replicas.get('edits', 0)}", ""),
         ("errors", str(len(single.get("errors", []))), str(len(replicas.get("errors", []))), ""),
+        ("students per replica", "all", " / ".join(f"{k}: {v}" for k, v in replicas.get("per_replica", {}).items())
+         or "—", ""),
         row("server CPU, all Streamlit processes", "server_cpu_s", 1, speed=None),
         row("server CPU per rerun", "cpu_per_rerun_s", 3, speed=None),
         ("HAProxy CPU / this client's CPU", f"— / {fmt(single.get('client_cpu_s'), 1, ' s')}",
@@ -547,14 +555,14 @@ async def run(args) -> dict:
         out["single"] = await measure(Single(args.ttl), args.pages, args)
     if "replicas" in args.targets:
         print(f"the app, {args.replicas} replicas behind HAProxy:", flush=True)
-        out["replicas"] = await measure(Replicas(args.replicas, args.ttl), args.pages, args)
+        out["replicas"] = await measure(Replicas(args.replicas, args.ttl, pin_cpus=args.pin_cpus), args.pages, args)
     return out
 
 
 def report(result: dict, args) -> str:
     parts = []
     single, replicas = result.get("single", {}), result.get("replicas", {})
-    label = f"{args.replicas} replicas behind HAProxy"
+    label = f"{args.replicas} replicas behind HAProxy, " + ("pinned" if args.pin_cpus else "unpinned")
     for page in args.pages:
         for spread in args.arrivals:
             parts.append(scenario_table(page, spread, single.get((page, spread), {}),
@@ -586,6 +594,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                     help="pages, as in their URL (default: forward-pass training)")
     ap.add_argument("--query", default="", help="the query string the students' link carries, e.g. 'X=1,1'")
     ap.add_argument("--replicas", type=int, default=2, help="replicas behind the balancer (default: 2)")
+    ap.add_argument("--pin-cpus", action=argparse.BooleanOptionalAction, default=True,
+                    help="serve's --pin-cpus: a replica per CPU (default: on, as serve)")
     ap.add_argument("--targets", nargs="+", default=["reference", "single", "replicas"],
                     choices=["reference", "single", "replicas"], help="what to measure (default: all three)")
     ap.add_argument("--ttl", type=int, default=5, help="the servers' disconnectedSessionTTL, seconds")

@@ -142,3 +142,15 @@ def test_missing_balancer_says_what_to_install(tmp_path):
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert "apt-get install -y haproxy" in result.stderr
+
+
+def test_cpu_for_spreads_replicas_over_the_cpus():
+    assert [serve.cpu_for(i, [0, 1]) for i in range(4)] == [0, 1, 0, 1]
+    assert serve.cpu_for(0, [3, 2]) == 2
+    with pytest.raises(ValueError, match="no CPUs"):
+        serve.cpu_for(0, [])
+
+
+def test_pinning_is_on_by_default_and_can_be_turned_off():
+    assert serve.parse_args([]).pin_cpus is True
+    assert serve.parse_args(["--no-pin-cpus"]).pin_cpus is False
