@@ -49,13 +49,14 @@ TRAINING_CHARTS = 3
 
 
 class Server:
-    """`streamlit run app.py` on a free loopback port, from the repository root."""
+    """`streamlit run SCRIPT` (default app.py; e.g. benchmarks/reference_app.py) on a free loopback port,
+    from the repository root."""
 
-    def __init__(self, ttl: int):
+    def __init__(self, ttl: int, script: str = "app.py"):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = Path(tempfile.gettempdir()) / f"bench-streamlit-{self.port}.log"
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+        cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
                f"--server.port={self.port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none",
                "--browser.gatherUsageStats=false", f"--server.disconnectedSessionTTL={ttl}"]
         with open(self.log, "w") as log:

@@ -1,6 +1,6 @@
 """Benchmark: many sessions at once against the server alone, speaking Streamlit's websocket protocol.
 
-    python benchmarks/bench_sessions.py [--sessions 20] [--page training] [--ttl 5] [--wait-after 10]
+    python benchmarks/bench_sessions.py [--sessions 20] [--page training] [--ttl 5] [--wait-after 10] [--reference]
 
 bench_browser's concurrency figure on a small machine is mostly the cost of the browsers themselves
 (20 Chromium renderers sharing the cores with the server). This measures the server: SESSIONS
@@ -8,7 +8,9 @@ websocket clients connect to /_stcore/stream at once, each asks for PAGE as a br
 request does (a BackMsg rerun_script with the page name), and waits for the script_finished message.
 Reports p50/p95 time to script finished, errors (an exception element, "page not found", a failed
 run), the server's CPU, and its RSS before, with the sessions open, and after they disconnected and the
-TTL passed. Uses the `websockets` package Streamlit itself depends on.
+TTL passed. With --reference, the same is measured on benchmarks/reference_app.py (one data editor,
+one LaTeX line, one Plotly heatmap) in its own server, and PAGE's figures are also given as multiples
+of it. Uses the `websockets` package Streamlit itself depends on.
 """
 from __future__ import annotations
 
@@ -55,22 +57,27 @@ async def open_session(base: str, page: str, start: asyncio.Event, timeout: floa
                 return time.perf_counter() - t0, error, ws
 
 
-async def run(args) -> dict:
-    server = Server(args.ttl)
-    out: dict = {"sessions": args.sessions, "page": args.page, "ttl": args.ttl, "wait_after": args.wait_after}
+REFERENCE_SCRIPT = "benchmarks/reference_app.py"
+
+
+async def run(args, script: str = "app.py", page: str | None = None) -> dict:
+    """The measurement on `script`'s server, for `page` (default: --page; "" is the script's own page)."""
+    page = args.page if page is None else page
+    server = Server(args.ttl, script)
+    out: dict = {"sessions": args.sessions, "page": page, "ttl": args.ttl, "wait_after": args.wait_after}
     try:
         server.wait_healthy()
         out["rss_start"] = server.rss_mb()
         # One session first, as the first visitor after a wake-up: it fills the page's caches.
         never = asyncio.Event()
         never.set()
-        first, error, ws = await open_session(server.base, args.page, never, args.timeout)
+        first, error, ws = await open_session(server.base, page, never, args.timeout)
         out["first_s"], out["first_error"] = first, error
         await ws.close()
         out["rss_before"] = server.rss_mb()
         cpu0 = server.cpu_seconds()
         start = asyncio.Event()
-        tasks = [asyncio.create_task(open_session(server.base, args.page, start, args.timeout))
+        tasks = [asyncio.create_task(open_session(server.base, page, start, args.timeout))
                  for _ in range(args.sessions)]
         t0 = time.perf_counter()
         start.set()
@@ -120,13 +127,38 @@ def main(argv=None) -> int:
     ap.add_argument("--ttl", type=int, default=5, help="the server's disconnectedSessionTTL, seconds")
     ap.add_argument("--wait-after", type=float, default=10, help="seconds to wait after disconnecting")
     ap.add_argument("--timeout", type=float, default=120, help="per-session limit, seconds")
+    ap.add_argument("--reference", action="store_true",
+                    help="also measure the reference page and report PAGE as a multiple of it")
     args = ap.parse_args(argv)
     result = asyncio.run(run(args))
     print(f"Server alone, {args.sessions} websocket sessions at once on /{args.page} ({os.cpu_count()} CPUs)\n")
     print(table(result))
-    for error in sorted(set(result.get("errors", [])))[:5]:
-        print(f"error: {error}")
-    return 1 if result.get("errors") or result.get("first_error") else 0
+    results = [result]
+    if args.reference:
+        reference = asyncio.run(run(args, REFERENCE_SCRIPT, ""))
+        results.append(reference)
+        print(f"\nThe reference page in its own server, {args.sessions} sessions at once\n")
+        print(table(reference))
+        print()
+        print(reference_ratios(result, reference))
+    for r in results:
+        for error in sorted(set(r.get("errors", [])))[:5]:
+            print(f"error: {error}")
+    return 1 if any(r.get("errors") or r.get("first_error") for r in results) else 0
+
+
+def reference_ratios(page: dict, reference: dict) -> str:
+    """The page's figures as multiples of the reference page's."""
+    def times(r, q):
+        return percentile(r["times"], q) if r.get("times") else None
+    rows = [
+        ("first session alone", page.get("first_s"), reference.get("first_s")),
+        ("p50 to script finished", times(page, 50), times(reference, 50)),
+        ("all finished", page.get("wall_s"), reference.get("wall_s")),
+        ("server CPU", page.get("server_cpu_s"), reference.get("server_cpu_s")),
+    ]
+    return markdown_table([f"/{page['page']} ÷ reference", "ratio"],
+                          [(name, fmt(a / b if a and b else None, 2, "×")) for name, a, b in rows], align="lr")
 
 
 if __name__ == "__main__":
