@@ -8,7 +8,9 @@ Notation, fixed once for the whole package (row-vector convention, as in the ass
     C  outputs                     Z2, A2, delta2, y  (N, C)
 
 Forward:   Z1 = X·W1 + b1,  A1 = σ(Z1),  Z2 = A1·W2 + b2,  A2 = g(Z2)
-Backward:  delta2 = ∂L/∂Z2,  dW2 = A1ᵀ·delta2,  delta1 = (delta2·W2ᵀ) ∗ σ′(Z1),  dW1 = Xᵀ·delta1
+Backward:  delta2 = ∂L/∂Z2,  dW2 = A1ᵀ·delta2,  delta1 = (delta2·W2ᵀ) ∗ σ′(Z1),  dW1 = Xᵀ·delta1,
+           db2 = Σₙ delta2,  db1 = Σₙ delta1
+Update:    θ ← θ − η·∂L/∂θ for θ in W1, b1, W2, b2  (``update``)
 
 Every loss is a mean over the N samples, so delta2 already carries the 1/N and every gradient is
 a sum over samples of the rows of the deltas. All arrays are float64. Bad input raises ValueError
@@ -58,8 +60,10 @@ from backprop.network import (
     Grads,
     Network,
     NetworkCache,
+    OutputLayer,
     Params,
     backward,
+    bias_gradient,
     forward,
     hidden_delta,
     hidden_layer_gradient,
@@ -69,11 +73,13 @@ from backprop.network import (
     network_backward,
     network_forward,
     network_loss_and_grads,
+    output_delta,
     output_layer_gradient,
     predict,
 )
 from backprop.optim import OPTIMIZERS
 from backprop.training import History, Snapshot, TrainConfig, TrainState, accuracy, train, train_config
+from backprop.update import Descent, descend, descent_step, loss_value
 
 __all__ = [
     "ACTIVATIONS",
@@ -85,6 +91,7 @@ __all__ = [
     "REGRESSION",
     "Activation",
     "Dataset",
+    "Descent",
     "ForwardCache",
     "GradientCheck",
     "Grads",
@@ -92,6 +99,7 @@ __all__ = [
     "Loss",
     "Network",
     "NetworkCache",
+    "OutputLayer",
     "Params",
     "Snapshot",
     "TrainConfig",
@@ -101,6 +109,9 @@ __all__ = [
     "activation_forward",
     "backward",
     "backward_with_bug",
+    "bias_gradient",
+    "descend",
+    "descent_step",
     "forward",
     "get_activation",
     "get_loss",
@@ -116,11 +127,13 @@ __all__ = [
     "linear",
     "linear_backward",
     "linear_forward",
+    "loss_value",
     "make_dataset",
     "network_backward",
     "network_forward",
     "network_loss_and_grads",
     "numerical_gradient",
+    "output_delta",
     "output_layer_gradient",
     "output_loss",
     "predict",

@@ -68,6 +68,24 @@ LOSSES: dict[str, Loss] = {
 }
 
 
+def loss_gradient(loss: Loss, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """∂L/∂A (N, C): how the mean loss changes with each output A[n, k], for writing the chain rule out.
+
+    - mse: (A − Y)/N
+    - bce: −(Y/A − (1 − Y)/(1 − A))/N = (A − Y)/(N·A·(1 − A)); not finite where a sigmoid has saturated to
+      exactly 0 or 1 (the backward pass never forms it: with a sigmoid, layers.output_loss goes straight to (A − Y)/N)
+    - ce: −Y/(N·A)
+    A and Y: (N, C), the output layer's activation and the targets (see ``targets``).
+    """
+    N = A.shape[0]
+    if loss.name == "mse":
+        return (A - Y) / N
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if loss.name == "bce":
+            return (A - Y) / (N * A * (1.0 - A))
+        return -Y / (N * A)
+
+
 def get_loss(loss: str, output: Activation | None = None) -> Loss:
     """The loss called ``loss``; with ``output`` given, also check that the pair makes sense."""
     try:

@@ -22,7 +22,7 @@ from backprop._checks import (
     positive_int,
     seed_value,
 )
-from backprop.activations import Activation, get_activation, get_output
+from backprop.activations import Activation, get_activation, get_output, sigmoid_grad
 from backprop.layers import (
     ActivationCache,
     LinearCache,
@@ -32,7 +32,7 @@ from backprop.layers import (
     linear_forward,
     loss_and_delta,
 )
-from backprop.losses import get_loss, targets
+from backprop.losses import get_loss, loss_gradient, targets
 
 
 def _frozen_copy(arr: np.ndarray) -> np.ndarray:
@@ -390,6 +390,56 @@ def hidden_layer_gradient(X, delta1) -> np.ndarray:
     delta1 = as_matrix("delta1", delta1)
     check_same_rows("X", X, "delta1", delta1)
     return linear_backward(delta1, LinearCache(X, None))[1]
+
+
+def bias_gradient(delta, *, name: str = "delta") -> np.ndarray:
+    """∂L/∂b = Σₙ delta[n, :]: the bias is added to every sample's row, so its gradient collects every row.
+
+    - delta: (N, H) ∂L/∂Z of the layer the bias belongs to (delta1 for b1, delta2 for b2)
+    Returns db: (H,), the shape of b.
+    """
+    delta = as_matrix(name, delta)
+    return linear_backward(delta, LinearCache(None, None))[2]
+
+
+@dataclass(frozen=True, eq=False)
+class OutputLayer:
+    """The output layer run forward, its loss, and the error it sends back, for writing δ2 out.
+
+    - Z2 = A1·W2 + b2 (N, C); A2 = σ(Z2) (N, C)
+    - loss: the loss's name; value: L, a mean over the N samples
+    - dA2 = ∂L/∂A2 (N, C); sigma_prime = σ′(Z2) = A2·(1 − A2) (N, C)
+    - delta2 = ∂L/∂Z2 = dA2 ∗ σ′(Z2) (N, C); for bce the two 1/(A2(1 − A2)) cancel and delta2 = (A2 − y)/N
+    """
+
+    Z2: np.ndarray
+    A2: np.ndarray
+    loss: str
+    value: float
+    dA2: np.ndarray
+    sigma_prime: np.ndarray
+    delta2: np.ndarray
+
+
+def output_delta(A1, W2, b2, y, loss: str = "mse") -> OutputLayer:
+    """Where δ2 comes from: Z2 = A1·W2 + b2, A2 = σ(Z2), L(A2, y) and δ2 = ∂L/∂Z2 = ∂L/∂A2 ∗ σ′(Z2).
+
+    - A1: (N, H) hidden activations; W2: (H, C); b2: (C,) or (1, C)
+    - y: (N, C) targets between 0 and 1 (a 1-D y is one sample's row when N == 1)
+    - loss: "mse" = (1/2N)·Σ(A2 − y)² or "bce", both over a sigmoid output
+    Returns an OutputLayer; delta2 is what layers.output_loss sends back.
+    """
+    A1 = as_matrix("A1", A1)
+    W2 = as_matrix("W2", W2)
+    check_inner("A1", A1, "W2", W2)
+    b2 = as_bias("b2", b2, W2.shape[1], against=f"W2 has {W2.shape[1]} columns")
+    sigmoid_out = get_output("sigmoid")
+    loss_fn = get_loss(loss, sigmoid_out)  # ce needs a softmax output: refused here
+    Z2, _ = linear_forward(A1, W2, b2)
+    Y = targets(y, Z2.shape[0], Z2.shape[1], loss_fn)
+    A2, cache = activation_forward(Z2, sigmoid_out)
+    value, delta2 = loss_and_delta(Z2, A2, Y, cache, loss_fn)
+    return OutputLayer(Z2, A2, loss_fn.name, value, loss_gradient(loss_fn, A2, Y), sigmoid_grad(Z2), delta2)
 
 
 # --- whole passes of the 2-layer MLP -------------------------------------------------------------
