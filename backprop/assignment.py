@@ -1,9 +1,11 @@
 """Assignment 5's given values, what follows from them, and the worked problems for any inputs.
 
-The assignment simplifies twice: it *assumes* A1 = (0.9, 0.95) although σ(Z1) = (0.832, 0.900),
-and it *gives* δ1 = (−0.01, −0.02) although (δ2·W2ᵀ) ∗ σ′(Z1) is different. ``solve`` works in
-either mode: "assignment" uses the given values (and reproduces the solution report), "consistent"
-propagates every value from the inputs.
+The assignment simplifies three times: it *assumes* A1 = (0.9, 0.95) although σ(Z1) = (0.832, 0.900),
+it *gives* δ2 = (0.2, −0.3) without the target and loss it came from, and it *gives* δ1 = (−0.01, −0.02)
+although (δ2·W2ᵀ) ∗ σ′(Z1) is different. ``solve`` works in either mode: "assignment" uses the given
+values (and reproduces the solution report), "consistent" propagates every value from the inputs and a
+target y: δ2 comes from running the output layer forward and differentiating the loss.
+``gradient_step`` then takes the step the assignment stops short of: W ← W − η·∂L/∂W.
 """
 from __future__ import annotations
 
@@ -15,14 +17,18 @@ from backprop._checks import as_bias, as_matrix, check_inner
 from backprop.activations import sigmoid, sigmoid_grad
 from backprop.datasets import Dataset
 from backprop.network import (
+    ForwardCache,
     Params,
+    bias_gradient,
     hidden_delta,
     hidden_layer_gradient,
     init_params,
     linear,
+    output_delta,
     output_layer_gradient,
 )
 from backprop.terms import matmul_terms
+from backprop.update import Descent, descend, descent_step, learning_rate, loss_value
 
 
 def _const(rows) -> np.ndarray:
@@ -45,11 +51,21 @@ Z1 = _const(linear(X, W1, b1))  #                                 Problem 2: (1.
 A1_SIGMOID = _const(sigmoid(Z1))  #                               σ(Z1) ≈ (0.832, 0.900)
 DW2 = _const(output_layer_gradient(A1_GIVEN, DELTA2))  #          Problem 3, the report's answer
 DW1 = _const(hidden_layer_gradient(X, DELTA1_GIVEN))  #           Problem 4, the report's answer
-DELTA1_PROPAGATED = _const(hidden_delta(DELTA2, W2, Z1, "sigmoid"))  # δ1 as backprop gives it
+DELTA1_PROPAGATED = _const(hidden_delta(DELTA2, W2, Z1, "sigmoid"))  # δ1 backpropagated from the given δ2
 
 #: A target for training the assignment's network; its signs agree with the given δ2 = (0.2, −0.3)
 #: (output 1 too high, output 2 too low), so gradient descent moves the way Problems 3–4 point.
 TRAIN_TARGET = _const([[0.0, 1.0]])
+#: The output bias: the assignment gives none, so it starts at zero.
+B2 = _const([0.0, 0.0])
+
+#: The losses of the output layer (both over a sigmoid output); mse is the default.
+OUTPUT_LOSSES = {
+    "mse": "mean squared error, (1/2N)·Σ(A2 − y)²",
+    "bce": "binary cross-entropy",
+}
+#: The learning rate of Problem 5 unless the reader changes it.
+DEFAULT_LR = 0.5
 
 MODES = {
     "assignment": "As in the assignment",
@@ -64,10 +80,12 @@ MAX_ENTRY = 1e6
 
 @dataclass(frozen=True, eq=False)
 class Inputs:
-    """The inputs of Problems 2–4, for any sizes N, D, H, C.
+    """The inputs of Problems 2–5, for any sizes N, D, H, C.
 
-    X (N, D), W1 (D, H), b1 (H,), W2 (H, C), delta2 (N, C), and the two values the assignment
-    supplies instead of computing them: A1_given (N, H) and delta1_given (N, H).
+    X (N, D), W1 (D, H), b1 (H,), W2 (H, C), the values the assignment supplies instead of computing
+    them: delta2 (N, C), A1_given (N, H) and delta1_given (N, H); and what it leaves out, the output
+    bias b2 (C,) (zero when not given) and the targets y (N, C), between 0 and 1 like a sigmoid's output
+    (TRAIN_TARGET's pattern when not given).
     """
 
     X: np.ndarray
@@ -77,6 +95,8 @@ class Inputs:
     delta2: np.ndarray
     A1_given: np.ndarray
     delta1_given: np.ndarray
+    b2: np.ndarray | None = None
+    y: np.ndarray | None = None
 
     def __post_init__(self):
         X_ = as_matrix("X", self.X)
@@ -87,15 +107,23 @@ class Inputs:
         W2_ = as_matrix("W2", self.W2)
         check_inner("W1", W1_, "W2", W2_)
         C = W2_.shape[1]
-        checked = {"X": X_, "W1": W1_, "b1": b1_, "W2": W2_}
-        for name, want in (("delta2", (N, C)), ("A1_given", (N, H)), ("delta1_given", (N, H))):
-            arr = as_matrix(name, getattr(self, name))
+        b2_ = np.zeros(C) if self.b2 is None else as_bias("b2", self.b2, C, against=f"W2 has {C} columns")
+        checked = {"X": X_, "W1": W1_, "b1": b1_, "W2": W2_, "b2": b2_}
+        defaults = {"y": _overlay(_PATTERN["y"], TRAIN_TARGET, (N, C))}
+        for name, want in (("delta2", (N, C)), ("A1_given", (N, H)), ("delta1_given", (N, H)), ("y", (N, C))):
+            value = getattr(self, name)
+            arr = as_matrix(name, defaults.get(name) if value is None else value)
             if arr.shape != want:
                 raise ValueError(
                     f"{name} has shape {arr.shape} but must be {want} (N={N} samples in X, "
                     f"H={H} hidden units in W1, C={C} outputs in W2)"
                 )
             checked[name] = arr
+        outside = (checked["y"] < 0) | (checked["y"] > 1)
+        if outside.any():
+            r, c = (int(i) for i in np.argwhere(outside)[0])
+            raise ValueError(f"y has {checked['y'][r, c]:g} at y[{r}, {c}] (shape {checked['y'].shape}): a sigmoid "
+                             "output lies between 0 and 1, so every target y must too")
         for name, arr in checked.items():
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
@@ -122,7 +150,7 @@ class Inputs:
         for name, n in (("N", N), ("D", D), ("H", H), ("C", C)):
             if not (isinstance(n, (int, np.integer)) and 1 <= n <= MAX_DIM):
                 raise ValueError(f"{name} must be a whole number from 1 to {MAX_DIM}; got {n!r}")
-        shapes = {"X": (N, D), "W1": (D, H), "b1": (H,), "W2": (H, C), "delta2": (N, C)}
+        shapes = {"X": (N, D), "W1": (D, H), "b1": (H,), "W2": (H, C), "delta2": (N, C), "b2": (C,), "y": (N, C)}
         grown = {name: _overlay(_PATTERN[name], getattr(self, name), shape) for name, shape in shapes.items()}
         Z1_new = linear(grown["X"], grown["W1"], grown["b1"])
         fill_A1 = np.round(sigmoid(Z1_new), 2)
@@ -150,29 +178,37 @@ def _pattern() -> dict[str, np.ndarray]:
         "b1": np.round(rng.uniform(-0.9, 0.9, size=m), 1) + 0.0,
         "W2": np.round(rng.uniform(-0.9, 0.9, size=(m, m)), 1) + 0.0,
         "delta2": np.round(rng.uniform(-0.5, 0.5, size=(m, m)), 1) + 0.0,
+        "b2": np.zeros(m),  # the assignment's b2 is zero, and so is every new output's
+        "y": rng.integers(0, 2, size=(m, m)).astype(np.float64),  # 0/1 targets: right for mse and bce
     }
 
 
 _PATTERN = _pattern()
 
-DEFAULT_INPUTS = Inputs(X, W1, b1, W2, DELTA2, A1_GIVEN, DELTA1_GIVEN)
+DEFAULT_INPUTS = Inputs(X, W1, b1, W2, DELTA2, A1_GIVEN, DELTA1_GIVEN, b2=B2, y=TRAIN_TARGET)
 
 
 @dataclass(frozen=True, eq=False)
 class Solution:
     """Every intermediate of Problems 2–4 in one mode.
 
+    Forward, hidden layer:
     - XW1 = X·W1 (N, H), before the bias; Z1 = XW1 + b1 (N, H)
     - exp_neg_Z1 = e^(−Z1) (N, H), for writing σ(z) = 1 / (1 + e^(−z)) out; A1_sigmoid = σ(Z1) (N, H)
-    - A1: the A1 used downstream (given, or σ(Z1))
-    - dW2 = A1ᵀ·delta2 (H, C)
-    - A1_gap = A1_given − σ(Z1): how far the assignment's assumed A1 is from the computed one
+    - A1: the A1 used downstream (given, or σ(Z1)); A1_gap = A1_given − σ(Z1)
+    Forward, output layer, always from A1 = σ(Z1) (the network's real forward pass, in both modes):
+    - A1W2 = σ(Z1)·W2 (N, C); Z2 = A1W2 + b2; A2 = σ(Z2) (N, C)
+    - loss: "mse" or "bce"; L: the loss of A2 against y (a mean over the N samples)
+    - dA2 = ∂L/∂A2 (N, C); sigma_prime2 = σ′(Z2) (N, C); delta2_derived = dA2 ∗ σ′(Z2) = ∂L/∂Z2 (N, C)
+    - delta2: the δ2 used downstream (given, or derived); delta2_gap = delta2_given − delta2_derived
+    Backward:
+    - dW2 = A1ᵀ·delta2 (H, C); db2 = Σₙ delta2 (C,)
     - dA1 = delta2·W2ᵀ = ∂L/∂A1 (N, H), the error arriving at the hidden activations
     - one_minus_A1_sigmoid = 1 − σ(Z1); sigma_prime = σ′(Z1) = σ(Z1)(1 − σ(Z1))
     - delta1_propagated = dA1 ∗ sigma_prime (N, H); delta1_gap = delta1_given − delta1_propagated
-    - delta1: the δ1 used downstream (given, or propagated); dW1 = Xᵀ·delta1 (D, H)
+    - delta1: the δ1 used downstream (given, or propagated); dW1 = Xᵀ·delta1 (D, H); db1 = Σₙ delta1 (H,)
     - *_terms: the summands of each product, terms[r, s, k] (see backprop.terms.matmul_terms):
-      XW1_terms (N, H, D), dW2_terms (H, C, N), dA1_terms (N, H, C), dW1_terms (D, H, N)
+      XW1_terms (N, H, D), A1W2_terms (N, C, H), dW2_terms (H, C, N), dA1_terms (N, H, C), dW1_terms (D, H, N)
     """
 
     mode: str
@@ -195,6 +231,24 @@ class Solution:
     dW2_terms: np.ndarray
     dA1_terms: np.ndarray
     dW1_terms: np.ndarray
+    loss: str
+    A1W2: np.ndarray
+    A1W2_terms: np.ndarray
+    Z2: np.ndarray
+    A2: np.ndarray
+    L: float
+    dA2: np.ndarray
+    sigma_prime2: np.ndarray
+    delta2_derived: np.ndarray
+    delta2: np.ndarray
+    delta2_gap: np.ndarray
+    db2: np.ndarray
+    db1: np.ndarray
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:
+        """This mode's gradients keyed like Params: {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}."""
+        return {"W1": self.dW1, "b1": self.db1, "W2": self.dW2, "b2": self.db2}
 
 
 def settle_rounding(value: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -213,11 +267,19 @@ def _product(terms: np.ndarray, extra=0.0) -> np.ndarray:
     return settle_rounding(terms.sum(axis=-1) + extra, np.abs(terms).sum(axis=-1) + np.abs(extra))
 
 
-def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment") -> Solution:
-    """Work Problems 2–4 on ``inputs``: "assignment" mode uses the given A1 and δ1, "consistent"
-    mode uses σ(Z1) and the propagated δ1."""
+def _check_loss(loss: str) -> str:
+    if loss not in OUTPUT_LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; choose one of: {', '.join(OUTPUT_LOSSES)}")
+    return loss
+
+
+def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment", loss: str = "mse") -> Solution:
+    """Work Problems 2–4 on ``inputs``: "assignment" mode uses the given A1, δ2 and δ1, "consistent"
+    mode uses σ(Z1), the δ2 the output layer and ``loss`` ("mse" or "bce") give for the targets y, and the
+    propagated δ1."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
+    _check_loss(loss)
     XW1_terms = matmul_terms(inputs.X, inputs.W1, names=("X", "W1"))
     XW1 = _product(XW1_terms)
     # Z1 = X·W1 + b1 (linear), with sums that cancel to rounding noise shown as the 0 they are
@@ -227,12 +289,16 @@ def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment") -> Solution
         exp_neg_Z1 = np.exp(-Z1_)
     A1_sigmoid = sigmoid(Z1_)
     A1 = inputs.A1_given if mode == "assignment" else A1_sigmoid
-    dW2_terms = matmul_terms(A1.T, inputs.delta2, names=("A1ᵀ", "delta2"))
-    dW2 = settle_rounding(output_layer_gradient(A1, inputs.delta2), np.abs(dW2_terms).sum(axis=-1))
-    dA1_terms = matmul_terms(inputs.delta2, inputs.W2.T, names=("delta2", "W2ᵀ"))
+    # the output layer, run forward from the real A1 = σ(Z1), and the δ2 its loss sends back
+    A1W2_terms = matmul_terms(A1_sigmoid, inputs.W2, names=("A1", "W2"))
+    out = output_delta(A1_sigmoid, inputs.W2, inputs.b2, inputs.y, loss)
+    delta2 = inputs.delta2 if mode == "assignment" else out.delta2
+    dW2_terms = matmul_terms(A1.T, delta2, names=("A1ᵀ", "delta2"))
+    dW2 = settle_rounding(output_layer_gradient(A1, delta2), np.abs(dW2_terms).sum(axis=-1))
+    dA1_terms = matmul_terms(delta2, inputs.W2.T, names=("delta2", "W2ᵀ"))
     dA1 = _product(dA1_terms)
     sigma_prime = sigmoid_grad(Z1_)
-    delta1_propagated = settle_rounding(hidden_delta(inputs.delta2, inputs.W2, Z1_, "sigmoid"),
+    delta1_propagated = settle_rounding(hidden_delta(delta2, inputs.W2, Z1_, "sigmoid"),
                                         np.abs(dA1_terms).sum(axis=-1) * sigma_prime)
     delta1 = inputs.delta1_given if mode == "assignment" else delta1_propagated
     dW1_terms = matmul_terms(inputs.X.T, delta1, names=("Xᵀ", "delta1"))
@@ -253,6 +319,19 @@ def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment") -> Solution
         dW2_terms=dW2_terms,
         dA1_terms=dA1_terms,
         dW1_terms=dW1_terms,
+        loss=loss,
+        A1W2=_product(A1W2_terms),
+        A1W2_terms=A1W2_terms,
+        Z2=out.Z2,
+        A2=out.A2,
+        L=out.value,
+        dA2=out.dA2,
+        sigma_prime2=out.sigma_prime,
+        delta2_derived=out.delta2,
+        delta2=delta2,
+        delta2_gap=settle_rounding(inputs.delta2 - out.delta2, np.abs(inputs.delta2) + np.abs(out.delta2)),
+        db2=settle_rounding(bias_gradient(delta2, name="delta2"), np.abs(delta2).sum(axis=0)),
+        db1=settle_rounding(bias_gradient(delta1, name="delta1"), np.abs(delta1).sum(axis=0)),
     )
 
 
@@ -278,14 +357,82 @@ class Comparison:
     difference: np.ndarray
 
 
-def compare_modes(inputs: Inputs = DEFAULT_INPUTS) -> dict[str, Comparison]:
-    """A1, ∂L/∂W2, δ1 and ∂L/∂W1 as the assignment has them and as backprop propagates them.
+def compare_modes(inputs: Inputs = DEFAULT_INPUTS, loss: str = "mse") -> dict[str, Comparison]:
+    """A1, δ2, ∂L/∂W2, ∂L/∂b2, δ1, ∂L/∂W1 and ∂L/∂b1 as the assignment has them and as backprop
+    propagates them (δ2 from the targets y and ``loss``).
 
-    Keys "A1", "dW2", "delta1", "dW1"; difference = assignment − consistent.
+    Keys "A1", "delta2", "dW2", "db2", "delta1", "dW1", "db1"; difference = assignment − consistent.
     """
-    given, propagated = solve(inputs, "assignment"), solve(inputs, "consistent")
+    given, propagated = solve(inputs, "assignment", loss), solve(inputs, "consistent", loss)
     out = {}
-    for name in ("A1", "dW2", "delta1", "dW1"):
+    for name in ("A1", "delta2", "dW2", "db2", "delta1", "dW1", "db1"):
         a, c = getattr(given, name), getattr(propagated, name)
         out[name] = Comparison(name, a, c, settle_rounding(a - c, np.abs(a) + np.abs(c)))
     return out
+
+
+# --- Problem 5: one step of gradient descent --------------------------------------------------------
+
+
+def params_of(inputs: Inputs) -> Params:
+    """The network's parameters in ``inputs``: W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)."""
+    return Params(inputs.W1, inputs.b1, inputs.W2, inputs.b2)
+
+
+@dataclass(frozen=True, eq=False)
+class Update:
+    """One step of gradient descent from the example of ``sol``, with the gradients of sol's mode.
+
+    - sol: the Solution whose gradients the step uses; lr: η
+    - before, after: Params before and after the step
+    - grads: {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}, sol's; scaled: η·grad for each
+    - loss_before, loss_after: L of before and after on (X, y), each by a full forward pass with A1 = σ(Z1)
+      (in both modes: the assignment's assumed A1 is no network's real activation)
+    - forward_before, forward_after: those forward passes (Z1, A1 (N, H), Z2, A2 (N, C))
+    """
+
+    sol: Solution
+    lr: float
+    before: Params
+    grads: dict[str, np.ndarray]
+    scaled: dict[str, np.ndarray]
+    after: Params
+    loss_before: float
+    loss_after: float
+    forward_before: ForwardCache
+    forward_after: ForwardCache
+
+    @property
+    def mode(self) -> str:
+        return self.sol.mode
+
+    @property
+    def inputs(self) -> Inputs:
+        return self.sol.inputs
+
+    @property
+    def change(self) -> float:
+        """loss_after − loss_before: negative when the step lowered the loss."""
+        return self.loss_after - self.loss_before
+
+
+def gradient_step(sol: Solution, lr: float = DEFAULT_LR) -> Update:
+    """θ ← θ − η·∂L/∂θ for W1, b1, W2 and b2 of ``sol``'s example, with ``sol``'s gradients, and the loss
+    before and after by a forward pass each (lr: η, finite, > 0)."""
+    lr = learning_rate(lr)
+    before = params_of(sol.inputs)
+    grads = sol.grads
+    after = descent_step(before, grads, lr)
+    scaled = {name: settle_rounding(getattr(before, name) - getattr(after, name), lr * np.abs(g))
+              for name, g in grads.items()}
+    loss_before, forward_before = loss_value(before, sol.inputs.X, sol.inputs.y, sol.loss)
+    loss_after, forward_after = loss_value(after, sol.inputs.X, sol.inputs.y, sol.loss)
+    return Update(sol, lr, before, grads, scaled, after, loss_before, loss_after, forward_before, forward_after)
+
+
+def more_steps(update: Update, steps: int) -> Descent:
+    """``steps`` further steps of gradient descent after ``update``, each with the gradients backprop gives at
+    the current parameters (the assignment's given values belong to its starting point only); losses[0] is
+    update.loss_after."""
+    inp = update.inputs
+    return descend(update.after, inp.X, inp.y, update.lr, steps, update.sol.loss)

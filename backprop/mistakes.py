@@ -285,7 +285,7 @@ def expected_and_candidates(quantity: str, sol: Solution) -> tuple[np.ndarray, d
     """The correct matrix for ``quantity`` in ``sol``'s mode, and the mistakes to compare with.
 
     δ1 is always the propagated one, (δ2·W2ᵀ) ∗ σ′(Z1): the exercise is to compute it, even in the
-    mode where the assignment then gives a simpler one.
+    mode where the assignment then gives a simpler one. δ2 is the mode's: given, or derived from y.
     """
     inp = sol.inputs
     if quantity == "Z1":
@@ -294,13 +294,13 @@ def expected_and_candidates(quantity: str, sol: Solution) -> tuple[np.ndarray, d
         return sol.A1_sigmoid, a1_candidates(sol.Z1, sol.XW1, A1_given=inp.A1_given)
     if quantity == "dW2":
         other = sol.A1_sigmoid if sol.mode == "assignment" else inp.A1_given
-        return sol.dW2, dW2_candidates(sol.A1, inp.delta2, other_A1=other, X=inp.X)
+        return sol.dW2, dW2_candidates(sol.A1, sol.delta2, other_A1=other, X=inp.X)
     if quantity == "delta1":
-        return sol.delta1_propagated, delta1_candidates(inp.delta2, inp.W2, sol.Z1, A1_given=inp.A1_given,
+        return sol.delta1_propagated, delta1_candidates(sol.delta2, inp.W2, sol.Z1, A1_given=inp.A1_given,
                                                         delta1_given=inp.delta1_given)
     if quantity == "dW1":
         other = sol.delta1_propagated if sol.mode == "assignment" else inp.delta1_given
-        return sol.dW1, dW1_candidates(inp.X, sol.delta1, delta2=inp.delta2, other_delta1=other)
+        return sol.dW1, dW1_candidates(inp.X, sol.delta1, delta2=sol.delta2, other_delta1=other)
     raise ValueError(f"unknown quantity {quantity!r}; choose one of: {', '.join(QUANTITIES)}")
 
 

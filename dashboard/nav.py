@@ -90,10 +90,10 @@ def sidebar(example_page: bool) -> None:
         if example_page:
             st.divider()
             state.persistent(st.radio, "Numbers", state.MODE, options=list(MODES), format_func=MODES.get,
-                             help="As in the assignment: the A1 the assignment assumes and the δ1 it gives are used, "
-                                  "as the solution report does. Consistent: A1 = σ(Z1) and δ1 = (δ2·W2ᵀ) ∗ σ′(Z1), so "
-                                  "every later number follows from the inputs. In both, δ2 is given: the assignment "
-                                  "starts the backward pass from the output layer's error.")
+                             help="As in the assignment: the A1 the assignment assumes and the δ2 and δ1 it gives "
+                                  "are used, as the solution report does. Consistent: A1 = σ(Z1), δ2 derived from the "
+                                  "target y through the output layer and its loss, and δ1 = (δ2·W2ᵀ) ∗ σ′(Z1), so "
+                                  "every later number follows from the inputs.")
             state.persistent(st.toggle, "Presenter mode", state.PRESENTER,
                              help="One step at a time with large math, for projecting in class.")
             state.persistent(st.toggle, "Hide solutions until I ask", state.HIDE,

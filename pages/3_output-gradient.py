@@ -31,8 +31,13 @@ if not page.presenter:
             entered["A1_given"] = editors.matrix_editor(
                 "A1", inputs.A1_given, symbol="A1", row_name="sample", col_name="hidden unit",
                 caption="as the assignment assumes it", field="A1_given")
-        entered["delta2"] = editors.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2", row_name="sample",
-                                                  col_name="output", caption="the error at each output")
+        if consistent:
+            st.markdown("**δ2** = ∂L/∂Z2, derived from the target y (below on this page)")
+            display.show_table(solve(inputs, page.mode).delta2, row_name="sample", col_name="output")
+        else:
+            entered["delta2"] = editors.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2",
+                                                      row_name="sample", col_name="output",
+                                                      caption="the error at each output, as the assignment gives it")
         inputs, stale = state.commit(entered)
         editors.reset_button()
         with st.expander("Grow the problem: more samples, hidden units or outputs"):

@@ -21,19 +21,24 @@ if not page.presenter:
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.subheader("Inputs")
-        entered = {
-            "delta2": editors.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2", row_name="sample",
-                                            col_name="output"),
-            "W2": editors.matrix_editor("W2", inputs.W2, symbol="W2", row_name="hidden unit", col_name="output"),
-            "X": editors.matrix_editor("X", inputs.X, symbol="X", row_name="sample", col_name="input"),
-        }
+        entered = {}
+        if assignment_mode:
+            entered["delta2"] = editors.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2",
+                                                      row_name="sample", col_name="output",
+                                                      caption="as the assignment gives it")
+        entered["W2"] = editors.matrix_editor("W2", inputs.W2, symbol="W2", row_name="hidden unit", col_name="output")
+        entered["X"] = editors.matrix_editor("X", inputs.X, symbol="X", row_name="sample", col_name="input")
         if assignment_mode:
             entered["delta1_given"] = editors.matrix_editor(
                 "delta1", inputs.delta1_given, symbol="δ1", row_name="sample", col_name="hidden unit",
                 caption="as the assignment gives it", field="delta1_given")
         inputs, stale = state.commit(entered)
+        current = solve(inputs, page.mode)
+        if not assignment_mode:
+            st.markdown("**δ2** = ∂L/∂Z2, derived from the target y on Problem 3")
+            display.show_table(current.delta2, row_name="sample", col_name="output")
         st.markdown("**Z1** = X·W1 + b1, from the forward pass")
-        display.show_table(solve(inputs, page.mode).Z1, row_name="sample", col_name="hidden unit")
+        display.show_table(current.Z1, row_name="sample", col_name="hidden unit")
         st.page_link(nav.page_path("forward-pass"), label="Change W1 or b1 on Problem 2",
                      icon=":material/arrow_forward:")
         editors.reset_button()

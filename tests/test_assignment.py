@@ -58,9 +58,17 @@ def test_solve_assignment_mode_reproduces_the_report():
 def test_solve_consistent_mode_propagates_everything():
     sol = a.solve(a.DEFAULT_INPUTS, "consistent")
     np.testing.assert_allclose(sol.A1, bp.sigmoid(sol.Z1), rtol=1e-15)
-    np.testing.assert_allclose(sol.dW2, sol.A1.T @ a.DELTA2, rtol=1e-15)
-    np.testing.assert_allclose(sol.delta1, a.DELTA1_PROPAGATED, rtol=1e-15)
-    np.testing.assert_allclose(sol.dW1, a.X.T @ a.DELTA1_PROPAGATED, rtol=1e-15)
+    # δ2 from the target y = (0, 1) and the mse loss, by hand: (A2 − y)/N ∗ A2(1 − A2)
+    A2 = 1 / (1 + np.exp(-(sol.A1 @ a.W2)))
+    delta2 = (A2 - a.TRAIN_TARGET) * A2 * (1 - A2)
+    np.testing.assert_allclose(sol.delta2, delta2, rtol=1e-12)
+    np.testing.assert_allclose(sol.dW2, sol.A1.T @ delta2, rtol=1e-12)
+    s = sol.A1
+    delta1 = (delta2 @ a.W2.T) * s * (1 - s)
+    np.testing.assert_allclose(sol.delta1, delta1, rtol=1e-12)
+    np.testing.assert_allclose(sol.dW1, a.X.T @ delta1, rtol=1e-12)
+    np.testing.assert_allclose(sol.db2, delta2[0], rtol=1e-12)
+    np.testing.assert_allclose(sol.db1, delta1[0], rtol=1e-12)
     # and it is not the report's answer: the assignment's simplifications change the numbers
     assert not np.allclose(sol.dW2, a.DW2, atol=1e-3)
 
@@ -110,3 +118,82 @@ def test_training_example_is_the_assignments_network():
     # the target agrees in sign with the given delta2: output 1 too high, output 2 too low
     A2 = bp.predict(params, data.X)
     assert np.all(np.sign(A2 - data.y) == np.sign(a.DELTA2))
+
+
+# --- what the assignment leaves out: b2, the target y, the loss, and the update ----------------------
+
+
+def test_default_b2_and_y_and_their_checks():
+    assert a.DEFAULT_INPUTS.b2.tolist() == [0.0, 0.0] and a.DEFAULT_INPUTS.y.tolist() == [[0.0, 1.0]]
+    bare = a.Inputs(a.X, a.W1, a.b1, a.W2, a.DELTA2, a.A1_GIVEN, a.DELTA1_GIVEN)  # b2 and y not given
+    np.testing.assert_array_equal(bare.b2, [0.0, 0.0])
+    np.testing.assert_array_equal(bare.y, a.TRAIN_TARGET)
+    grown = a.DEFAULT_INPUTS.resized(N=3, D=2, H=2, C=3)
+    assert grown.b2.shape == (3,) and grown.y.shape == (3, 3)
+    np.testing.assert_array_equal(grown.y[0, :2], [0.0, 1.0])
+    assert set(np.unique(grown.y)) <= {0.0, 1.0}
+    with pytest.raises(ValueError, match=r"y has 2 at y\[0, 1\] .* between 0 and 1"):
+        a.DEFAULT_INPUTS.with_values(y=[[0.0, 2.0]])
+    with pytest.raises(ValueError, match=r"y has shape \(1, 3\) but must be \(1, 2\)"):
+        a.DEFAULT_INPUTS.with_values(y=[[0.0, 1.0, 1.0]])
+    with pytest.raises(ValueError, match=r"b2 has 3 entries"):
+        a.DEFAULT_INPUTS.with_values(b2=[0.0, 0.0, 0.0])
+
+
+def test_assignment_mode_bias_gradients_are_the_given_deltas():
+    sol = a.solve(a.DEFAULT_INPUTS, "assignment")
+    np.testing.assert_array_equal(sol.delta2, a.DELTA2)
+    np.testing.assert_allclose(sol.db2, [0.2, -0.3], **EXACT)  # Σ over the one sample of the given δ2
+    np.testing.assert_allclose(sol.db1, [-0.01, -0.02], **EXACT)  # … and of the given δ1
+    # the network's real output, from A1 = σ(Z1), in both modes: Z2 = σ(Z1)·W2 + b2
+    consistent = a.solve(a.DEFAULT_INPUTS, "consistent")
+    np.testing.assert_array_equal(sol.Z2, consistent.Z2)
+    np.testing.assert_allclose(sol.Z2, bp.sigmoid(a.Z1) @ a.W2, rtol=1e-14)
+    np.testing.assert_allclose(sol.delta2_gap, a.DELTA2 - consistent.delta2, rtol=1e-12)
+    assert sol.L == consistent.L == pytest.approx(0.5 * ((sol.A2 - a.TRAIN_TARGET) ** 2).sum())
+
+
+def test_bce_changes_delta2_but_not_the_forward_pass():
+    mse, bce = a.solve(mode="consistent", loss="mse"), a.solve(mode="consistent", loss="bce")
+    np.testing.assert_array_equal(mse.A2, bce.A2)
+    np.testing.assert_allclose(bce.delta2, bce.A2 - a.TRAIN_TARGET, rtol=1e-12)
+    assert not np.allclose(mse.delta2, bce.delta2)
+    with pytest.raises(ValueError, match="unknown loss 'ce'"):
+        a.solve(loss="ce")
+
+
+def test_compare_modes_covers_delta2_and_the_bias_gradients():
+    comparisons = a.compare_modes()
+    assert set(comparisons) == {"A1", "delta2", "dW2", "db2", "delta1", "dW1", "db1"}
+    np.testing.assert_array_equal(comparisons["delta2"].assignment, a.DELTA2)
+    np.testing.assert_allclose(comparisons["db1"].difference,
+                               comparisons["db1"].assignment - comparisons["db1"].consistent, rtol=1e-12)
+
+
+def test_one_gradient_step_of_the_assignment_by_hand():
+    """η = 0.5 with the report's gradients: W2 − 0.5·[[0.18, −0.27], [0.19, −0.285]] and so on."""
+    step = a.gradient_step(a.solve(a.DEFAULT_INPUTS, "assignment"), lr=0.5)
+    np.testing.assert_allclose(step.after.W2, [[0.41, 0.735], [0.605, 0.9425]], **EXACT)
+    np.testing.assert_allclose(step.after.W1, [[0.11, 0.22], [0.315, 0.43]], **EXACT)
+    np.testing.assert_allclose(step.after.b2, [-0.1, 0.15], **EXACT)
+    np.testing.assert_allclose(step.after.b1, [0.505, 0.61], **EXACT)
+    np.testing.assert_allclose(step.scaled["W2"], [[0.09, -0.135], [0.095, -0.1425]], **EXACT)
+    # the loss by a full forward pass before (0.2998) and after the step: it falls
+    assert step.loss_before == pytest.approx(0.29983, abs=1e-5)
+    assert step.loss_after < step.loss_before and step.change < 0
+    z2_after = bp.sigmoid(np.array([[2.0, 3.0]]) @ step.after.W1 + step.after.b1) @ step.after.W2 + step.after.b2
+    np.testing.assert_allclose(step.forward_after.Z2, z2_after, rtol=1e-14)
+
+
+@pytest.mark.parametrize("mode", list(a.MODES))
+def test_the_step_and_the_steps_after_it(mode):
+    sol = a.solve(a.DEFAULT_INPUTS, mode)
+    step = a.gradient_step(sol, lr=0.5)
+    for name in ("W1", "b1", "W2", "b2"):
+        np.testing.assert_allclose(getattr(step.after, name), getattr(step.before, name) - 0.5 * sol.grads[name],
+                                   rtol=1e-14)
+    more = a.more_steps(step, 5)
+    assert more.losses[0] == step.loss_after and len(more.losses) == 6
+    assert np.all(np.diff(more.losses) < 0)  # with η = 0.5 every step of this example lowers the loss
+    with pytest.raises(ValueError, match="lr must be greater than 0"):
+        a.gradient_step(sol, lr=0)

@@ -108,7 +108,7 @@ def _sig(z):
 def _hand_made_wrong_answers(sol):
     """(quantity, mistake key, the student's wrong matrix), each from the inputs with plain numpy."""
     i = sol.inputs
-    X, W1, b1, W2, d2 = i.X, i.W1, i.b1, i.W2, i.delta2
+    X, W1, b1, W2, d2 = i.X, i.W1, i.b1, i.W2, sol.delta2  # δ2 as this mode has it: given, or from y
     Z1 = X @ W1 + b1
     s = _sig(Z1)
     back = d2 @ W2.T
