@@ -108,6 +108,15 @@ MISTAKES: dict[str, Mistake] = {
         "σ(z) = 1 / (1 + e^(−z)): the exponent has a minus sign, so a large z gives σ near 1."),
     "a1_exp_only": Mistake("stopped at e^(−z)", "e^(−Z1) is a step on the way: σ(z) = 1 / (1 + e^(−z))."),
     "a1_is_z1": Mistake("the sigmoid left out", "That is Z1 itself: apply σ to each entry, A1 = σ(Z1)."),
+    "db_first_sample": Mistake(
+        "the first sample only",
+        "∂L/∂b collects the error of every sample: add up the rows of δ, one per sample."),
+    "delta2_no_sigma_prime": Mistake(
+        "σ′(Z2) left out",
+        "With a sigmoid output, δ2 = ∂L/∂Z2 = ∂L/∂A2 ∗ σ′(Z2): multiply (A2 − y)/N by A2(1 − A2), entry by entry."),
+    "delta2_not_averaged": Mistake(
+        "1/N left out",
+        "The loss is a mean over the N samples, so ∂L/∂A2 = (A2 − y)/N: divide by the number of samples."),
     "a1_assumed": Mistake(
         "the A1 the assignment assumes",
         "That is the rounder A1 the assignment supplies for later problems; here compute σ(Z1) itself."),
@@ -118,7 +127,7 @@ MISTAKES: dict[str, Mistake] = {
     ),
 }
 
-QUANTITIES = ("Z1", "A1", "dW2", "delta1", "dW1")
+QUANTITIES = ("Z1", "A1", "delta2", "dW2", "db2", "delta1", "dW1", "db1")
 
 
 @dataclass(frozen=True, eq=False)
@@ -281,20 +290,45 @@ def dW1_candidates(X, delta1, *, delta2=None, other_delta1=None) -> dict[str, np
     return _keep(right, out)
 
 
+def bias_candidates(delta) -> dict[str, np.ndarray]:
+    """Wrong ∂L/∂b for the layer whose error is ``delta`` (N, H): (H,) each."""
+    delta = as_matrix("delta", delta)
+    right = linear_backward(delta, LinearCache(None, None))[2]
+    out = {"sign": -right, "averaged_again": right / delta.shape[0], "db_first_sample": delta[0]}
+    return _keep(right, out)
+
+
+def delta2_candidates(delta2, dA2) -> dict[str, np.ndarray]:
+    """Wrong δ2 = ∂L/∂Z2 for a sigmoid output and the mean squared error: (N, C) each.
+
+    - delta2: the right δ2; dA2: ∂L/∂A2 = (A2 − y)/N, as the same output layer gave it (network.output_delta)
+    """
+    delta2, dA2 = as_matrix("delta2", delta2), as_matrix("dA2", dA2)
+    out = {"delta2_no_sigma_prime": dA2, "delta2_not_averaged": delta2 * delta2.shape[0], "sign": -delta2}
+    return _keep(delta2, out)
+
+
 def expected_and_candidates(quantity: str, sol: Solution) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The correct matrix for ``quantity`` in ``sol``'s mode, and the mistakes to compare with.
 
     δ1 is always the propagated one, (δ2·W2ᵀ) ∗ σ′(Z1): the exercise is to compute it, even in the
-    mode where the assignment then gives a simpler one. δ2 is the mode's: given, or derived from y.
+    mode where the assignment then gives a simpler one. δ2 is the mode's: given, or derived from y; as an
+    answer ("delta2"), it is the one derived from y (the exercise of working it out).
     """
     inp = sol.inputs
     if quantity == "Z1":
         return sol.Z1, z1_candidates(inp.X, inp.W1, inp.b1)
     if quantity == "A1":
         return sol.A1_sigmoid, a1_candidates(sol.Z1, sol.XW1, A1_given=inp.A1_given)
+    if quantity == "delta2":
+        return sol.delta2_derived, delta2_candidates(sol.delta2_derived, sol.dA2)
     if quantity == "dW2":
         other = sol.A1_sigmoid if sol.mode == "assignment" else inp.A1_given
         return sol.dW2, dW2_candidates(sol.A1, sol.delta2, other_A1=other, X=inp.X)
+    if quantity == "db2":
+        return np.atleast_2d(sol.db2), {k: np.atleast_2d(v) for k, v in bias_candidates(sol.delta2).items()}
+    if quantity == "db1":
+        return np.atleast_2d(sol.db1), {k: np.atleast_2d(v) for k, v in bias_candidates(sol.delta1).items()}
     if quantity == "delta1":
         return sol.delta1_propagated, delta1_candidates(sol.delta2, inp.W2, sol.Z1, A1_given=inp.A1_given,
                                                         delta1_given=inp.delta1_given)

@@ -117,6 +117,7 @@ def _hand_made_wrong_answers(sol):
     delta1 = i.delta1_given if sol.mode == "assignment" else back * s * (1 - s)
     other_delta1 = back * s * (1 - s) if sol.mode == "assignment" else i.delta1_given
     n = X.shape[0]
+    a2 = _sig(s @ W2 + i.b2)  # the real output layer, from σ(Z1), for δ2 from the targets y
     return [
         ("Z1", "z1_missing_bias", X @ W1),
         ("Z1", "z1_bias_subtracted", X @ W1 - b1),
@@ -130,6 +131,12 @@ def _hand_made_wrong_answers(sol):
         ("A1", "a1_exp_only", np.exp(-Z1)),
         ("A1", "a1_is_z1", Z1),
         ("A1", "a1_assumed", i.A1_given),
+        ("delta2", "delta2_no_sigma_prime", (a2 - i.y) / n),
+        ("delta2", "delta2_not_averaged", (a2 - i.y) * a2 * (1 - a2)),
+        ("delta2", "sign", -(a2 - i.y) / n * a2 * (1 - a2)),
+        ("db2", "db_first_sample", d2[:1]),
+        ("db2", "sign", -d2.sum(axis=0, keepdims=True)),
+        ("db1", "averaged_again", delta1.sum(axis=0, keepdims=True) / n),
         ("dW2", "sign", -(A1.T @ d2)),
         ("dW2", "averaged_again", A1.T @ d2 / n),
         ("dW2", "dW2_transposed", d2.T @ A1),
