@@ -15,7 +15,7 @@ st.markdown(
     "table and picture follows."
 )
 
-sol = solve(page.inputs, page.mode)
+sol = solve(page.inputs, page.mode, page.loss)
 dims = page.inputs.dims
 st.subheader("The network")
 st.graphviz_chart(network_dot(sol, reveal=not page.hide_solutions), width="stretch", height=520)

@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from backprop.assignment import MODES, Inputs
+from backprop.assignment import DEFAULT_LR, MODES, Inputs
 from dashboard import state
 
 APP_TITLE = "Backprop from scratch"
@@ -40,6 +40,8 @@ class Page:
     presenter: bool
     hide_solutions: bool
     url_warnings: tuple[str, ...]
+    loss: str = "mse"
+    lr: float = DEFAULT_LR
 
 
 def _favicon() -> Image.Image:
@@ -75,7 +77,8 @@ def page_setup(page_id: str, title: str, *, example_page: bool = True) -> Page:
                        initial_sidebar_state="collapsed" if presenting else "auto")
     warnings = state.arrive(page_id, example_page)
     sidebar(example_page)
-    return Page(page_id, ss[state.INPUTS], ss[state.MODE], presenting, bool(ss[state.HIDE]), warnings)
+    return Page(page_id, ss[state.INPUTS], ss[state.MODE], presenting, bool(ss[state.HIDE]), warnings,
+                ss[state.LOSS], ss[state.LR])
 
 
 def sidebar(example_page: bool) -> None:

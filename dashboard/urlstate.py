@@ -1,6 +1,9 @@
 """A page's example in its URL: one query parameter per matrix, rows split by ';', entries by ','.
 
     /forward-pass?X=1,1&W1=0.1,0.2;0.3,0.4&b1=0.5,0.6&mode=consistent
+    /weight-update?W2=0.5,0.6;0.7,0.8&b2=0,0&y=0,1&lr=0.5&loss=bce
+
+Besides the matrices, ``lr`` (Problem 5's learning rate) and ``loss`` (mse or bce) are plain settings.
 
 Parsing never evaluates anything: a value is accepted only if every entry matches a plain decimal
 number, the rows are even, the sizes fit the problem and the numbers are finite and moderate. Anything
@@ -15,14 +18,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop.assignment import DEFAULT_INPUTS, MAX_DIM, MAX_ENTRY, MODES, Inputs
+from backprop.assignment import DEFAULT_INPUTS, DEFAULT_LR, MAX_DIM, MAX_ENTRY, MODES, OUTPUT_LOSSES, Inputs
+from backprop.update import MAX_LR
 
-#: URL name → Inputs field. The URL uses the assignment's symbols; A1 and δ1 are the *given* ones.
+DEFAULT_LOSS = "mse"
+
+#: URL name → Inputs field. The URL uses the assignment's symbols; A1, δ2 and δ1 are the *given* ones.
 FIELDS = {"X": "X", "W1": "W1", "b1": "b1", "W2": "W2", "delta2": "delta2", "A1": "A1_given",
-          "delta1": "delta1_given"}
-#: Which sizes each matrix fixes: (rows, columns); b1 is a single row of H entries.
+          "delta1": "delta1_given", "b2": "b2", "y": "y"}
+#: Which sizes each matrix fixes: (rows, columns); a bias is a single row (b1 of H entries, b2 of C).
 DIMS = {"X": ("N", "D"), "W1": ("D", "H"), "b1": (None, "H"), "W2": ("H", "C"), "delta2": ("N", "C"),
-        "A1": ("N", "H"), "delta1": ("N", "H")}
+        "A1": ("N", "H"), "delta1": ("N", "H"), "b2": (None, "C"), "y": ("N", "C")}
 MAX_CHARS = 400
 MAX_ENTRIES = MAX_DIM * MAX_DIM
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?")
@@ -76,7 +82,7 @@ class Parsed:
 def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS) -> Parsed:
     """Read the matrices and mode in ``params`` onto ``base``.
 
-    Matrices are taken in the order X, W1, b1, W2, delta2, A1, delta1; each fixes sizes (N, D, H, C)
+    Matrices are taken in the order X, W1, b1, W2, delta2, A1, delta1, b2, y; each fixes sizes (N, D, H, C)
     and one that contradicts sizes fixed before it is ignored. Sizes that no accepted matrix fixes
     keep ``base``'s; matrices the URL does not give are ``base``'s, resized.
     """
@@ -95,6 +101,8 @@ def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS)
                 sizes = {col_dim: arr.shape[1]}
             else:
                 sizes = {row_dim: arr.shape[0], col_dim: arr.shape[1]}
+            if name == "y" and ((arr < 0) | (arr > 1)).any():
+                raise ParamError(f"{name}: targets must lie between 0 and 1, like a sigmoid's output")
             for dim, size in sizes.items():
                 if size > MAX_DIM:
                     raise ParamError(f"{name}: {dim} = {size} is more than this page's limit of {MAX_DIM}")
@@ -109,7 +117,7 @@ def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS)
     dims = base.dims | {dim: size for dim, (size, _) in fixed.items()}
     inputs = base.resized(**dims)
     if accepted:
-        values = {FIELDS[name]: (arr.reshape(-1) if name == "b1" else arr) for name, arr in accepted.items()}
+        values = {FIELDS[name]: (arr.reshape(-1) if DIMS[name][0] is None else arr) for name, arr in accepted.items()}
         inputs = inputs.with_values(**values)
     mode = params.get("mode")
     if mode is not None and mode not in MODES:
@@ -133,4 +141,49 @@ def params_from_inputs(inputs: Inputs, mode: str, default_mode: str = "assignmen
             out[name] = format_matrix(value)
     if mode != default_mode:
         out["mode"] = mode
+    return out
+
+
+# --- settings that are not matrices: the learning rate and the loss --------------------------------
+
+#: URL name → what it sets; each is left out of the URL while it has its default.
+SETTINGS = ("lr", "loss")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a URL asked for besides the matrices: lr (η of Problem 5) and loss; None where it says nothing."""
+
+    lr: float | None
+    loss: str | None
+    warnings: tuple[str, ...]
+
+
+def settings_from_params(params: Mapping[str, str]) -> Settings:
+    """Read ``lr`` (a plain decimal number, 0 < lr ≤ MAX_LR) and ``loss`` (one of OUTPUT_LOSSES) from
+    ``params``; anything else is ignored with a warning that names the parameter and never quotes it."""
+    warnings: list[str] = []
+    lr = params.get("lr")
+    if lr is not None:
+        text = lr.strip() if isinstance(lr, str) else ""
+        value = float(text) if len(text) <= 40 and _NUMBER.fullmatch(text) else None
+        if value is None or not (0.0 < value <= MAX_LR):
+            warnings.append(f"Ignored the link's lr: it must be a number above 0 and at most {MAX_LR:g}; "
+                            "lr keeps its default.")
+            value = None
+        lr = value
+    loss = params.get("loss")
+    if loss is not None and loss not in OUTPUT_LOSSES:
+        warnings.append(f"Ignored the link's loss: it must be one of {', '.join(OUTPUT_LOSSES)}.")
+        loss = None
+    return Settings(lr, loss, tuple(warnings))
+
+
+def params_from_settings(lr: float, loss: str) -> dict[str, str]:
+    """The query parameters for ``lr`` and ``loss``: only those that differ from the defaults."""
+    out: dict[str, str] = {}
+    if float(lr) != DEFAULT_LR:
+        out["lr"] = format(float(lr), ".12g")
+    if loss != DEFAULT_LOSS:
+        out["loss"] = loss
     return out

@@ -88,11 +88,13 @@ def _step_through(at):
 @pytest.mark.parametrize("page_id, expected", [
     ("forward-pass", {"Multiply X by W1: row times column": a.X @ a.W1, "Add the bias": a.Z1,
                       "Apply the sigmoid, entry by entry": a.A1_SIGMOID}),
-    ("output-gradient", {"Multiply: row of A1ᵀ times column of δ2": a.DW2}),
+    ("output-gradient", {"Multiply: row of A1ᵀ times column of δ2": a.DW2,
+                         "The bias gradient: sum δ2 over the samples": a.DELTA2}),
     ("hidden-gradient", {"Send the error back through W2": a.DELTA2 @ a.W2.T,
                          "The sigmoid's slope at Z1": a.A1_SIGMOID * (1 - a.A1_SIGMOID),
                          "Multiply element-wise": a.DELTA1_PROPAGATED,
-                         "Multiply: row of Xᵀ times column of δ1": a.DW1}),
+                         "Multiply: row of Xᵀ times column of δ1": a.DW1,
+                         "The bias gradient: sum δ1 over the samples": a.DELTA1_GIVEN}),
 ])
 def test_presenter_mode_outlines_the_matrix_each_step_computes(page_id, expected):
     at = open_page(page_id)
