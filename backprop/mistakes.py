@@ -1,4 +1,4 @@
-"""Check a student's answer to Problems 2–4 and name the likely misconception.
+"""Check a student's answer to Problems 2–5 and name the likely misconception.
 
 Each common mistake is recomputed from the same inputs, through the same layer functions as the right
 answer with the one slip put in; if the student's matrix matches one of
@@ -15,9 +15,10 @@ import numpy as np
 
 from backprop._checks import as_matrix
 from backprop.activations import get_activation
-from backprop.assignment import Solution
+from backprop.assignment import Solution, Update, solve
 from backprop.layers import ActivationCache, LinearCache, activation_backward, activation_forward, linear_backward
 from backprop.network import hidden_layer_gradient, linear, output_layer_gradient
+from backprop.optim import sgd
 
 #: A cell is right when |answer − correct| ≤ max(REL_TOL · |correct|, ABS_TOL).
 REL_TOL = 0.01
@@ -105,9 +106,32 @@ MISTAKES: dict[str, Mistake] = {
         "divided by N",
         "δ2 = ∂L/∂Z2 already carries the mean's 1/N, so the gradient is the plain sum over samples.",
     ),
+    "update_added": Mistake(
+        "gradient added",
+        "Gradient descent moves against the gradient: W − η·∂L/∂W, so a positive gradient makes the weight smaller.",
+    ),
+    "update_no_lr": Mistake(
+        "η left out",
+        "The step is the learning rate times the gradient: multiply ∂L/∂W by η before subtracting it.",
+    ),
+    "update_only_step": Mistake(
+        "the step without W",
+        "The new weight is the old weight minus the step, W − η·∂L/∂W, not the step −η·∂L/∂W alone.",
+    ),
+    "update_transposed": Mistake(
+        "gradient transposed",
+        "∂L/∂W has W's shape: entry (i, j) of the gradient moves entry (i, j) of W.",
+    ),
+    "update_other_gradient": Mistake(
+        "the other mode's gradient",
+        "Check which gradients this mode uses: the assignment's (from its given A1, δ2 and δ1) or those "
+        "propagated from the target y.",
+    ),
 }
 
 QUANTITIES = ("Z1", "dW2", "delta1", "dW1")
+#: Problem 5's answers, checked against an assignment.Update: the weights after one step.
+UPDATE_QUANTITIES = ("W1_new", "W2_new")
 
 
 @dataclass(frozen=True, eq=False)
@@ -221,12 +245,30 @@ def dW1_candidates(X, delta1, *, delta2=None, other_delta1=None) -> dict[str, np
     return _keep(right, out)
 
 
-def expected_and_candidates(quantity: str, sol: Solution) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def update_candidates(quantity: str, update: Update) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The weight W1 or W2 after ``update``'s step ("W1_new" or "W2_new"), and the wrong steps, each through
+    optim.sgd with its slip put in: (D, H) or (H, C) each."""
+    name = quantity.removesuffix("_new")
+    W, g, lr = getattr(update.before, name), update.grads[name], update.lr
+    other_mode = "consistent" if update.mode == "assignment" else "assignment"
+    other = solve(update.inputs, other_mode, update.sol.loss).grads[name]
+    out = {"update_added": sgd(W, g, {"lr": -lr})[0], "update_no_lr": sgd(W, g, {"lr": 1.0})[0],
+           "update_only_step": sgd(np.zeros_like(W), g, {"lr": lr})[0],
+           "update_other_gradient": sgd(W, other, {"lr": lr})[0]}
+    if g.shape[0] == g.shape[1]:
+        out["update_transposed"] = sgd(W, g.T, {"lr": lr})[0]
+    expected = getattr(update.after, name)
+    return expected, _keep(expected, out)
+
+
+def expected_and_candidates(quantity: str, sol: Solution | Update) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The correct matrix for ``quantity`` in ``sol``'s mode, and the mistakes to compare with.
 
     δ1 is always the propagated one, (δ2·W2ᵀ) ∗ σ′(Z1): the exercise is to compute it, even in the
     mode where the assignment then gives a simpler one. δ2 is the mode's: given, or derived from y.
     """
+    if quantity in UPDATE_QUANTITIES:
+        return update_candidates(quantity, sol)
     inp = sol.inputs
     if quantity == "Z1":
         return sol.Z1, z1_candidates(inp.X, inp.W1, inp.b1)
@@ -239,10 +281,11 @@ def expected_and_candidates(quantity: str, sol: Solution) -> tuple[np.ndarray, d
     if quantity == "dW1":
         other = sol.delta1_propagated if sol.mode == "assignment" else inp.delta1_given
         return sol.dW1, dW1_candidates(inp.X, sol.delta1, delta2=sol.delta2, other_delta1=other)
-    raise ValueError(f"unknown quantity {quantity!r}; choose one of: {', '.join(QUANTITIES)}")
+    raise ValueError(f"unknown quantity {quantity!r}; choose one of: {', '.join(QUANTITIES + UPDATE_QUANTITIES)}")
 
 
-def check_answer(quantity: str, sol: Solution, answer) -> Diagnosis:
-    """Diagnose a student's ``answer`` for Z1, dW2, delta1 or dW1 against the worked solution ``sol``."""
+def check_answer(quantity: str, sol: Solution | Update, answer) -> Diagnosis:
+    """Diagnose a student's ``answer`` for Z1, dW2, delta1 or dW1 against the worked solution ``sol``, or for
+    W1_new or W2_new against the step ``sol`` (an assignment.Update)."""
     expected, candidates = expected_and_candidates(quantity, sol)
     return diagnose(answer, expected, candidates)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from backprop.assignment import Solution
+from backprop.assignment import Solution, Update
+from dashboard.claims import loss_change
 from dashboard.numbers import short, tex, tex_factor
 
 
@@ -480,3 +481,54 @@ def db_cell(sol: Solution, layer: int, k: int) -> str:
     return aligned(rf"\frac{{\partial L}}{{\partial b_{layer}[{k + 1}]}}",
                    rf"\sum_n \delta_{layer}[n,{k + 1}] \cdot 1",
                    " + ".join(tex(v) if n == 0 else tex_factor(v) for n, v in enumerate(column)), tex(db[k]))
+
+
+# --- Problem 5: one step of gradient descent ---------------------------------------------------
+
+#: Problem 5's parameters with their LaTeX names and the order the worked solution takes them in (the
+#: output layer first, as backpropagation reaches it first).
+UPDATE_ORDER = (("W2", "W_2"), ("b2", "b_2"), ("W1", "W_1"), ("b1", "b_1"))
+
+
+def update_gradients_note(update: Update) -> str:
+    """Which gradients the step uses, in words."""
+    if update.mode == "assignment":
+        return ("This step uses the gradients as in the assignment: ∂L/∂W2 from its assumed A1 and given δ2, "
+                "∂L/∂W1 from its given δ1, and the bias gradients Σₙ δ2 and Σₙ δ1 of those given deltas.")
+    return ("This step uses the gradients backpropagation gives: δ2 from the target y and the loss, δ1 propagated "
+            "from it, A1 = σ(Z1).")
+
+
+def update_steps(update: Update) -> list[Step]:
+    """W ← W − η·∂L/∂W for each parameter, then the loss before and after by a forward pass each."""
+    lr = tex(update.lr)
+    grads = [rf"\frac{{\partial L}}{{\partial {sym}}} = {matrix(update.grads[name])}" for name, sym in UPDATE_ORDER]
+    steps = [Step("The gradients and the learning rate", (rf"\eta = {lr}", *side_by_side(*grads)),
+                  update_gradients_note(update), key="grads")]
+    for name, sym in UPDATE_ORDER:
+        before, after, scaled = getattr(update.before, name), getattr(update.after, name), update.scaled[name]
+        steps.append(Step(f"Update {name}", (
+            chain(rf"{sym}^{{\text{{new}}}}", rf"{sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
+                  rf"{matrix(before)} - {lr} \cdot {matrix(update.grads[name])}",
+                  rf"{matrix(before)} - {matrix(scaled)}", matrix(after)),
+        ), f"Each entry of {name} moves against its own gradient, by η times it: a positive gradient makes the "
+           "weight smaller, a negative one larger.", focus=(f"{name}_new", cells_of(after)), key=f"update_{name}"))
+    fb, fa = update.forward_before, update.forward_after
+    steps += [
+        Step("The loss before the step", (
+            rf"A_2 = \sigma\big(\sigma(X W_1 + b_1)\,W_2 + b_2\big) = {matrix(fb.A2)}",
+            rf"y = {matrix(update.inputs.y)}, \qquad L = {tex(update.loss_before)}",
+        ), "A full forward pass with A1 = σ(Z1), in either mode: the assumed A1 is no network's real activation.",
+           key="loss_before"),
+        Step("A second forward pass with the new parameters", (
+            chain(r"Z_1^{\text{new}}", r"X W_1^{\text{new}} + b_1^{\text{new}}", matrix(fa.Z1)),
+            chain(r"A_1^{\text{new}}", r"\sigma(Z_1^{\text{new}})", matrix(fa.A1)),
+            chain(r"Z_2^{\text{new}}", r"A_1^{\text{new}} W_2^{\text{new}} + b_2^{\text{new}}", matrix(fa.Z2)),
+            chain(r"A_2^{\text{new}}", r"\sigma(Z_2^{\text{new}})", matrix(fa.A2)),
+        ), "The same forward pass as Problem 2 and Problem 3, with every parameter replaced.", key="forward_after"),
+        Step("The loss after the step", (
+            rf"L^{{\text{{new}}}} = {tex(update.loss_after)}, \qquad L = {tex(update.loss_before)}",
+            rf"L^{{\text{{new}}}} - L = {tex(update.change)}",
+        ), loss_change(update.loss_before, update.loss_after), key="loss_after"),
+    ]
+    return steps
