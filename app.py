@@ -15,7 +15,7 @@ st.markdown(
     "table and picture follows."
 )
 
-sol = solve(page.inputs, page.mode)
+sol = solve(page.inputs, page.mode, page.loss)
 dims = page.inputs.dims
 st.subheader("The network")
 st.graphviz_chart(network_dot(sol, reveal=not page.hide_solutions), width="stretch", height=520)
@@ -59,8 +59,9 @@ st.subheader("The problems")
 problems = [
     ("why-backprop", "Why practitioners still derive gradients by hand, with three live demonstrations."),
     ("forward-pass", "Z1 = X·W1 + b1 and A1 = σ(Z1), every product written out."),
-    ("output-gradient", "∂L/∂W2 = A1ᵀ·δ2: why the transpose, and the chain rule for one weight."),
-    ("hidden-gradient", "δ1 = (δ2·W2ᵀ) ∗ σ′(Z1) and ∂L/∂W1 = Xᵀ·δ1."),
+    ("output-gradient", "Where δ2 comes from, ∂L/∂W2 = A1ᵀ·δ2 (why the transpose) and ∂L/∂b2 = Σₙ δ2."),
+    ("hidden-gradient", "δ1 = (δ2·W2ᵀ) ∗ σ′(Z1), ∂L/∂W1 = Xᵀ·δ1 and ∂L/∂b1 = Σₙ δ1."),
+    ("weight-update", "W ← W − η·∂L/∂W for every parameter, and the loss before and after the step."),
     ("training", "Repeat the backward pass: watch a network learn, and make its gradients vanish or explode."),
     ("gradient-check", "Compare backprop with numerical gradients, and plant a bug to see the check catch it."),
 ]

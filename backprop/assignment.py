@@ -122,8 +122,9 @@ class Inputs:
         outside = (checked["y"] < 0) | (checked["y"] > 1)
         if outside.any():
             r, c = (int(i) for i in np.argwhere(outside)[0])
-            raise ValueError(f"y has {checked['y'][r, c]:g} at y[{r}, {c}] (shape {checked['y'].shape}): a sigmoid "
-                             "output lies between 0 and 1, so every target y must too")
+            raise ValueError(f"y has {checked['y'][r, c]:g} in row {r + 1}, column {c + 1} (y[{r}, {c}], shape "
+                             f"{checked['y'].shape}): a sigmoid output lies between 0 and 1, so every target y "
+                             "must too")
         for name, arr in checked.items():
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
@@ -199,6 +200,8 @@ class Solution:
     Forward, output layer, always from A1 = σ(Z1) (the network's real forward pass, in both modes):
     - A1W2 = σ(Z1)·W2 (N, C); Z2 = A1W2 + b2; A2 = σ(Z2) (N, C)
     - loss: "mse" or "bce"; L: the loss of A2 against y (a mean over the N samples)
+    - A2_minus_y = A2 − y (N, C); one_minus_A2 = 1 − A2 (N, C); loss_terms (N, C) and loss_divisor, with
+      L = loss_terms.sum() / loss_divisor ((A2 − y)² over 2N for mse, see losses.loss_terms)
     - dA2 = ∂L/∂A2 (N, C); sigma_prime2 = σ′(Z2) (N, C); delta2_derived = dA2 ∗ σ′(Z2) = ∂L/∂Z2 (N, C)
     - delta2: the δ2 used downstream (given, or derived); delta2_gap = delta2_given − delta2_derived
     Backward:
@@ -244,6 +247,10 @@ class Solution:
     delta2_gap: np.ndarray
     db2: np.ndarray
     db1: np.ndarray
+    A2_minus_y: np.ndarray
+    one_minus_A2: np.ndarray
+    loss_terms: np.ndarray
+    loss_divisor: float
 
     @property
     def grads(self) -> dict[str, np.ndarray]:
@@ -332,6 +339,10 @@ def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment", loss: str =
         delta2_gap=settle_rounding(inputs.delta2 - out.delta2, np.abs(inputs.delta2) + np.abs(out.delta2)),
         db2=settle_rounding(bias_gradient(delta2, name="delta2"), np.abs(delta2).sum(axis=0)),
         db1=settle_rounding(bias_gradient(delta1, name="delta1"), np.abs(delta1).sum(axis=0)),
+        A2_minus_y=settle_rounding(out.error, out.A2 + np.abs(inputs.y)),
+        one_minus_A2=1.0 - out.A2,
+        loss_terms=out.terms,
+        loss_divisor=out.divisor,
     )
 
 

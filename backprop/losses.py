@@ -21,13 +21,17 @@ def mse_value(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
     return float(np.vdot(diff, diff) / (2.0 * A.shape[0]))
 
 
-def bce_value(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
-    """L = (1/N) · Σ −[Y·log σ(Z) + (1 − Y)·log(1 − σ(Z))], from Z so that it never takes log 0.
+def bce_terms(Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """−[Y·log σ(Z) + (1 − Y)·log(1 − σ(Z))] entry by entry (N, C), from Z so that it never takes log 0.
 
     Uses −log σ(z) = softplus(−z) and softplus(z) = max(z, 0) + log(1 + e^(−|z|)).
     """
-    per_entry = np.maximum(Z, 0.0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
-    return float(per_entry.sum() / Z.shape[0])
+    return np.maximum(Z, 0.0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
+
+
+def bce_value(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
+    """L = (1/N) · Σ −[Y·log σ(Z) + (1 − Y)·log(1 − σ(Z))], from Z so that it never takes log 0."""
+    return float(bce_terms(Z, Y).sum() / Z.shape[0])
 
 
 def ce_value(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
@@ -66,6 +70,19 @@ LOSSES: dict[str, Loss] = {
     "ce": Loss("ce", ce_value, r"L = -\frac{1}{N}\sum_{n,k} y_{nk}\log \mathrm{softmax}(Z)_{nk}",
                needs_output="softmax", cancels=True, targets_in_unit_interval=True),
 }
+
+
+def loss_terms(loss: Loss, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, float]:
+    """The summands of L and what their sum is divided by, for writing L out: L = terms.sum() / divisor.
+
+    - mse: terms (A − Y)² (N, C), divisor 2N
+    - bce: terms −[Y·log A + (1 − Y)·log(1 − A)] (N, C), from Z (see bce_terms), divisor N
+    """
+    if loss.name == "mse":
+        return (A - Y) ** 2, 2.0 * A.shape[0]
+    if loss.name == "bce":
+        return bce_terms(Z, Y), float(A.shape[0])
+    raise ValueError(f"loss_terms writes out mse and bce; got {loss.name!r}")
 
 
 def loss_gradient(loss: Loss, A: np.ndarray, Y: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Check a student's answer to Problems 2–4 and name the likely misconception.
+"""Check a student's answer to Problems 2–5 and name the likely misconception.
 
 Each common mistake is recomputed from the same inputs, through the same layer functions as the right
 answer with the one slip put in; if the student's matrix matches one of
@@ -16,9 +16,10 @@ import numpy as np
 
 from backprop._checks import as_matrix
 from backprop.activations import get_activation
-from backprop.assignment import Solution
+from backprop.assignment import Solution, Update, solve
 from backprop.layers import ActivationCache, LinearCache, activation_backward, activation_forward, linear_backward
 from backprop.network import hidden_layer_gradient, linear, output_layer_gradient
+from backprop.optim import sgd
 
 #: A cell is right when |answer − correct| ≤ max(REL_TOL · |correct|, ABS_TOL).
 REL_TOL = 0.01
@@ -125,9 +126,32 @@ MISTAKES: dict[str, Mistake] = {
         "divided by N",
         "δ2 = ∂L/∂Z2 already carries the mean's 1/N, so the gradient is the plain sum over samples.",
     ),
+    "update_added": Mistake(
+        "gradient added",
+        "Gradient descent moves against the gradient: W − η·∂L/∂W, so a positive gradient makes the weight smaller.",
+    ),
+    "update_no_lr": Mistake(
+        "η left out",
+        "The step is the learning rate times the gradient: multiply ∂L/∂W by η before subtracting it.",
+    ),
+    "update_only_step": Mistake(
+        "the step without W",
+        "The new weight is the old weight minus the step, W − η·∂L/∂W, not the step −η·∂L/∂W alone.",
+    ),
+    "update_transposed": Mistake(
+        "gradient transposed",
+        "∂L/∂W has W's shape: entry (i, j) of the gradient moves entry (i, j) of W.",
+    ),
+    "update_other_gradient": Mistake(
+        "the other mode's gradient",
+        "Check which gradients this mode uses: the assignment's (from its given A1, δ2 and δ1) or those "
+        "propagated from the target y.",
+    ),
 }
 
 QUANTITIES = ("Z1", "A1", "delta2", "dW2", "db2", "delta1", "dW1", "db1")
+#: Problem 5's answers, checked against an assignment.Update: the weights after one step.
+UPDATE_QUANTITIES = ("W1_new", "W2_new")
 
 
 @dataclass(frozen=True, eq=False)
@@ -308,13 +332,42 @@ def delta2_candidates(delta2, dA2) -> dict[str, np.ndarray]:
     return _keep(delta2, out)
 
 
-def expected_and_candidates(quantity: str, sol: Solution) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def update_candidates(quantity: str, update: Update) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The weight W1 or W2 after ``update``'s step ("W1_new" or "W2_new"), and the wrong steps, each through
+    optim.sgd with its slip put in: (D, H) or (H, C) each."""
+    name = quantity.removesuffix("_new")
+    other_mode = "consistent" if update.mode == "assignment" else "assignment"
+    other = solve(update.inputs, other_mode, update.sol.loss).grads[name]
+    expected = getattr(update.after, name)
+    return expected, step_candidates(getattr(update.before, name), update.grads[name], update.lr, expected,
+                                     other_gradient=other)
+
+
+def step_candidates(W, g, lr: float, expected, *, other_gradient=None) -> dict[str, np.ndarray]:
+    """Wrong results of one step W − η·g, each through optim.sgd with its slip put in; shaped like W.
+
+    expected: the right result (to keep only mistakes that differ from it); other_gradient: a gradient the
+    student might have taken instead (the other mode's).
+    """
+    W, g = np.asarray(W, dtype=np.float64), np.asarray(g, dtype=np.float64)
+    out = {"update_added": sgd(W, g, {"lr": -lr})[0], "update_no_lr": sgd(W, g, {"lr": 1.0})[0],
+           "update_only_step": sgd(np.zeros_like(W), g, {"lr": lr})[0]}
+    if other_gradient is not None:
+        out["update_other_gradient"] = sgd(W, np.asarray(other_gradient, dtype=np.float64), {"lr": lr})[0]
+    if g.ndim == 2 and g.shape[0] == g.shape[1]:
+        out["update_transposed"] = sgd(W, g.T, {"lr": lr})[0]
+    return _keep(np.asarray(expected, dtype=np.float64), out)
+
+
+def expected_and_candidates(quantity: str, sol: Solution | Update) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The correct matrix for ``quantity`` in ``sol``'s mode, and the mistakes to compare with.
 
     δ1 is always the propagated one, (δ2·W2ᵀ) ∗ σ′(Z1): the exercise is to compute it, even in the
     mode where the assignment then gives a simpler one. δ2 is the mode's: given, or derived from y; as an
     answer ("delta2"), it is the one derived from y (the exercise of working it out).
     """
+    if quantity in UPDATE_QUANTITIES:
+        return update_candidates(quantity, sol)
     inp = sol.inputs
     if quantity == "Z1":
         return sol.Z1, z1_candidates(inp.X, inp.W1, inp.b1)
@@ -335,11 +388,12 @@ def expected_and_candidates(quantity: str, sol: Solution) -> tuple[np.ndarray, d
     if quantity == "dW1":
         other = sol.delta1_propagated if sol.mode == "assignment" else inp.delta1_given
         return sol.dW1, dW1_candidates(inp.X, sol.delta1, delta2=sol.delta2, other_delta1=other)
-    raise ValueError(f"unknown quantity {quantity!r}; choose one of: {', '.join(QUANTITIES)}")
+    raise ValueError(f"unknown quantity {quantity!r}; choose one of: {', '.join(QUANTITIES + UPDATE_QUANTITIES)}")
 
 
-def check_answer(quantity: str, sol: Solution, answer, digits=None) -> Diagnosis:
-    """Diagnose a student's ``answer`` for Z1, A1, dW2, delta1 or dW1 against the worked solution ``sol``;
-    ``digits``: significant digits typed per cell (see diagnose)."""
+def check_answer(quantity: str, sol: Solution | Update, answer, digits=None) -> Diagnosis:
+    """Diagnose a student's ``answer`` for one of QUANTITIES against the worked solution ``sol``, or for
+    W1_new or W2_new against the step ``sol`` (an assignment.Update); ``digits``: significant digits typed
+    per cell (see diagnose)."""
     expected, candidates = expected_and_candidates(quantity, sol)
     return diagnose(answer, expected, candidates, digits)

@@ -32,7 +32,7 @@ from backprop.layers import (
     linear_forward,
     loss_and_delta,
 )
-from backprop.losses import get_loss, loss_gradient, targets
+from backprop.losses import get_loss, loss_gradient, loss_terms, targets
 
 
 def _frozen_copy(arr: np.ndarray) -> np.ndarray:
@@ -408,6 +408,7 @@ class OutputLayer:
 
     - Z2 = A1·W2 + b2 (N, C); A2 = σ(Z2) (N, C)
     - loss: the loss's name; value: L, a mean over the N samples
+    - error = A2 − y (N, C); terms (N, C) and divisor: L = terms.sum() / divisor (losses.loss_terms)
     - dA2 = ∂L/∂A2 (N, C); sigma_prime = σ′(Z2) = A2·(1 − A2) (N, C)
     - delta2 = ∂L/∂Z2 = dA2 ∗ σ′(Z2) (N, C); for bce the two 1/(A2(1 − A2)) cancel and delta2 = (A2 − y)/N
     """
@@ -419,6 +420,9 @@ class OutputLayer:
     dA2: np.ndarray
     sigma_prime: np.ndarray
     delta2: np.ndarray
+    error: np.ndarray
+    terms: np.ndarray
+    divisor: float
 
 
 def output_delta(A1, W2, b2, y, loss: str = "mse") -> OutputLayer:
@@ -439,7 +443,9 @@ def output_delta(A1, W2, b2, y, loss: str = "mse") -> OutputLayer:
     Y = targets(y, Z2.shape[0], Z2.shape[1], loss_fn)
     A2, cache = activation_forward(Z2, sigmoid_out)
     value, delta2 = loss_and_delta(Z2, A2, Y, cache, loss_fn)
-    return OutputLayer(Z2, A2, loss_fn.name, value, loss_gradient(loss_fn, A2, Y), sigmoid_grad(Z2), delta2)
+    terms, divisor = loss_terms(loss_fn, Z2, A2, Y)
+    return OutputLayer(Z2, A2, loss_fn.name, value, loss_gradient(loss_fn, A2, Y), sigmoid_grad(Z2), delta2,
+                       A2 - Y, terms, divisor)
 
 
 # --- whole passes of the 2-layer MLP -------------------------------------------------------------

@@ -29,6 +29,7 @@ PAGES = {
     "forward-pass": ("pages/2_forward-pass.py", PROBLEM_TARGET_MS),
     "output-gradient": ("pages/3_output-gradient.py", PROBLEM_TARGET_MS),
     "hidden-gradient": ("pages/4_hidden-gradient.py", PROBLEM_TARGET_MS),
+    "weight-update": ("pages/5_weight-update.py", PROBLEM_TARGET_MS),
     "training": ("pages/6_training.py", TRAINING_TARGET_MS),
     "gradient-check": ("pages/7_gradient-check.py", None),
 }

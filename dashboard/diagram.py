@@ -51,7 +51,7 @@ def network_dot(sol: Solution, reveal: bool = True) -> str:
         values = f"\\nz {short(sol.Z1[0, j])}\\na {short(sol.A1[0, j])}" if reveal else "\\nz ?\\na ?"
         lines.append(f'  h{j} [label="h{j + 1}{values}", fillcolor="#e8e0f4"];')
     for k in range(C):
-        lines.append(f'  o{k} [label="out {k + 1}\\nδ2 {short(sol.inputs.delta2[0, k])}", fillcolor="#fdf0e0"];')
+        lines.append(f'  o{k} [label="out {k + 1}\\nδ2 {short(sol.delta2[0, k])}", fillcolor="#fdf0e0"];')
     for i in range(D):
         for j in range(H):
             lines.append(_edge(f"x{i}", f"h{j}", W1[i, j], sol.dW1[i, j] if reveal else None, largest))

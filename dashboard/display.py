@@ -65,3 +65,9 @@ def cell_picker(label: str, shape: tuple[int, int], row_name: str, col_name: str
                      key=f"{key}_col")
     return int(r), int(c)
 
+
+
+def entry_picker(label: str, count: int, name: str, key: str) -> int:
+    """One selector for an entry of a vector (a bias); returns it 0-based. A click on the vector's heatmap
+    sets it, as for cell_picker (the column is the entry)."""
+    return int(st.selectbox(label, range(count), format_func=lambda i: f"{name} {i + 1}", key=f"{key}_col"))

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from backprop.assignment import Solution
-from dashboard.numbers import tex, tex_factor
+from backprop.assignment import Solution, Update
+from dashboard.claims import loss_change
+from dashboard.numbers import short, tex, tex_factor
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,13 @@ def product_lines(lhs: str, A: np.ndarray, B: np.ndarray, terms: np.ndarray, res
         for r in range(A.shape[0]):
             for c in range(B.shape[1]):
                 products = " + ".join(tex_factor(t) if k else tex(t) for k, t in enumerate(terms[r, c]))
-                written = rf"{entry}[{r + 1},{c + 1}] &= {product_sum(A[r], B[:, c])}"
+                head = rf"{entry}[{r + 1},{c + 1}] &= "
+                written = head + product_sum(A[r], B[:, c])
+                if visible_width(written) > FITS:  # a long sum of small numbers: its products on two lines
+                    half = (A.shape[1] + 1) // 2
+                    second = " + ".join(rf"{tex_factor(a)} \times {tex_factor(b)}"
+                                        for a, b in zip(A[r, half:], B[half:, c], strict=True))
+                    written = rf"{head}{product_sum(A[r, :half], B[:half, c])} \\ &\qquad + {second}"
                 rest = rf"{products} = {tex(result[r, c])}"
                 # one line per entry while it fits, else the products' values on a line of their own
                 rows.append(rf"{written} = {rest}" if visible_width(written + rest) <= FITS else
@@ -232,9 +239,121 @@ def _a1_source(sol: Solution) -> str:
             else "σ(Z1) from the forward pass")
 
 
+def _entries_sum(M: np.ndarray) -> str:
+    """'a + b + c' over every entry of M (negative entries in parentheses after the first)."""
+    flat = np.asarray(M, dtype=np.float64).reshape(-1)
+    return " + ".join(tex(v) if i == 0 else tex_factor(v) for i, v in enumerate(flat))
+
+
+def bias_lines(lhs: str, delta_symbol: str, delta: np.ndarray, db: np.ndarray) -> tuple[str, ...]:
+    """lhs = Σₙ delta[n, :], written out: with one sample the row itself, else each column's sum."""
+    delta = np.atleast_2d(delta)
+    if delta.shape[0] == 1:
+        return (chain(lhs, rf"\sum_n {delta_symbol}[n,:]", rf"{delta_symbol}[1,:]", matrix(db)),)
+    columns = [" + ".join(tex(v) if n == 0 else tex_factor(v) for n, v in enumerate(delta[:, k]))
+               for k in range(delta.shape[1])]
+    sums = text_matrix([columns])
+    if visible_width(sums) <= FITS:
+        return (chain(lhs, rf"\sum_n {delta_symbol}[n,:]", sums, matrix(db)),)
+    # too wide for one row: one line per entry, then the vector
+    entry = lhs[:-1]  # \frac{…}{\partial b_2} → …{\partial b_2[k]}
+    rows = [rf"{entry}[{k + 1}]}} &= {columns[k]} = {tex(db[k])}" for k in range(len(columns))]
+    return (rf"{lhs} = \sum_n {delta_symbol}[n,:]", r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}",
+            rf"{lhs} = {matrix(db)}")
+
+
+def _bias_note(layer: str, delta: str, N: int) -> str:
+    return (f"b{layer} is added to every sample's row, so ∂Z{layer}[n, k]/∂b{layer}[k] = 1 for every sample n and "
+            f"the gradient adds up {delta} over the samples" + (f" — with one sample it is {delta} itself." if N == 1
+                                                                 else f" ({N} of them)."))
+
+
+def output_layer_steps(sol: Solution) -> list[Step]:
+    """Where δ2 comes from: the output layer forward (Z2 = A1·W2 + b2, A2 = σ(Z2)), the loss against y, then
+    δ2 = ∂L/∂A2 ∗ σ′(Z2), step by step, from A1 = σ(Z1)."""
+    a1, w2, b2, y = sol.A1_sigmoid, sol.inputs.W2, sol.inputs.b2, sol.inputs.y
+    N, C = y.shape
+    mse = sol.loss == "mse"
+    sigma_calls = [[r"\sigma(" + tex(z) + ")" for z in row] for row in sol.Z2]
+    if mse:
+        loss_def = r"L = \frac{1}{2N}\sum_{n,k}\big(A_2 - y\big)_{nk}^2"
+        terms_line = rf"(A_2 - y)^2 = {matrix(sol.loss_terms)}"
+        squares = " + ".join(rf"{tex_factor(v)}^2" for v in sol.A2_minus_y.reshape(-1))
+        value_parts = [rf"\frac{{1}}{{2 \cdot {N}}}\big({squares}\big)"] if N * C <= 4 else []
+        grad_def = r"\frac{\partial L}{\partial A_2} = \frac{1}{N}(A_2 - y)"
+        grad_line = chain(r"\frac{\partial L}{\partial A_2}", rf"\frac{{1}}{{{N}}}{matrix(sol.A2_minus_y)}",
+                          matrix(sol.dA2))
+        grad_note = ("The square's 2 cancels the ½, and 1/N comes from the mean over N samples: each output's "
+                     "error pushes the loss by how far A2 is from y.")
+    else:
+        loss_def = (r"L = -\frac{1}{N}\sum_{n,k}\big[y\log A_2 + (1 - y)\log(1 - A_2)\big]_{nk}")
+        terms_line = rf"-\big[y\log A_2 + (1 - y)\log(1 - A_2)\big] = {matrix(sol.loss_terms)}"
+        value_parts = []
+        grad_def = r"\frac{\partial L}{\partial A_2} = \frac{1}{N}\,\frac{A_2 - y}{A_2 \ast (1 - A_2)}"
+        grad_line = chain(r"\frac{\partial L}{\partial A_2}", matrix(sol.dA2))
+        grad_note = ("Cross-entropy punishes a confident wrong output steeply: its slope grows as A2 nears 0 or 1 "
+                     "on the wrong side.")
+    total = rf"\frac{{1}}{{{tex(sol.loss_divisor)}}}\big({_entries_sum(sol.loss_terms)}\big)" if N * C <= 4 else None
+    value_line = chain("L", *value_parts, *([total] if total else []), tex(sol.L))
+    delta_note = ("The chain rule through the sigmoid: how L changes with A2, times how A2 changes with Z2."
+                  + ("" if mse else " For cross-entropy the two A2(1 − A2) cancel, leaving δ2 = (A2 − y)/N."))
+    return [
+        Step("The inputs of the output layer", side_by_side(
+            rf"A_1 = \sigma(Z_1) = {matrix(a1)}_{{\,{shape(a1)}}}", rf"W_2 = {matrix(w2)}_{{\,{shape(w2)}}}",
+            rf"b_2 = {matrix(b2)}_{{\,1 \times {C}}}", rf"y = {matrix(y)}_{{\,{shape(y)}}}",
+        ), "A1 comes from the forward pass; W2 and b2 are the output layer's weights and bias; y holds the target "
+           "for each of the C = " + f"{C} outputs of each sample.", key="output_given"),
+        Step("Run the output layer forward: A1·W2",
+             product_lines(r"A_1 \cdot W_2", a1, w2, sol.A1W2_terms, sol.A1W2, r"(A_1 W_2)"),
+             "The same row-times-column product as Z1 = X·W1, one layer up.", focus=("A1W2", cells_of(sol.A1W2)),
+             key="output_product"),
+        Step("Add the bias b2", (
+            operation(r"Z_2", r"A_1 W_2 + b_2", matrix(sol.A1W2), "+", matrix(b2), matrix(sol.Z2)),
+        ), "b2 has one entry per output and is added to every sample.", focus=("Z2", cells_of(sol.Z2)),
+           key="output_bias"),
+        Step("Apply the sigmoid: the network's output", (
+            chain(r"A_2 = \sigma(Z_2)", text_matrix(sigma_calls), matrix(sol.A2)),
+        ), "A2 is what the network predicts; the loss compares it with the target y.", focus=("A2", cells_of(sol.A2)),
+           key="output_sigmoid"),
+        Step("The loss", (loss_def, operation(r"A_2 - y", None, matrix(sol.A2), "-", matrix(y),
+                                              matrix(sol.A2_minus_y)), terms_line, value_line),
+             f"One number for the whole batch: a mean over the N = {N} sample{'s' if N > 1 else ''}. "
+             "Backpropagation finds how it changes with every weight.", key="loss"),
+        Step("How the loss changes with A2", (grad_def, grad_line), grad_note, focus=("dA2", cells_of(sol.dA2)),
+             key="dA2"),
+        Step("The sigmoid's slope at Z2", (
+            operation(r"\sigma'(Z_2)", r"A_2 \ast (1 - A_2)", matrix(sol.A2), r"\ast", matrix(sol.one_minus_A2),
+                      matrix(sol.sigma_prime2)),
+        ), "As for σ′(Z1): the derivative at the pre-activation, written through σ(Z2) = A2.",
+           focus=("sigma_prime2", cells_of(sol.sigma_prime2)), key="sigma_prime2"),
+        Step("δ2 = ∂L/∂Z2: chain the two", (
+            operation(r"\delta_2", r"\frac{\partial L}{\partial A_2} \ast \sigma'(Z_2)", matrix(sol.dA2), r"\ast",
+                      matrix(sol.sigma_prime2), matrix(sol.delta2_derived)),
+        ), delta_note, focus=("delta2", cells_of(sol.delta2_derived)), key="delta2"),
+    ]
+
+
+def given_delta2_step(sol: Solution) -> Step:
+    """The assignment's δ2 beside the one the output layer gives for the targets y."""
+    loss = "mean squared error" if sol.loss == "mse" else "binary cross-entropy"
+    return Step("Where δ2 comes from", (
+        *side_by_side(rf"\delta_2^{{\text{{given}}}} = {matrix(sol.inputs.delta2)}",
+                      rf"\delta_2^{{\text{{from }} y}} = {matrix(sol.delta2_derived)}"),
+        rf"\delta_2^{{\text{{given}}}} - \delta_2^{{\text{{from }} y}} = {matrix(sol.delta2_gap)}",
+    ), "The assignment gives δ2 without the target or loss behind it, and this mode uses it as given. With the "
+       f"target y = {_row_text(sol.inputs.y)} and the {loss}, the output layer (run forward from A1 = σ(Z1)) "
+       "gives the second value: switch to consistent mode to derive it step by step.", key="given_delta2")
+
+
+def _row_text(M) -> str:
+    M = np.atleast_2d(M)
+    rows = ["(" + ", ".join(short(v) for v in row) + ")" for row in M]
+    return rows[0] if len(rows) == 1 else "[" + "; ".join(rows) + "]"
+
+
 def output_gradient_steps(sol: Solution) -> list[Step]:
-    """∂L/∂W2 = A1ᵀ·δ2 step by step."""
-    a1, d2 = sol.A1, sol.inputs.delta2
+    """∂L/∂W2 = A1ᵀ·δ2 and ∂L/∂b2 = Σₙ δ2 step by step; in consistent mode δ2 is derived first."""
+    a1, d2 = sol.A1, sol.delta2
     N, H = a1.shape
     C = d2.shape[1]
     cells = ("dW2", cells_of(sol.dW2))
@@ -242,11 +361,18 @@ def output_gradient_steps(sol: Solution) -> list[Step]:
                 "output error." if N == 1 else
                 f" With N = {N} samples each entry is a sum of {N} products, one per sample: the "
                 "gradient adds up what every sample asks of that weight.")
-    return [
-        Step("The inputs", side_by_side(
+    if sol.mode == "consistent":
+        steps = output_layer_steps(sol)
+        steps.append(Step("The inputs of the gradient", side_by_side(
             rf"A_1 = {matrix(a1)}_{{\,{shape(a1)}}}", rf"\delta_2 = {matrix(d2)}_{{\,{shape(d2)}}}",
-        ), f"A1 is {_a1_source(sol)}; δ2 = ∂L/∂Z2 is the error signal arriving at the {C} outputs.",
-           key="given"),
+        ), f"A1 is {_a1_source(sol)}; δ2 = ∂L/∂Z2 is the error signal just derived at the {C} outputs.",
+            key="given"))
+    else:
+        steps = [Step("The inputs", side_by_side(
+            rf"A_1 = {matrix(a1)}_{{\,{shape(a1)}}}", rf"\delta_2 = {matrix(d2)}_{{\,{shape(d2)}}}",
+        ), f"A1 is {_a1_source(sol)}; δ2 = ∂L/∂Z2 is the error signal arriving at the {C} outputs, as the "
+           "assignment gives it.", key="given"), given_delta2_step(sol)]
+    return steps + [
         Step("Why A1 is transposed", (
             rf"\underbrace{{A_1^T}}_{{{H} \times {N}}} \cdot \underbrace{{\delta_2}}_{{{N} \times {C}}} "
             rf"\;\to\; \underbrace{{\frac{{\partial L}}{{\partial W_2}}}}_{{{H} \times {C}}} "
@@ -260,6 +386,9 @@ def output_gradient_steps(sol: Solution) -> list[Step]:
                            r"\frac{\partial L}{\partial W_2}"),
              "Entry (j, k) is Σₙ A1[n, j]·δ2[n, k]: activation of hidden unit j times the error at "
            "output k." + sum_note, focus=cells, key="product"),
+        Step("The bias gradient: sum δ2 over the samples",
+             bias_lines(r"\frac{\partial L}{\partial b_2}", r"\delta_2", d2, sol.db2),
+             _bias_note("2", "δ2", N), focus=("db2", cells_of(sol.db2)), key="bias_gradient"),
     ]
 
 
@@ -267,7 +396,7 @@ def dW2_cell(sol: Solution, j: int, k: int) -> str:
     """∂L/∂W2[j, k] = Σₙ A1[n, j]·δ2[n, k] with the numbers (indices 1-based)."""
     return aligned(rf"\frac{{\partial L}}{{\partial W_2[{j + 1},{k + 1}]}}",
                    rf"\sum_n A_1[n,{j + 1}]\,\delta_2[n,{k + 1}]",
-                   product_sum(sol.A1[:, j], sol.inputs.delta2[:, k]), tex(sol.dW2[j, k]))
+                   product_sum(sol.A1[:, j], sol.delta2[:, k]), tex(sol.dW2[j, k]))
 
 
 # --- Problem 4: the hidden layer's gradient ----------------------------------------------------
@@ -275,7 +404,7 @@ def dW2_cell(sol: Solution, j: int, k: int) -> str:
 
 def hidden_gradient_steps(sol: Solution) -> list[Step]:
     """δ1 = (δ2·W2ᵀ) ∗ σ′(Z1), then ∂L/∂W1 = Xᵀ·δ1, step by step."""
-    x, d2, w2 = sol.inputs.X, sol.inputs.delta2, sol.inputs.W2
+    x, d2, w2 = sol.inputs.X, sol.delta2, sol.inputs.W2
     N, D = x.shape
     H, C = w2.shape
     d1 = sol.delta1
@@ -322,13 +451,16 @@ def hidden_gradient_steps(sol: Solution) -> list[Step]:
                            r"\frac{\partial L}{\partial W_1}"),
              "Entry (i, j) is Σₙ X[n, i]·δ1[n, j]: input i times the error of hidden unit j.",
            focus=("dW1", cells_of(sol.dW1)), key="product"),
+        Step("The bias gradient: sum δ1 over the samples",
+             bias_lines(r"\frac{\partial L}{\partial b_1}", r"\delta_1", d1, sol.db1),
+             _bias_note("1", "δ1", N), focus=("db1", cells_of(sol.db1)), key="bias_gradient"),
     ]
     return steps
 
 
 def delta1_cell(sol: Solution, n: int, j: int) -> str:
     """δ1[n, j] = (Σₖ δ2[n, k]·W2[j, k])·σ′(Z1[n, j]) with the numbers (indices 1-based)."""
-    d2, w2 = sol.inputs.delta2, sol.inputs.W2
+    d2, w2 = sol.delta2, sol.inputs.W2
     return aligned(rf"\delta_1[{n + 1},{j + 1}]",
                    rf"\Big(\sum_k \delta_2[{n + 1},k]\,W_2[{j + 1},k]\Big)\,\sigma'(Z_1[{n + 1},{j + 1}])",
                    rf"({product_sum(d2[n], w2[j])}) \times {tex_factor(sol.sigma_prime[n, j])}",
@@ -340,3 +472,63 @@ def dW1_cell(sol: Solution, i: int, j: int) -> str:
     return aligned(rf"\frac{{\partial L}}{{\partial W_1[{i + 1},{j + 1}]}}",
                    rf"\sum_n X[n,{i + 1}]\,\delta_1[n,{j + 1}]",
                    product_sum(sol.inputs.X[:, i], sol.delta1[:, j]), tex(sol.dW1[i, j]))
+
+
+def db_cell(sol: Solution, layer: int, k: int) -> str:
+    """∂L/∂b_layer[k] = Σₙ δ_layer[n, k]·1 with the numbers (k 1-based on screen)."""
+    delta, db = (sol.delta1, sol.db1) if layer == 1 else (sol.delta2, sol.db2)
+    column = delta[:, k]
+    return aligned(rf"\frac{{\partial L}}{{\partial b_{layer}[{k + 1}]}}",
+                   rf"\sum_n \delta_{layer}[n,{k + 1}] \cdot 1",
+                   " + ".join(tex(v) if n == 0 else tex_factor(v) for n, v in enumerate(column)), tex(db[k]))
+
+
+# --- Problem 5: one step of gradient descent ---------------------------------------------------
+
+#: Problem 5's parameters with their LaTeX names and the order the worked solution takes them in (the
+#: output layer first, as backpropagation reaches it first).
+UPDATE_ORDER = (("W2", "W_2"), ("b2", "b_2"), ("W1", "W_1"), ("b1", "b_1"))
+
+
+def update_gradients_note(update: Update) -> str:
+    """Which gradients the step uses, in words."""
+    if update.mode == "assignment":
+        return ("This step uses the gradients as in the assignment: ∂L/∂W2 from its assumed A1 and given δ2, "
+                "∂L/∂W1 from its given δ1, and the bias gradients Σₙ δ2 and Σₙ δ1 of those given deltas.")
+    return ("This step uses the gradients backpropagation gives: δ2 from the target y and the loss, δ1 propagated "
+            "from it, A1 = σ(Z1).")
+
+
+def update_steps(update: Update) -> list[Step]:
+    """W ← W − η·∂L/∂W for each parameter, then the loss before and after by a forward pass each."""
+    lr = tex(update.lr)
+    grads = [rf"\frac{{\partial L}}{{\partial {sym}}} = {matrix(update.grads[name])}" for name, sym in UPDATE_ORDER]
+    steps = [Step("The gradients and the learning rate", (rf"\eta = {lr}", *side_by_side(*grads)),
+                  update_gradients_note(update), key="grads")]
+    for name, sym in UPDATE_ORDER:
+        before, after, scaled = getattr(update.before, name), getattr(update.after, name), update.scaled[name]
+        steps.append(Step(f"Update {name}", (
+            chain(rf"{sym}^{{\text{{new}}}}", rf"{sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
+                  rf"{matrix(before)} - {lr} \cdot {matrix(update.grads[name])}",
+                  rf"{matrix(before)} - {matrix(scaled)}", matrix(after)),
+        ), f"Each entry of {name} moves against its own gradient, by η times it: a positive gradient makes the "
+           "weight smaller, a negative one larger.", focus=(f"{name}_new", cells_of(after)), key=f"update_{name}"))
+    fb, fa = update.forward_before, update.forward_after
+    steps += [
+        Step("The loss before the step", (
+            rf"A_2 = \sigma\big(\sigma(X W_1 + b_1)\,W_2 + b_2\big) = {matrix(fb.A2)}",
+            rf"y = {matrix(update.inputs.y)}, \qquad L = {tex(update.loss_before)}",
+        ), "A full forward pass with A1 = σ(Z1), in either mode: the assumed A1 is no network's real activation.",
+           key="loss_before"),
+        Step("A second forward pass with the new parameters", (
+            chain(r"Z_1^{\text{new}}", r"X W_1^{\text{new}} + b_1^{\text{new}}", matrix(fa.Z1)),
+            chain(r"A_1^{\text{new}}", r"\sigma(Z_1^{\text{new}})", matrix(fa.A1)),
+            chain(r"Z_2^{\text{new}}", r"A_1^{\text{new}} W_2^{\text{new}} + b_2^{\text{new}}", matrix(fa.Z2)),
+            chain(r"A_2^{\text{new}}", r"\sigma(Z_2^{\text{new}})", matrix(fa.A2)),
+        ), "The same forward pass as Problem 2 and Problem 3, with every parameter replaced.", key="forward_after"),
+        Step("The loss after the step", (
+            rf"L^{{\text{{new}}}} = {tex(update.loss_after)}, \qquad L = {tex(update.loss_before)}",
+            rf"L^{{\text{{new}}}} - L = {tex(update.change)}",
+        ), loss_change(update.loss_before, update.loss_after), key="loss_after"),
+    ]
+    return steps

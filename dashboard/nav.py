@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from backprop.assignment import MODES, Inputs
+from backprop.assignment import DEFAULT_LR, MODES, Inputs
 from dashboard import state
 
 APP_TITLE = "Backprop from scratch"
@@ -25,6 +25,7 @@ PAGES = [
     ("pages/2_forward-pass.py", "Problem 2 · Forward pass", ":material/arrow_forward:", "Assignment 5"),
     ("pages/3_output-gradient.py", "Problem 3 · Output-layer gradient", ":material/undo:", "Assignment 5"),
     ("pages/4_hidden-gradient.py", "Problem 4 · Hidden-layer gradient", ":material/replay:", "Assignment 5"),
+    ("pages/5_weight-update.py", "Problem 5 · One gradient-descent step", ":material/update:", "Assignment 5"),
     ("pages/6_training.py", "Training loop", ":material/trending_down:", "Practice"),
     ("pages/7_gradient-check.py", "Gradient check", ":material/fact_check:", "Practice"),
 ]
@@ -40,6 +41,8 @@ class Page:
     presenter: bool
     hide_solutions: bool
     url_warnings: tuple[str, ...]
+    loss: str = "mse"
+    lr: float = DEFAULT_LR
 
 
 def _favicon() -> Image.Image:
@@ -75,7 +78,8 @@ def page_setup(page_id: str, title: str, *, example_page: bool = True) -> Page:
                        initial_sidebar_state="collapsed" if presenting else "auto")
     warnings = state.arrive(page_id, example_page)
     sidebar(example_page)
-    return Page(page_id, ss[state.INPUTS], ss[state.MODE], presenting, bool(ss[state.HIDE]), warnings)
+    return Page(page_id, ss[state.INPUTS], ss[state.MODE], presenting, bool(ss[state.HIDE]), warnings,
+                ss[state.LOSS], ss[state.LR])
 
 
 def sidebar(example_page: bool) -> None:

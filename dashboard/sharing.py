@@ -10,14 +10,13 @@ import streamlit as st
 from dashboard import exports, state
 from dashboard.latex import Step
 from dashboard.nav import Page
-from dashboard.urlstate import params_from_inputs
 
 
 def share_and_export(page: Page, title: str, numbers: dict[str, np.ndarray], steps: Sequence[Step],
                      reveal: bool = True) -> None:
     """A copyable link to this exact example, and the page's numbers and worked solution as files
     (only once the solution is revealed: the files contain the answers)."""
-    params = params_from_inputs(state.current_inputs(), st.session_state[state.MODE])
+    params = state.url_params()
     base = st.context.url or f"/{page.page_id}"
     link = base + ("?" + urlencode(params, safe=",;") if params else "")
     st.markdown("**Link to this example** (copy it with the button at the right of the box)")
@@ -27,7 +26,8 @@ def share_and_export(page: Page, title: str, numbers: dict[str, np.ndarray], ste
                    "revealed: they contain the answers.")
         return
     stem = page.page_id.replace("-", "_")
-    meta = {"page": page.page_id, "mode": st.session_state[state.MODE], **state.current_inputs().dims}
+    meta = {"page": page.page_id, "mode": st.session_state[state.MODE], "loss": st.session_state[state.LOSS],
+            **state.current_inputs().dims}
     c1, c2, c3 = st.columns(3)
     c1.download_button("Numbers (CSV)", exports.numbers_csv(numbers), file_name=f"{stem}.csv", mime="text/csv",
                        icon=":material/download:", key="export_csv", width="stretch")

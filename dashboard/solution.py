@@ -3,7 +3,7 @@ view, and hiding it all until the student asks.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,12 +76,13 @@ def results(shown: dict[str, Shown], *, stale: bool) -> None:
 
 
 def section(page: Page, column, shown: dict[str, Shown], steps: Sequence[Step], *, stale: bool,
-            note: str = "") -> bool:
+            note: str = "", summary: Callable[[], None] | None = None) -> bool:
     """The solution part of a problem page.
 
     Presenter mode: the stepper alone (returns False: nothing more to draw). Otherwise the results in
-    ``column`` (unless solutions are hidden), with ``note`` beneath them, and the worked solution below;
-    returns whether the solution is shown, so the page can add its entry formulas and comparisons.
+    ``column`` (unless solutions are hidden), ``summary()`` drawn above them and ``note`` beneath them,
+    and the worked solution below; returns whether the solution is shown, so the page can add its entry
+    formulas and comparisons.
     """
     if page.presenter:
         present(page, steps, shown)
@@ -89,6 +90,8 @@ def section(page: Page, column, shown: dict[str, Shown], steps: Sequence[Step], 
     with column:
         show = visible(page)
         if show:
+            if summary is not None:
+                summary()
             results(shown, stale=stale)
             if note:
                 st.caption(note)

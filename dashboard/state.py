@@ -11,8 +11,16 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from backprop.assignment import DEFAULT_INPUTS, Inputs
-from dashboard.urlstate import FIELDS, inputs_from_params, params_from_inputs
+from backprop.assignment import DEFAULT_INPUTS, DEFAULT_LR, Inputs
+from dashboard.urlstate import (
+    DEFAULT_LOSS,
+    FIELDS,
+    SETTINGS,
+    inputs_from_params,
+    params_from_inputs,
+    params_from_settings,
+    settings_from_params,
+)
 
 # Session-state keys.
 INPUTS = "inputs"
@@ -22,7 +30,9 @@ HIDE = "hide_solutions"
 GENERATION = "editor_generation"
 PAGE = "current_page"
 EDITOR_KEYS = "editor_keys"
-DEFAULTS = {MODE: "assignment", PRESENTER: False, HIDE: False}
+LR = "lr"
+LOSS = "loss"
+DEFAULTS = {MODE: "assignment", PRESENTER: False, HIDE: False, LR: DEFAULT_LR, LOSS: DEFAULT_LOSS}
 
 
 def init_session() -> None:
@@ -37,12 +47,15 @@ def init_session() -> None:
 def _apply_url() -> tuple[str, ...]:
     """On arriving at a page, take the example from its URL, if the URL describes one."""
     params = st.query_params.to_dict()
-    if not any(name in params for name in (*FIELDS, "mode")):
+    if not any(name in params for name in (*FIELDS, *SETTINGS, "mode")):
         return ()
     parsed = inputs_from_params(params)
+    settings = settings_from_params(params)
     st.session_state[INPUTS] = parsed.inputs
     st.session_state[MODE] = parsed.mode or DEFAULTS[MODE]
-    return parsed.warnings
+    st.session_state[LR] = settings.lr or DEFAULTS[LR]
+    st.session_state[LOSS] = settings.loss or DEFAULTS[LOSS]
+    return parsed.warnings + settings.warnings
 
 
 def arrive(page_id: str, example_page: bool) -> tuple[str, ...]:
@@ -90,9 +103,22 @@ def current_inputs() -> Inputs:
 
 def commit(entered: dict[str, np.ndarray | None]) -> tuple[Inputs, bool]:
     """Store the valid matrices among ``entered`` (an editor gives None while a cell is bad) in the
-    shared example; returns the updated example and whether any matrix was left at its last valid value."""
+    shared example; returns the updated example and whether any matrix was left at its last valid value.
+
+    A matrix whose cells are all numbers can still be refused by the example (a target y outside [0, 1]):
+    its message is shown, the example keeps that matrix's last valid value, and the editor keeps what was
+    typed."""
     valid = {name: value for name, value in entered.items() if value is not None}
-    updated = current_inputs().with_values(**valid)
+    try:
+        updated = current_inputs().with_values(**valid)
+    except ValueError:
+        updated = current_inputs()
+        for name, value in list(valid.items()):
+            try:
+                updated = updated.with_values(**{name: value})
+            except ValueError as exc:
+                st.error(str(exc), icon=":material/error:")
+                del valid[name]
     st.session_state[INPUTS] = updated
     return updated, len(valid) < len(entered)
 
@@ -104,6 +130,8 @@ def rebuild_editors() -> None:
 
 def reset() -> None:
     st.session_state[INPUTS] = DEFAULT_INPUTS
+    st.session_state[LR] = DEFAULTS[LR]
+    st.session_state[LOSS] = DEFAULTS[LOSS]
     rebuild_editors()
 
 
@@ -113,8 +141,16 @@ def resize(dim: str, size: int) -> None:
     rebuild_editors()
 
 
+def url_params() -> dict[str, str]:
+    """The query parameters that reproduce the current example: its matrices, lr, loss and mode."""
+    ss = st.session_state
+    matrices = params_from_inputs(current_inputs(), ss[MODE])
+    mode = {"mode": matrices.pop("mode")} if "mode" in matrices else {}
+    return matrices | params_from_settings(ss[LR], ss[LOSS]) | mode
+
+
 def sync_url() -> None:
     """Keep the address bar describing the current example, so that a copied URL reproduces it."""
-    wanted = params_from_inputs(current_inputs(), st.session_state[MODE])
+    wanted = url_params()
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)

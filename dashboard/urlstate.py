@@ -1,6 +1,9 @@
 """A page's example in its URL: one query parameter per matrix, rows split by ';', entries by ','.
 
     /forward-pass?X=1,1&W1=0.1,0.2;0.3,0.4&b1=0.5,0.6&mode=consistent
+    /weight-update?W2=0.5,0.6;0.7,0.8&b2=0,0&y=0,1&lr=0.5&loss=bce
+
+Besides the matrices, ``lr`` (Problem 5's learning rate) and ``loss`` (mse or bce) are plain settings.
 
 Parsing never evaluates anything: every entry goes through the grids' parser (dashboard.parsing), the
 rows must be even, the sizes must fit the problem and fit together. A parameter that cannot be used is
@@ -14,15 +17,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop.assignment import DEFAULT_INPUTS, MAX_DIM, MODES, Inputs
+from backprop.assignment import DEFAULT_INPUTS, DEFAULT_LR, MAX_DIM, MODES, OUTPUT_LOSSES, Inputs, solve
+from backprop.update import MAX_LR
 from dashboard.parsing import EntryError, canonical, parse_number
 
-#: URL name → Inputs field. The URL uses the assignment's symbols; A1 and δ1 are the *given* ones.
+DEFAULT_LOSS = "mse"
+
+#: URL name → Inputs field. The URL uses the assignment's symbols; A1, δ2 and δ1 are the *given* ones.
 FIELDS = {"X": "X", "W1": "W1", "b1": "b1", "W2": "W2", "delta2": "delta2", "A1": "A1_given",
-          "delta1": "delta1_given"}
-#: Which sizes each matrix fixes: (rows, columns); b1 is a single row of H entries.
+          "delta1": "delta1_given", "b2": "b2", "y": "y"}
+#: Which sizes each matrix fixes: (rows, columns); a bias is a single row (b1 of H entries, b2 of C).
 DIMS = {"X": ("N", "D"), "W1": ("D", "H"), "b1": (None, "H"), "W2": ("H", "C"), "delta2": ("N", "C"),
-        "A1": ("N", "H"), "delta1": ("N", "H")}
+        "A1": ("N", "H"), "delta1": ("N", "H"), "b2": (None, "C"), "y": ("N", "C")}
+#: The values the assignment supplies instead of computing them: a link may leave them out (see inputs_from_params).
+DERIVED = ("A1", "delta2", "delta1")
 MAX_CHARS = 400
 MAX_ENTRIES = MAX_DIM * MAX_DIM
 FORMAT_HINT = "numbers with ',' between entries and ';' between rows"
@@ -107,6 +115,11 @@ def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS)
     applied only if every matrix, given or not, agrees on the sizes N, D, H, C: a link that changes X to
     three inputs must also give a W1 with three rows. When they disagree, the warning names the parameters
     that conflict and none of the link's matrices is applied: the example stays as it was.
+
+    The exception are the values the assignment supplies instead of computing them (A1, delta2, delta1):
+    a link that changes the sizes without giving them gets them as the network computes them from the
+    link's own numbers (σ(Z1), δ2 from y, the propagated δ1), so both modes show the same numbers and
+    nothing is made up.
     """
     warnings: list[str] = []
     given: dict[str, np.ndarray] = {}
@@ -115,6 +128,8 @@ def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS)
             continue
         try:
             arr = parse_matrix(name, params[name])
+            if name == "y" and ((arr < 0) | (arr > 1)).any():
+                raise ParamError(f"{name}: targets must lie between 0 and 1, like a sigmoid's output")
             for dim, size in _sizes(name, arr).items():
                 if size > MAX_DIM:
                     raise ParamError(f"{name}: {dim} = {size} is more than this page's limit of {MAX_DIM}")
@@ -125,6 +140,8 @@ def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS)
     # Every matrix's claim on each size: the link's for the ones it gives, the example's for the rest.
     claims: dict[str, dict[int, list[str]]] = {dim: {} for dim in ("N", "D", "H", "C")}
     for name, field in FIELDS.items():
+        if name in DERIVED and name not in given:
+            continue  # computed from the rest if the sizes change
         arr = given.get(name, np.atleast_2d(getattr(base, field)))
         for dim, size in _sizes(name, arr).items():
             claims[dim].setdefault(size, []).append(name)
@@ -136,9 +153,14 @@ def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS)
                         "as it was): " + "; ".join(conflicts) + ". A link that changes a size must give every "
                         "matrix of that size.")
     elif given:
-        inputs = base.resized(**{dim: next(iter(found)) for dim, found in claims.items()})
-        inputs = inputs.with_values(**{FIELDS[name]: (arr.reshape(-1) if name == "b1" else arr)
-                                       for name, arr in given.items()})
+        dims = {dim: next(iter(found)) for dim, found in claims.items()}
+        inputs = base.resized(**dims).with_values(**{FIELDS[name]: (arr.reshape(-1) if DIMS[name][0] is None else arr)
+                                                     for name, arr in given.items()})
+        missing = [name for name in DERIVED if name not in given]
+        if dims != base.dims and missing:
+            sol = solve(inputs, "consistent")
+            computed = {"A1": sol.A1_sigmoid, "delta2": sol.delta2_derived, "delta1": sol.delta1_propagated}
+            inputs = inputs.with_values(**{FIELDS[name]: computed[name] for name in missing})
     mode = params.get("mode")
     if mode is not None and mode not in MODES:
         warnings.append(f"Ignored the link's mode: it must be one of {', '.join(MODES)}.")
@@ -149,15 +171,69 @@ def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS)
 def params_from_inputs(inputs: Inputs, mode: str, default_mode: str = "assignment") -> dict[str, str]:
     """The query parameters that reproduce ``inputs`` and ``mode`` from the defaults: only what differs.
 
-    When the sizes differ from the assignment's, every matrix is written: a link never leaves a number to
-    be made up, and a matrix of another shape than the default's could not be applied without its partners.
+    When the sizes differ from the assignment's, every matrix is written (a link never leaves a number to
+    be made up, and a matrix of another shape than the default's could not be applied without its partners),
+    except A1, delta2 and delta1 when they are what the network computes (inputs_from_params computes them).
     """
     resized = inputs.dims != DEFAULT_INPUTS.dims
+    computed = {}
+    if resized:  # the supplied values a link may leave out, when they are what the network computes
+        sol = solve(inputs, "consistent")
+        computed = {"A1": sol.A1_sigmoid, "delta2": sol.delta2_derived, "delta1": sol.delta1_propagated}
     out: dict[str, str] = {}
     for name, field in FIELDS.items():
         value = getattr(inputs, field)
+        if name in computed and np.array_equal(value, computed[name]):
+            continue
         if resized or not np.array_equal(value, getattr(DEFAULT_INPUTS, field)):
             out[name] = format_matrix(value)
     if mode != default_mode:
         out["mode"] = mode
+    return out
+
+
+# --- settings that are not matrices: the learning rate and the loss --------------------------------
+
+#: URL name → what it sets; each is left out of the URL while it has its default.
+SETTINGS = ("lr", "loss")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a URL asked for besides the matrices: lr (η of Problem 5) and loss; None where it says nothing."""
+
+    lr: float | None
+    loss: str | None
+    warnings: tuple[str, ...]
+
+
+def settings_from_params(params: Mapping[str, str]) -> Settings:
+    """Read ``lr`` (a number as the grids read it, 0 < lr ≤ MAX_LR) and ``loss`` (one of OUTPUT_LOSSES) from
+    ``params``; anything else is ignored with a warning that names the parameter and never quotes it."""
+    warnings: list[str] = []
+    lr = params.get("lr")
+    if lr is not None:
+        try:
+            value = parse_number(lr, limit=MAX_LR).value if isinstance(lr, str) and len(lr) <= 40 else None
+        except EntryError:
+            value = None
+        if value is None or not (0.0 < value <= MAX_LR):
+            warnings.append(f"Ignored the link's lr: it must be a number above 0 and at most {MAX_LR:g}; "
+                            "lr keeps its default.")
+            value = None
+        lr = value
+    loss = params.get("loss")
+    if loss is not None and loss not in OUTPUT_LOSSES:
+        warnings.append(f"Ignored the link's loss: it must be one of {', '.join(OUTPUT_LOSSES)}.")
+        loss = None
+    return Settings(lr, loss, tuple(warnings))
+
+
+def params_from_settings(lr: float, loss: str) -> dict[str, str]:
+    """The query parameters for ``lr`` and ``loss``: only those that differ from the defaults."""
+    out: dict[str, str] = {}
+    if float(lr) != DEFAULT_LR:
+        out["lr"] = canonical(lr)
+    if loss != DEFAULT_LOSS:
+        out["loss"] = loss
     return out

@@ -10,8 +10,9 @@ solution.problem_header(
     page,
     "Problem 4 · The hidden layer's gradient",
     "The last step of backpropagation: carry the error back through W2 to the hidden layer, scale it by the "
-    "sigmoid's slope, and form the gradient for the first layer's weights.",
-    r"\delta_1 = (\delta_2 \cdot W_2^T) \ast \sigma'(Z_1), \qquad \frac{\partial L}{\partial W_1} = X^T \cdot \delta_1",
+    "sigmoid's slope, and form the gradients for the first layer's weights and bias.",
+    r"\delta_1 = (\delta_2 \cdot W_2^T) \ast \sigma'(Z_1), \qquad "
+    r"\frac{\partial L}{\partial W_1} = X^T \cdot \delta_1, \qquad \frac{\partial L}{\partial b_1} = \sum_n \delta_1",
 )
 
 inputs = page.inputs
@@ -33,7 +34,7 @@ if not page.presenter:
                 "delta1", inputs.delta1_given, symbol="δ1", row_name="sample", col_name="hidden unit",
                 caption="as the assignment gives it", field="delta1_given")
         inputs, stale = state.commit(entered)
-        current = solve(inputs, page.mode)
+        current = solve(inputs, page.mode, page.loss)
         if not assignment_mode:
             st.markdown("**δ2** = ∂L/∂Z2, derived from the target y on Problem 3")
             display.show_table(current.delta2, row_name="sample", col_name="output")
@@ -45,7 +46,7 @@ if not page.presenter:
         with st.expander("Grow the problem: more samples, inputs, hidden units or outputs"):
             editors.size_controls()
 
-sol = solve(inputs, page.mode)
+sol = solve(inputs, page.mode, page.loss)
 shown = {
     "dA1": solution.Shown(sol.dA1, "δ2·W2ᵀ", "sample", "hidden unit", "δ2·W2ᵀ", result=False),
     "sigma_prime": solution.Shown(sol.sigma_prime, "σ′(Z1)", "sample", "hidden unit", "σ′(Z1)", result=False),
@@ -54,29 +55,37 @@ shown = {
     "delta1": solution.Shown(sol.delta1, "δ1 as the assignment gives it (used below)", "sample", "hidden unit",
                              "δ1 given", result=assignment_mode),
     "dW1": solution.Shown(sol.dW1, "∂L/∂W1 = Xᵀ·δ1", "input", "hidden unit", "∂L/∂W1", picker="dw1_cell"),
+    "db1": solution.Shown(sol.db1, "∂L/∂b1 = Σₙ δ1", "row", "hidden unit", "∂L/∂b1", picker="db1_cell"),
 }
 steps = tex.hidden_gradient_steps(sol)
 
-show = solution.section(page, right, shown, steps, stale=stale)
+uses = ("δ2 and δ1 here are the ones the assignment gives (∂L/∂W1 and ∂L/∂b1 use the given δ1)." if assignment_mode
+        else "δ2 here is derived from the target y on Problem 3, and δ1 is propagated from it.")
+show = solution.section(page, right, shown, steps, stale=stale,
+                        note="∂L/∂W1 has the shape of W1 and ∂L/∂b1 the shape of b1. " + uses)
 if not page.presenter:
     if show:
         st.subheader("Open one entry: the chain rule for a single weight")
-        st.caption("Click a cell of the ∂L/∂W1 heatmap or of the propagated δ1, or choose it here.")
+        st.caption("Click a cell of the ∂L/∂W1, ∂L/∂b1 or propagated δ1 heatmap, or choose it here.")
         i, j = display.cell_picker("Weight", sol.dW1.shape, "input", "hidden unit", key="dw1_cell")
         display.latex(tex.dW1_cell(sol, i, j))
+        b = display.entry_picker("Bias: hidden unit", sol.db1.shape[0], "hidden unit", key="db1_cell")
+        display.latex(tex.db_cell(sol, 1, b))
         n, h = display.cell_picker("Hidden error", sol.delta1.shape, "sample", "hidden unit", key="delta1_cell")
         display.latex(tex.delta1_cell(sol, n, h))
         st.caption("δ1[n,j] sums what hidden unit j contributed to every output k, weighted by W2[j,k], then "
                    "scales by how steep the sigmoid was at Z1[n,j].")
 
         st.subheader("As in the assignment vs. consistent")
-        st.markdown("The assignment *gives* δ1; backpropagating δ2 through W2 and σ′(Z1) yields a different one, "
-                    "and so a different gradient:")
-        comparisons = compare_modes(inputs)
+        st.markdown("The assignment *gives* δ1; backpropagating δ2 through W2 and σ′(Z1) yields a different one "
+                    "(in consistent mode from the δ2 the target y gives), and so different gradients:")
+        comparisons = compare_modes(inputs, page.loss)
         st.markdown("**δ1**")
         solution.compare(comparisons["delta1"], symbol="δ1")
         st.markdown("**∂L/∂W1**")
         solution.compare(comparisons["dW1"], symbol="∂L/∂W1")
+        st.markdown("**∂L/∂b1**")
+        solution.compare(comparisons["db1"], symbol="∂L/∂b1")
 
     st.header("Check my answer")
     st.markdown("**δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)**, computed from δ2, W2 and Z1 (even in the mode where the "
@@ -89,6 +98,6 @@ if not page.presenter:
     sharing.share_and_export(page, "Problem 4 · The hidden layer's gradient", {
         "X": inputs.X, "W2": inputs.W2, "delta2": inputs.delta2, "Z1": sol.Z1, "dA1": sol.dA1,
         "sigma_prime": sol.sigma_prime, "delta1_propagated": sol.delta1_propagated, "delta1": sol.delta1,
-        "dW1": sol.dW1}, steps, reveal=show)
+        "dW1": sol.dW1, "db1": sol.db1}, steps, reveal=show)
 
 state.sync_url()

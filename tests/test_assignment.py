@@ -132,7 +132,7 @@ def test_default_b2_and_y_and_their_checks():
     assert grown.b2.shape == (3,) and grown.y.shape == (3, 3)
     np.testing.assert_array_equal(grown.y[0, :2], [0.0, 1.0])
     assert set(np.unique(grown.y)) <= {0.0, 1.0}
-    with pytest.raises(ValueError, match=r"y has 2 at y\[0, 1\] .* between 0 and 1"):
+    with pytest.raises(ValueError, match=r"y has 2 in row 1, column 2 \(y\[0, 1\].* between 0 and 1"):
         a.DEFAULT_INPUTS.with_values(y=[[0.0, 2.0]])
     with pytest.raises(ValueError, match=r"y has shape \(1, 3\) but must be \(1, 2\)"):
         a.DEFAULT_INPUTS.with_values(y=[[0.0, 1.0, 1.0]])

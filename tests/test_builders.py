@@ -48,7 +48,9 @@ def test_output_gradient_steps_show_shapes_and_products():
                   r"\begin{pmatrix} 0.18 & -0.27 \\ 0.19 & -0.285 \end{pmatrix}"):
         assert piece in text, piece
     assert any("transpos" in s.note.lower() for s in steps)
-    assert steps[-1].focus == ("dW2", ((0, 0), (0, 1), (1, 0), (1, 1)))
+    product = next(s for s in steps if s.key == "product")
+    assert product.focus == ("dW2", ((0, 0), (0, 1), (1, 0), (1, 1)))
+    assert steps[-1].focus == ("db2", ((0, 0), (0, 1)))
 
 
 def test_with_several_samples_the_gradient_entries_are_sums():

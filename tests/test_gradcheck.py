@@ -34,6 +34,12 @@ def test_backward_agrees_with_numerical_gradients(hidden, output, loss, N, D, H,
     value = bp.backward(params, bp.forward(params, X, hidden, output), y, loss, hidden, output)[0]
     nonzero = [g[g != 0] for g in check.analytic.values()]
     assume(all(np.abs(g).min() > 1e-4 * max(1.0, value) for g in nonzero if g.size))
+    # Centred differences also carry a truncation error of h²·f‴/6, which on a curvy example (tanh after
+    # relu, seen: a W2 entry of 0.004 off by 4e-10) exceeds 1e-7 of the entry: their own accuracy is
+    # estimated from the difference between steps h and 2h (the error scales as h², so that difference is
+    # three times it), and examples they cannot resolve to 1e-7 are left out.
+    coarse = bp.gradient_check(params, X, y, loss=loss, hidden=hidden, output=output, h=2e-5).numerical
+    assume(all(bp.rel_error(check.numerical[name], coarse[name]) < 3e-8 for name in coarse))
     assert check.worst < 1e-7, check.rel_errors
 
 

@@ -88,11 +88,13 @@ def _step_through(at):
 @pytest.mark.parametrize("page_id, expected", [
     ("forward-pass", {"Multiply X by W1: row times column": a.X @ a.W1, "Add the bias": a.Z1,
                       "Apply the sigmoid, entry by entry": a.A1_SIGMOID}),
-    ("output-gradient", {"Multiply: row of A1ᵀ times column of δ2": a.DW2}),
+    ("output-gradient", {"Multiply: row of A1ᵀ times column of δ2": a.DW2,
+                         "The bias gradient: sum δ2 over the samples": a.DELTA2}),
     ("hidden-gradient", {"Send the error back through W2": a.DELTA2 @ a.W2.T,
                          "The sigmoid's slope at Z1": a.A1_SIGMOID * (1 - a.A1_SIGMOID),
                          "Multiply element-wise": a.DELTA1_PROPAGATED,
-                         "Multiply: row of Xᵀ times column of δ1": a.DW1}),
+                         "Multiply: row of Xᵀ times column of δ1": a.DW1,
+                         "The bias gradient: sum δ1 over the samples": a.DELTA1_GIVEN}),
 ])
 def test_presenter_mode_outlines_the_matrix_each_step_computes(page_id, expected):
     at = open_page(page_id)
@@ -241,12 +243,20 @@ def test_a_link_whose_matrices_disagree_in_size_applies_none_of_them():
     lone = inputs_from_params({"W1": "1,2,3"})
     assert lone.inputs is a.DEFAULT_INPUTS
     assert "D = 2 in X (not in the link) but 1 in the link's W1" in lone.warnings[0]
-    assert "H = 3 in the link's W1 but 2 in b1, W2, A1, delta1 (not in the link)" in lone.warnings[0]
+    assert "H = 3 in the link's W1 but 2 in b1, W2 (not in the link)" in lone.warnings[0]
     # the same change with every partner given is applied as it stands
     whole = inputs_from_params({"X": "1,2,3", "W1": "1;2;3", "b1": "0.5", "W2": "0.5,0.6", "A1": "0.9",
                                 "delta1": "-0.01"})
     assert whole.warnings == () and whole.inputs.dims == {"N": 1, "D": 3, "H": 1, "C": 2}
     np.testing.assert_array_equal(whole.inputs.W1, [[1.0], [2.0], [3.0]])
+    np.testing.assert_array_equal(whole.inputs.A1_given, [[0.9]])
+    # the values the assignment supplies, left out of a link that changes the sizes, are computed, not made up
+    computed = inputs_from_params({"X": "1,2,3", "W1": "1;2;3", "b1": "0.5", "W2": "0.5,0.6"})
+    assert computed.warnings == ()
+    sol = a.solve(computed.inputs, "consistent")
+    np.testing.assert_array_equal(computed.inputs.A1_given, sol.A1_sigmoid)
+    np.testing.assert_array_equal(computed.inputs.delta2, sol.delta2_derived)
+    np.testing.assert_array_equal(computed.inputs.delta1_given, sol.delta1_propagated)
     too_big = inputs_from_params({"X": "1,2,3,4,5"})
     assert "D = 5 is more than this page's limit of 4" in too_big.warnings[0]
     bad_mode = inputs_from_params({"mode": "<b>x</b>"})
@@ -256,8 +266,10 @@ def test_a_link_whose_matrices_disagree_in_size_applies_none_of_them():
 def test_links_written_by_the_app_give_every_matrix_once_the_sizes_change():
     grown = a.DEFAULT_INPUTS.resized(N=2, D=2, H=3, C=2)
     params = params_from_inputs(grown, "assignment")
-    assert set(params) == {"X", "W1", "b1", "W2", "delta2", "A1", "delta1"}
+    assert set(params) == {"X", "W1", "b1", "W2", "delta2", "A1", "delta1", "b2", "y"}
     assert inputs_from_params(params).warnings == ()
+    for name, value in inputs_from_params(params).inputs.as_dict().items():
+        np.testing.assert_array_equal(value, getattr(grown, name))
 
 
 # --- gradient check page -------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import backprop as bp
 from backprop import assignment as a
 from tests.conftest import edit_cell, heatmaps, no_exception, open_page
 
-PAGE_IDS = ["overview", "why-backprop", "forward-pass", "output-gradient", "hidden-gradient", "training",
-            "gradient-check"]
+PAGE_IDS = ["overview", "why-backprop", "forward-pass", "output-gradient", "hidden-gradient", "weight-update",
+            "training", "gradient-check"]
 
 
 def latex_text(at) -> str:

@@ -41,6 +41,8 @@ def test_delta2_from_targets_is_the_numerical_gradient_of_the_loss(loss):
     assert close(out.dA2, bp.numerical_gradient(L_of_A, out.A2, h=1e-7), tol=1e-6)
     np.testing.assert_allclose(out.dA2 * out.sigma_prime, out.delta2, rtol=1e-10)
     assert out.value == pytest.approx(L_of_A(out.A2))
+    np.testing.assert_allclose(out.error, out.A2 - y, rtol=1e-15)
+    assert out.terms.sum() / out.divisor == pytest.approx(out.value, rel=1e-12)
 
 
 def test_delta2_of_the_assignments_network_by_hand():

@@ -28,6 +28,7 @@ PAGES = {
     "forward-pass": ("Problem 2", 2, True),
     "output-gradient": ("Problem 3", 1, True),
     "hidden-gradient": ("Problem 4", 2, True),
+    "weight-update": ("Problem 5", 4, True),
     "training": ("Training loop", 3, False),
     "gradient-check": ("Gradient check", 2, True),
 }

@@ -1,0 +1,55 @@
+"""Sentences a page says about its numbers, built from those numbers so that each is true of them.
+
+Pure functions (no streamlit): a test can hand them any numbers and check what they claim.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from dashboard.numbers import SIG_DIGITS, short
+
+
+def distinct(a: float, b: float) -> tuple[str, str]:
+    """``a`` and ``b`` written with as few significant digits as tell them apart (at least SIG_DIGITS)."""
+    for digits in range(SIG_DIGITS, 16):
+        left, right = short(a, digits), short(b, digits)
+        if left != right:
+            return left, right
+    return short(a), short(b)
+
+
+def loss_change(before: float, after: float) -> str:
+    """'The loss fell from 0.2998 to 0.251 (by 16.3%).', 'rose …' or 'did not change …'."""
+    if not (np.isfinite(before) and np.isfinite(after)):
+        return f"The loss went from {short(before)} to {short(after)}: the step left the numbers a computer can hold."
+    if after == before:
+        return f"The loss did not change: it is {short(before)} before and after the step."
+    old, new = distinct(before, after)
+    verb = "fell" if after < before else "rose"
+    share = f" (by {abs(after - before) / abs(before):.1%})" if before != 0 else ""
+    return f"The loss {verb} from {old} to {new}{share}."
+
+
+def descent_summary(losses: Sequence[float], first_step: int = 1) -> str:
+    """What a run of gradient descent did, from the loss after each of its steps.
+
+    - losses: the loss before the run's first step, then after each step
+    - first_step: the number of the run's first step (a run that continues an earlier step starts at 2)
+    """
+    losses = np.asarray(losses, dtype=np.float64)
+    steps = len(losses) - 1
+    if steps < 1:
+        return "No steps were taken."
+    last = first_step + steps - 1
+    changes = np.diff(losses)
+    rose = [first_step + i for i, d in enumerate(changes) if d > 0]
+    end = f"After step {last} the loss is {short(losses[-1])}"
+    if not rose and (changes < 0).all():
+        return f"{end}: it fell at every step, from {short(losses[0])}."
+    if not rose:
+        return f"{end}: it never rose, and at some steps it did not change."
+    listed = ", ".join(str(s) for s in rose[:5]) + (" …" if len(rose) > 5 else "")
+    return (f"{end}, from {short(losses[0])}; it rose at step{'s' if len(rose) > 1 else ''} {listed}: "
+            "η is too large for this example.")
