@@ -12,10 +12,9 @@ same numbers a page would show. Kinds:
   δ1, ∂L/∂W1, and the updated W1 and W2: one complete training step, as the pages' consistent mode
 
 Numbers: X small integers, weights and biases one decimal, δ2 and given activations two decimals,
-targets 0 or 1, gradients for "update" two decimals, η one of 0.1, 0.5, 1. A draw whose answer has a zero entry, a
-symmetric square gradient (its transpose would pass for it) or an entry that two readings of the
-rule make equal is thrown away and the next one drawn, from the same generator: the same seed always
-gives the same problem.
+targets 0 or 1, gradients for "update" two decimals, η one of 0.1, 0.5, 1. A draw whose answer has a
+zero entry or a square answer equal to its transpose (see _degenerate) is thrown away and the next one
+drawn, from the same generator: the same seed always gives the same problem.
 """
 from __future__ import annotations
 
@@ -25,7 +24,7 @@ import numpy as np
 
 from backprop import mistakes
 from backprop._checks import seed_value
-from backprop.assignment import DEFAULT_INPUTS, Inputs, Solution, solve
+from backprop.assignment import DEFAULT_INPUTS, Inputs, Solution, settle_rounding, solve
 from backprop.network import Params
 from backprop.update import descent_step
 
@@ -85,7 +84,9 @@ class Problem:
     - answers: what the student computes, in the order it is computed
     - solution: assignment.solve's Solution of the givens ("consistent" for "whole": δ2 from y; otherwise
       "assignment", where δ2 is given, with A1 given for "output" and δ1 the one propagated from δ2 for
-      "hidden"); lr and updated: η and the parameters after one step, for "update" and "whole"
+      "hidden")
+    - for "update" and "whole": lr = η, before = the parameters, grads = their gradients, scaled = η·grad
+      and updated = the parameters after one step (update.descent_step)
     """
 
     kind: str
@@ -95,6 +96,9 @@ class Problem:
     answers: tuple[Answer, ...]
     solution: Solution
     lr: float | None = None
+    before: Params | None = None
+    grads: dict[str, np.ndarray] | None = None
+    scaled: dict[str, np.ndarray] | None = None
     updated: Params | None = None
 
     @property
@@ -163,13 +167,19 @@ def _answers(kind: str, sol: Solution, updated: Params | None) -> tuple[Answer, 
 
 
 def _degenerate(problem: Problem) -> bool:
-    """A draw a person could get right by accident or could not tell apart from a slip."""
+    """A draw a person could get right by accident or could not tell apart from a slip: a zero (or nearly
+    zero) entry, which sign and size slips would pass for; a square answer equal to its transpose (within the
+    tolerance), which a transposed product would pass for; or two equal rows or columns, which mixing up two
+    samples, inputs or units would pass for."""
     for answer in problem.answers:
         value = answer.value
         if not np.isfinite(value).all() or (np.abs(value) < 1e-3).any():
-            return True  # zero (or nearly): sign and size slips would pass for it
-        if value.shape[0] == value.shape[1] > 1 and np.allclose(value, value.T, rtol=0.02):
-            return True  # a symmetric gradient: its transpose would pass for it
+            return True
+        if value.shape[0] == value.shape[1] > 1 and mistakes.close(value.T, value).all():
+            return True
+        for M in (value, value.T):
+            if any(mistakes.close(M[i], M[j]).all() for i in range(len(M)) for j in range(i)):
+                return True
     return False
 
 
@@ -193,6 +203,7 @@ def make_problem(kind: str, size: Size = ASSIGNMENT_SIZE, seed: int = 0) -> Prob
 def _draw(kind: str, size: Size, seed: int, rng) -> Problem:
     inputs = _draw_inputs(rng, size)
     lr, updated = None, None
+    before = grads = None
     if kind == "forward":
         sol = solve(inputs, "assignment")
         givens = {"X": inputs.X, "W1": inputs.W1, "b1": inputs.b1}
@@ -206,17 +217,24 @@ def _draw(kind: str, size: Size, seed: int, rng) -> Problem:
         givens = {"X": inputs.X, "Z1": sol.Z1, "W2": inputs.W2, "delta2": inputs.delta2}
     elif kind == "update":
         sol = solve(inputs, "assignment")
-        params = Params(inputs.W1, inputs.b1, inputs.W2, inputs.b2)
-        grads = _gradients(rng, {name: value.shape for name, value in params.as_dict().items()})
+        before = Params(inputs.W1, inputs.b1, inputs.W2, inputs.b2)
+        grads = _gradients(rng, {name: value.shape for name, value in before.as_dict().items()})
         lr = float(rng.choice(LEARNING_RATES))
-        updated = descent_step(params, grads, lr)
-        givens = {**params.as_dict(), **{f"d{name}": g for name, g in grads.items()}}
+        givens = {**before.as_dict(), **{f"d{name}": g for name, g in grads.items()}}
     else:  # the whole step, as the pages' consistent mode takes it: δ2 from the targets, then every gradient
         sol = solve(inputs, "consistent", "mse")
+        before, grads = Params(inputs.W1, inputs.b1, inputs.W2, inputs.b2), sol.grads
         lr = float(rng.choice(LEARNING_RATES))
-        updated = descent_step(Params(inputs.W1, inputs.b1, inputs.W2, inputs.b2), sol.grads, lr)
         givens = {"X": inputs.X, "W1": inputs.W1, "b1": inputs.b1, "W2": inputs.W2, "b2": inputs.b2, "y": inputs.y}
-    return Problem(kind, size, seed, givens, _answers(kind, sol, updated), sol, lr, updated)
+    scaled = None
+    if lr is not None:
+        updated = descent_step(before, grads, lr)
+        # η·∂L/∂θ as the step took it (θ − θ_new), with sums that cancel to rounding noise shown as their 0
+        scaled = {name: settle_rounding(getattr(before, name) - getattr(updated, name), lr * np.abs(g))
+                  for name, g in grads.items()}
+    else:
+        before = grads = None
+    return Problem(kind, size, seed, givens, _answers(kind, sol, updated), sol, lr, before, grads, scaled, updated)
 
 
 def expected_and_candidates(problem: Problem, key: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -240,7 +258,9 @@ def expected_and_candidates(problem: Problem, key: str) -> tuple[np.ndarray, dic
     }
     if key in candidates:
         return answer.value, candidates[key]()
-    return answer.value, {}
+    name = key.removesuffix("_new")  # an updated parameter
+    return answer.value, {k: np.atleast_2d(v) for k, v in mistakes.step_candidates(
+        getattr(problem.before, name), problem.grads[name], problem.lr, getattr(problem.updated, name)).items()}
 
 
 def check(problem: Problem, key: str, values, digits=None) -> mistakes.Diagnosis:

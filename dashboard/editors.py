@@ -4,14 +4,14 @@ Pages call these and ``backprop``; nothing here computes a gradient.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from backprop.assignment import MAX_DIM, Solution
-from backprop.mistakes import TOLERANCE_TEXT, check_answer, expected_and_candidates
+from backprop.assignment import MAX_DIM, Solution, Update
+from backprop.mistakes import TOLERANCE_TEXT, Diagnosis, check_answer, expected_and_candidates
 from dashboard import figures, state
 from dashboard.marking import mark
 from dashboard.parsing import EntryError, canonical, parse_pasted
@@ -139,30 +139,43 @@ def matrix_editor(name: str, value: np.ndarray, *, symbol: str, row_name: str, c
     return typed.values
 
 
-def answer_checker(quantity: str, sol: Solution, *, symbol: str, row_name: str, col_name: str,
+def answer_checker(quantity: str, sol: Solution | Update, *, symbol: str, row_name: str, col_name: str,
                    reveal: bool) -> None:
-    """An empty matrix for the student's own ``quantity``; once filled in, each cell is marked, the
-    difference drawn and the likely misconception named. ``reveal``: the solution is shown, so the marks
-    may give the differences' numbers."""
+    """An empty matrix for the student's own ``quantity`` of a problem page (see answer_grid)."""
     expected = expected_and_candidates(quantity, sol)[0]
-    key = f"answer_editor_{quantity}_{st.session_state[state.GENERATION]}"
-    st.session_state[state.EDITOR_KEYS][f"answer_{quantity}"] = key
-    st.caption(f"Your {symbol} ({expected.shape[0]} × {expected.shape[1]}). A cell counts as right when it is "
-               f"{TOLERANCE_TEXT}.")
-    base = _base(key, np.full(expected.shape, np.nan), row_name, col_name)
+    answer_grid(quantity, symbol, expected.shape, row_name, col_name, reveal=reveal,
+                check=lambda values, digits: check_answer(quantity, sol, values, digits=digits))
+
+
+def answer_grid(name: str, symbol: str, shape: tuple[int, int], row_name: str, col_name: str, *,
+                check: Callable[[np.ndarray, np.ndarray], Diagnosis], reveal: bool,
+                unexplained_hint: str = "the cell picker above shows each sum once the solution is revealed",
+                ) -> Diagnosis | None:
+    """An empty grid for the student's own ``symbol``; once every cell holds a number, each cell is marked,
+    the difference drawn and the likely misconception named.
+
+    - name: identifies the grid (its editor key is answer_editor_<name>_<generation>)
+    - check(values, digits typed per cell) → the Diagnosis; reveal: the solution is shown, so the marks may
+      give the differences' numbers
+    Returns the Diagnosis once the grid is complete, else None.
+    """
+    key = f"answer_editor_{name}_{st.session_state[state.GENERATION]}"
+    st.session_state[state.EDITOR_KEYS][f"answer_{name}"] = key
+    st.caption(f"Your {symbol} ({shape[0]} × {shape[1]}). A cell counts as right when it is {TOLERANCE_TEXT}.")
+    base = _base(key, np.full(shape, np.nan), row_name, col_name)
     edited = st.data_editor(base, key=key, num_rows="fixed", width="content", column_config=_text_columns(base))
     typed = read_frame(symbol, edited)
     if typed.blank.all():
         st.caption("Type your numbers into the empty cells to check them.")
-        return
+        return None
     refused = [p for p, blank in zip(typed.problems, _problem_blanks(typed), strict=True) if not blank]
     for text in refused:
         st.error(text, icon=":material/error:")
     if typed.blank.any():
         st.caption(f"{int(typed.blank.sum())} cell(s) still empty: fill every cell to check your answer.")
     if typed.values is None:
-        return
-    result = check_answer(quantity, sol, typed.values, digits=typed.digits)
+        return None
+    result = check(typed.values, typed.digits)
     marking = mark(result, reveal)
     if marking.verdict == "right":
         st.success(marking.summary, icon=":material/check_circle:")
@@ -170,13 +183,13 @@ def answer_checker(quantity: str, sol: Solution, *, symbol: str, row_name: str, 
         st.error(marking.summary, icon=":material/cancel:")
     fig = figures.matrix_heatmap(result.difference, title=f"Your {symbol} − the correct one", row_name=row_name,
                                  col_name=col_name, symbol="difference", cell_text=marking.cells)
-    st.plotly_chart(fig, key=f"answer_heat_{quantity}", config={"displayModeBar": False}, width="stretch")
+    st.plotly_chart(fig, key=f"answer_heat_{name}", config={"displayModeBar": False}, width="stretch")
     for label, hint in marking.hints:
         st.warning(f"**Looks like: {label}.** {hint}", icon=":material/lightbulb:")
     if marking.unexplained:
-        st.info("None of the usual mistakes gives exactly this answer: recompute the marked cells one product "
-                "at a time (the cell picker above shows each sum once the solution is revealed).",
-                icon=":material/search:")
+        st.info(f"None of the usual mistakes gives exactly this answer: recompute the marked cells one product "
+                f"at a time ({unexplained_hint}).", icon=":material/search:")
+    return result
 
 
 def _problem_blanks(typed) -> list[bool]:

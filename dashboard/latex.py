@@ -499,20 +499,28 @@ def update_gradients_note(update: Update) -> str:
             "from it, A1 = σ(Z1).")
 
 
+def parameter_update_step(name: str, before, grad, scaled, after, lr: float) -> Step:
+    """θ_new = θ − η·∂L/∂θ for one parameter (``name`` W1, b1, W2 or b2), written out with the numbers:
+    ``scaled`` is η·∂L/∂θ and ``after`` the new value, both as the package computed them."""
+    sym = dict(UPDATE_ORDER)[name]
+    lr_tex = tex(lr)
+    return Step(f"Update {name}", (
+        chain(rf"{sym}^{{\text{{new}}}}", rf"{sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
+              rf"{matrix(before)} - {lr_tex} \cdot {matrix(grad)}",
+              rf"{matrix(before)} - {matrix(scaled)}", matrix(after)),
+    ), f"Each entry of {name} moves against its own gradient, by η times it: a positive gradient makes the "
+       "weight smaller, a negative one larger.", focus=(f"{name}_new", cells_of(after)), key=f"update_{name}")
+
+
 def update_steps(update: Update) -> list[Step]:
     """W ← W − η·∂L/∂W for each parameter, then the loss before and after by a forward pass each."""
     lr = tex(update.lr)
     grads = [rf"\frac{{\partial L}}{{\partial {sym}}} = {matrix(update.grads[name])}" for name, sym in UPDATE_ORDER]
     steps = [Step("The gradients and the learning rate", (rf"\eta = {lr}", *side_by_side(*grads)),
                   update_gradients_note(update), key="grads")]
-    for name, sym in UPDATE_ORDER:
-        before, after, scaled = getattr(update.before, name), getattr(update.after, name), update.scaled[name]
-        steps.append(Step(f"Update {name}", (
-            chain(rf"{sym}^{{\text{{new}}}}", rf"{sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
-                  rf"{matrix(before)} - {lr} \cdot {matrix(update.grads[name])}",
-                  rf"{matrix(before)} - {matrix(scaled)}", matrix(after)),
-        ), f"Each entry of {name} moves against its own gradient, by η times it: a positive gradient makes the "
-           "weight smaller, a negative one larger.", focus=(f"{name}_new", cells_of(after)), key=f"update_{name}"))
+    for name, _ in UPDATE_ORDER:
+        steps.append(parameter_update_step(name, getattr(update.before, name), update.grads[name],
+                                           update.scaled[name], getattr(update.after, name), update.lr))
     fb, fa = update.forward_before, update.forward_after
     steps += [
         Step("The loss before the step", (

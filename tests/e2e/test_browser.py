@@ -29,6 +29,7 @@ PAGES = {
     "output-gradient": ("Problem 3", 1, True),
     "hidden-gradient": ("Problem 4", 2, True),
     "weight-update": ("Problem 5", 4, True),
+    "practice": ("Practice", 0, True),
     "training": ("Training loop", 3, False),
     "gradient-check": ("Gradient check", 2, True),
 }

@@ -1,0 +1,121 @@
+"""The practice page's session: which problem is shown (kind, size, seed, from the URL on arrival and in
+it afterwards), the score, whether the worked solution is revealed, and the cached quiz files."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+import streamlit as st
+
+from backprop.mistakes import Diagnosis
+from backprop.practice import ASSIGNMENT_SIZE, KINDS, LIMITS, MAX_SEED, Problem, Size, make_problem
+from dashboard import practice, state
+from dashboard.parsing import EntryError, parse_number
+
+SCORE = "practice_score"
+KIND, SIZED, SEED = "practice_kind", "practice_sized", "practice_seed"
+REVEALED = "practice_revealed"
+_ARRIVAL = "_practice_generation"
+
+
+def _whole(name: str, text: str, low: int, high: int) -> int:
+    """A whole number from a link, through the app's one parser; ValueError naming ``name`` otherwise."""
+    try:
+        value = parse_number(text).value
+    except EntryError as exc:
+        raise ValueError(f"{name} {exc.reason.split(':')[0]}") from None
+    if value != int(value) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}")
+    return int(value)
+
+
+def read_link(params) -> tuple[dict, list[str]]:
+    """The settings a practice link asks for (kind, seed, size=N,D,H,C) and a warning per parameter not used
+    (naming it and why, never quoting it)."""
+    settings, warnings = {}, []
+    if "kind" in params:
+        if params["kind"] in KINDS:
+            settings[KIND] = params["kind"]
+        else:
+            warnings.append(f"Ignored the link's kind: it must be one of {', '.join(KINDS)}.")
+    if "seed" in params:
+        try:
+            settings[SEED] = _whole("seed", params["seed"], 0, MAX_SEED)
+        except ValueError as exc:
+            warnings.append(f"Ignored the link's seed: {exc}.")
+    if "size" in params:
+        parts = str(params["size"]).split(",")
+        try:
+            if len(parts) != 4:
+                raise ValueError("size must be four whole numbers N,D,H,C")
+            sizes = {dim: _whole(dim, part, 1, LIMITS[dim]) for dim, part in zip(LIMITS, parts, strict=True)}
+            settings[SIZED] = Size(**sizes) != ASSIGNMENT_SIZE
+            settings.update({f"practice_{dim}": value for dim, value in sizes.items()})
+        except ValueError as exc:
+            warnings.append(f"Ignored the link's size: {exc}.")
+    return settings, warnings
+
+
+def arrive() -> tuple[str, ...]:
+    """Set the controls' defaults, and on arrival take the problem from the URL; returns its warnings."""
+    ss = st.session_state
+    ss.setdefault(KIND, "forward")
+    ss.setdefault(SIZED, False)
+    ss.setdefault(SEED, 1)
+    for dim, value in (("N", 1), ("D", 2), ("H", 2), ("C", 2)):
+        ss.setdefault(f"practice_{dim}", value)
+    ss.setdefault(SCORE, practice.Score())
+    ss.setdefault(REVEALED, frozenset())
+    if ss.get(_ARRIVAL) != ss[state.GENERATION]:
+        ss[_ARRIVAL] = ss[state.GENERATION]
+        settings, warnings = read_link(st.query_params.to_dict())
+        ss.update(settings)
+        ss["_practice_warnings"] = tuple(warnings)
+    return ss.get("_practice_warnings", ())
+
+
+def current() -> tuple[str, Size, int]:
+    """(kind, size, seed) as the controls have them."""
+    ss = st.session_state
+    size = Size(*(int(ss[f"practice_{dim}"]) for dim in LIMITS)) if ss[SIZED] else ASSIGNMENT_SIZE
+    return ss[KIND], size, int(ss[SEED])
+
+
+def new_seed() -> None:
+    """A fresh problem: a seed drawn at random (not from the session, so classmates get different ones)."""
+    st.session_state[SEED] = secrets.randbelow(MAX_SEED + 1)
+
+
+def sync_url(problem: Problem) -> None:
+    """The address bar gives this problem: kind, seed, and the size when it is not the assignment's."""
+    wanted = dict(part.split("=", 1) for part in problem.link.split("&"))
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def problem_id(problem: Problem) -> tuple:
+    return problem.kind, problem.size, problem.seed
+
+
+def record_attempt(problem: Problem, results: Sequence[Diagnosis | None]) -> None:
+    """Note each answer's first complete attempt in the score (practice.Score says how problems count)."""
+    score = st.session_state[SCORE]
+    for answer, result in zip(problem.answers, results, strict=True):
+        if result is not None:
+            score = score.record(problem_id(problem), answer.key, result.all_right, len(problem.answers))
+    st.session_state[SCORE] = score
+
+
+def revealed(problem: Problem) -> bool:
+    return problem_id(problem) in st.session_state[REVEALED]
+
+
+def reveal(problem: Problem) -> None:
+    st.session_state[REVEALED] = st.session_state[REVEALED] | {problem_id(problem)}
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner="Writing the quiz sheets…")
+def quiz_files(kind: str, size: Size, first_seed: int, count: int, base: str) -> tuple[str, str, str]:
+    """(problems as Markdown, answer key as Markdown, answers as CSV) for ``count`` variants from ``first_seed``."""
+    problems = [make_problem(kind, size, seed) for seed in range(first_seed, first_seed + count)]
+    return practice.quiz_markdown(problems, base), practice.key_markdown(problems, base), practice.answers_csv(problems)
