@@ -154,10 +154,10 @@ class _Evaluator:
         offsets = np.cumsum([0, *sizes])
         self.views = [self.theta[a:b].reshape(s) for a, b, s in zip(offsets[:-1], offsets[1:], shapes, strict=True)]
         self.names = [name for name, _ in net.parameters()]
-        self.net = _FlatNetwork(tuple(self.views[0::2]), tuple(self.views[1::2]), get_activation(net.hidden),
-                                get_output(net.output))
         grad_views = [self.grad[a:b].reshape(s) for a, b, s in zip(offsets[:-1], offsets[1:], shapes, strict=True)]
         self.grad_views = list(zip(grad_views[0::2], grad_views[1::2], strict=True))
+        self.net = _FlatNetwork(tuple(self.views[0::2]), tuple(self.views[1::2]), get_activation(net.hidden),
+                                get_output(net.output))
 
     def network(self) -> Network:
         """A frozen copy of the current parameters."""
