@@ -34,7 +34,13 @@ def test_backward_agrees_with_numerical_gradients(hidden, output, loss, N, D, H,
     value = bp.backward(params, bp.forward(params, X, hidden, output), y, loss, hidden, output)[0]
     nonzero = [g[g != 0] for g in check.analytic.values()]
     assume(all(np.abs(g).min() > 1e-4 * max(1.0, value) for g in nonzero if g.size))
-    assert check.worst < 1e-7, check.rel_errors
+    # Seen: an entry of 1.6e-4 agreeing to 2e-10 (a relative 6e-7) with a tanh output. So the relative error
+    # is held to 1e-7 on entries above 2e-3 times the loss, and the smaller ones to 1e-9 absolute.
+    for name, analytic in check.analytic.items():
+        numerical = check.numerical[name]
+        big = np.abs(analytic) + np.abs(numerical) > 2e-3 * max(1.0, value)
+        assert bp.rel_error(analytic[big], numerical[big]) < 1e-7, (name, check.rel_errors)
+        assert np.abs(analytic[~big] - numerical[~big]).max(initial=0.0) < 1e-9, (name, check.rel_errors)
 
 
 def test_numerical_gradient_of_a_known_function():
