@@ -181,6 +181,12 @@ def present(page: Page, steps: Sequence[Step], shown: dict[str, Shown]) -> None:
     projector.clicker_keys()
 
 
+def revealed(page: Page) -> bool:
+    """Whether the solution may be shown (hidden solutions off, or revealed on this page), without drawing
+    the reveal button (``visible`` draws it)."""
+    return not page.hide_solutions or page.presenter or bool(st.session_state.get(f"revealed_{page.page_id}"))
+
+
 def visible(page: Page) -> bool:
     """With "Hide solutions" on, the results and worked solution wait for a click; returns whether to show them."""
     if not page.hide_solutions or page.presenter:

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 #: URL path → (the start of its h1, Plotly charts it draws at least, has KaTeX math)
 PAGES = {
-    "": ("Backpropagation from scratch", 0, True),
+    "": ("Backpropagation from scratch", 1, True),
     "why-backprop": ("Problem 1", 2, True),
     "forward-pass": ("Problem 2", 2, True),
     "output-gradient": ("Problem 3", 1, True),
@@ -126,7 +126,8 @@ def test_page_renders(app, tour, path):
         assert tour.locator(".katex").count() > 0, "no KaTeX-rendered math on the page"
     assert tour.locator(".js-plotly-plot").count() >= charts
     if path == "":
-        assert tour.locator("[data-testid='stGraphVizChart'] svg").count() >= 1, "the network diagram is missing"
+        nodes = tour.locator(".js-plotly-plot .textpoint").all_text_contents()
+        assert {"x1", "h1", "out 1", "L"} <= set(nodes), f"the network graph is missing: {nodes}"
     assert tour.locator(SIDEBAR_LINKS).count() == len(PAGES)
     assert "Page not found" not in tour.inner_text("body")
     assert not app.dialogs[tour]
