@@ -252,3 +252,18 @@ def test_clicking_a_gradient_cell_writes_out_its_chain_rule(app, tour):
     app.settle(tour)
     assert r"0.95 \times (-0.3)" in formula.first.text_content()
     assert not app.exceptions(tour)
+
+
+def test_clicking_an_edge_of_the_network_writes_out_its_chain_rule(app, tour):
+    """On the overview's graph, a click on the edge from h2 to out 2 opens ∂L/∂W2[2,2] (as a heatmap cell does)."""
+    go(app, tour, "")
+    graph = tour.locator(".js-plotly-plot", has=tour.locator(".textpoint", has_text="out 1")).first
+    # the clickable markers are the last trace, one per weight and bias: W1 (4), b1 (2), W2 (4), b2 (2)
+    point = graph.locator(".scatterlayer .trace").last.locator(".point").nth(4 + 2 + 3)
+    box = point.bounding_box()
+    tour.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    formula = tour.locator(".katex-mathml annotation", has_text=r"\partial W_2[2,2]")
+    formula.first.wait_for(state="attached", timeout=20_000)
+    app.settle(tour)
+    assert r"0.95 \times (-0.3)" in formula.first.text_content()
+    assert not app.exceptions(tour)
