@@ -344,7 +344,7 @@ def network_figure(sol: Solution, step: GraphStep, *, compact: bool = False, hei
     spots = [label_position(e, pos) for e in params]
     traces.append(go.Scatter(
         x=[p[0] for p in spots], y=[p[1] for p in spots], mode="markers",
-        marker={"size": 26, "opacity": 0.01, "color": "black"},
+        marker={"size": 26, "opacity": 0.01, "color": "black", "line": {"width": 0}},
         customdata=[[e.param, *e.index] for e in params],
         text=[edge_label(e) for e in params],
         hovertemplate="%{text}<br>click: the chain rule for this gradient<extra></extra>", showlegend=False,

@@ -42,13 +42,13 @@ def walkthrough(sol: Solution, update: Update | None, *, reveal: bool, key: str,
     if st.session_state.get(slider_key) not in keys:
         st.session_state[slider_key] = keys[0]
     if len(steps) > 1:
-        back, middle, forward = st.columns([1, 6, 1], vertical_alignment="bottom")
-        back.button("", icon=":material/arrow_back:", key=f"{key}_back", on_click=_move, args=(slider_key, keys, -1),
-                    help="Previous step", width="stretch")
+        back, middle, forward = st.columns([1.3, 5.4, 1.3], vertical_alignment="bottom")
+        back.button("Step back", icon=":material/arrow_back:", key=f"{key}_back", on_click=_move,
+                    args=(slider_key, keys, -1), help="The previous step", width="stretch")
         middle.select_slider("Step through the network", options=keys, key=slider_key,
                              format_func=lambda k: f"{numbered[k]} · {by_key[k].short}")
-        forward.button("", icon=":material/arrow_forward:", key=f"{key}_forward", on_click=_move,
-                       args=(slider_key, keys, 1), help="Next step", width="stretch")
+        forward.button("Next step", icon=":material/arrow_forward:", key=f"{key}_forward", on_click=_move,
+                       args=(slider_key, keys, 1), help="The next step", width="stretch")
     step = by_key[st.session_state[slider_key]]
     st.markdown(f"**Step {numbered[step.key]} of {total} · {step.title}** ({PHASE_WORDS[step.phase]})")
     latex(step.formula, size=r"\normalsize" if compact else r"\large")
