@@ -2,9 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from backprop.assignment import MODES, solve
-from dashboard import display, nav, state
-from dashboard.diagram import network_dot
+from backprop.assignment import MODES, gradient_step, solve
+from dashboard import display, nav, state, walkthrough
 
 page = nav.page_setup("overview", "Overview")
 st.title("Backpropagation from scratch")
@@ -17,16 +16,19 @@ st.markdown(
 
 sol = solve(page.inputs, page.mode, page.loss)
 dims = page.inputs.dims
-st.subheader("The network")
-st.graphviz_chart(network_dot(sol, reveal=not page.hide_solutions), width="stretch", height=520)
+st.subheader("The network, one training step at a time")
+st.markdown("Step through it: forward from the inputs to the loss, backward from the loss to every gradient, "
+            "then one step of gradient descent. Each step lights the nodes and edges it computes and writes "
+            "its formula with the numbers; click an edge to see its gradient's chain rule.")
+walkthrough.walkthrough(sol, gradient_step(sol, page.lr), reveal=not page.hide_solutions, key="overview_net")
 if page.hide_solutions:
     st.caption("Solutions are hidden (see the sidebar): the graph shows only what the problems give — the "
-               "inputs x, the weights w and the error δ2 at each output. Work out z, a and the gradients ∂L/∂w.")
+               "inputs x, the weights w, the targets y and, as in the assignment, the error δ2. Work out the rest.")
 else:
     st.caption(
-        f"Nodes: sample 1's inputs x, hidden pre-activations z and activations a, and the error δ2 at each "
-        f"output. Edges: the weight w and its gradient ∂ = ∂L/∂w (blue negative, red positive, thicker = "
-        f"larger). Numbers: {MODES[page.mode].lower()} — switch in the sidebar."
+        f"Nodes show sample 1's values; edges are coloured by the sign of the weight or gradient they carry (blue "
+        f"negative, red positive, thicker = larger); the +1 nodes' edges are the biases. Numbers: "
+        f"{MODES[page.mode].lower()} — switch in the sidebar."
     )
 left, right = st.columns([2, 3], gap="large")
 with left:
@@ -45,15 +47,22 @@ with left:
         width="stretch",
     )
 with right:
-    st.subheader("The whole assignment in four lines")
+    st.subheader("The whole assignment, and the step after it")
     st.markdown(
         "Rows are samples, as in the assignment: X is N × D, W1 is D × H, b1 has H entries, "
-        "W2 is H × C, and Z1, A1, δ1 are N × H, δ2 is N × C."
+        "W2 is H × C, b2 has C entries, and Z1, A1, δ1 are N × H, Z2, A2, δ2 and the targets y are N × C."
     )
-    display.latex(r"Z_1 = X W_1 + b_1, \qquad A_1 = \sigma(Z_1)")
-    display.latex(r"\frac{\partial L}{\partial W_2} = A_1^T \delta_2")
-    display.latex(r"\delta_1 = (\delta_2 W_2^T) \ast \sigma'(Z_1), \qquad "
-                  r"\frac{\partial L}{\partial W_1} = X^T \delta_1")
+    for parts in (
+        (r"Z_1 = X W_1 + b_1", r"A_1 = \sigma(Z_1)"),
+        (r"Z_2 = A_1 W_2 + b_2", r"A_2 = \sigma(Z_2)"),
+        (r"\delta_2 = \frac{\partial L}{\partial A_2} \ast \sigma'(Z_2)",),
+        (r"\frac{\partial L}{\partial W_2} = A_1^T \delta_2", r"\frac{\partial L}{\partial b_2} = \sum_n \delta_2"),
+        (r"\delta_1 = (\delta_2 W_2^T) \ast \sigma'(Z_1)",),
+        (r"\frac{\partial L}{\partial W_1} = X^T \delta_1", r"\frac{\partial L}{\partial b_1} = \sum_n \delta_1"),
+        (r"W \leftarrow W - \eta\,\frac{\partial L}{\partial W}",
+         r"b \leftarrow b - \eta\,\frac{\partial L}{\partial b}"),
+    ):
+        display.latex(r", \qquad ".join(parts))
 
 st.subheader("The problems")
 problems = [

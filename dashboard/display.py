@@ -37,10 +37,11 @@ def _pick_clicked_cell(chart_key: str, picker_key: str) -> None:
 
 
 def heatmap(M, *, title: str, row_name: str, col_name: str, symbol: str, key: str,
-            highlight: Sequence[tuple[int, int]] = (), compact: bool = False, picker: str | None = None) -> None:
+            highlight: Sequence[tuple[int, int]] = (), compact: bool = False, picker: str | None = None,
+            height: int | None = None) -> None:
     """A matrix heatmap; with ``picker`` (a cell_picker's key), clicking a cell opens that entry."""
     fig = figures.matrix_heatmap(M, title=title, row_name=row_name, col_name=col_name, symbol=symbol,
-                                 highlight=highlight, compact=compact, clickable=picker is not None)
+                                 highlight=highlight, compact=compact, clickable=picker is not None, height=height)
     if picker is None:
         st.plotly_chart(fig, key=key, config={"displayModeBar": False}, width="stretch")
     else:

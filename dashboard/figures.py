@@ -49,6 +49,7 @@ def matrix_heatmap(
     cell_text: Sequence[Sequence[str]] | None = None,
     compact: bool = False,
     clickable: bool = False,
+    height: int | None = None,
 ) -> go.Figure:
     """A heatmap of the 2-D matrix M with its value printed in each cell.
 
@@ -61,6 +62,7 @@ def matrix_heatmap(
     - compact: for a half-width column: smaller cell text and numbered ticks
     - clickable: add an invisible marker at each cell's centre, carrying [row, column], so that a click
       selects the cell (Plotly cannot select heatmap cells themselves); see cell_from_selection
+    - height: in pixels; by default 150 + 75 per row (22 per row beyond 8 rows)
     """
     M = np.atleast_2d(np.asarray(M, dtype=np.float64))
     rows, cols = M.shape
@@ -87,7 +89,7 @@ def matrix_heatmap(
     shapes = [{"type": "rect", "x0": c - 0.5, "x1": c + 0.5, "y0": r - 0.5, "y1": r + 0.5,
                "line": {"color": HIGHLIGHT, "width": 5}} for r, c in highlight]
     layout = _layout(
-        title + (scale_note if show_values else ""), 150 + (75 if rows <= 8 else 22) * rows, shapes=shapes,
+        title + (scale_note if show_values else ""), height or 150 + (75 if rows <= 8 else 22) * rows, shapes=shapes,
         xaxis={"title": {"text": col_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
                "fixedrange": True, "tickangle": 0, "type": "category"},
         yaxis={"title": {"text": row_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},

@@ -23,6 +23,8 @@ class Step:
     - equations: LaTeX strings, each rendered on its own
     - note: one or two plain sentences on why (no user text ever reaches it)
     - focus: (matrix name, cells) that this step computes, for highlighting in a heatmap
+    - question: the equations to show while the result is hidden (presenter mode's "let the class guess
+      first"): the step without its result; None when the step computes nothing to guess
     """
 
     title: str
@@ -30,6 +32,7 @@ class Step:
     note: str = ""
     focus: tuple[str, tuple[tuple[int, int], ...]] | None = None
     key: str = field(default="", compare=False)
+    question: tuple[str, ...] | None = None
 
 
 def matrix(M, digits: int = 4) -> str:
@@ -90,6 +93,15 @@ def visible_width(latex_text: str) -> int:
     return plain(re.sub(r"\\begin\{pmatrix\}(.*?)\\end\{pmatrix\}", widest_row, latex_text))
 
 
+def rows_of(latex_text: str) -> int:
+    """How many rows an equation sets: one, or one per line of an aligned block (a matrix's own rows are
+    inside its line)."""
+    if "aligned" not in latex_text:
+        return 1
+    body = re.sub(r"\\begin\{pmatrix\}.*?\\end\{pmatrix\}", "M", latex_text)
+    return body.count(r"\\") + 1
+
+
 def aligned(lhs: str, *rhs: str) -> str:
     """lhs = rhs[0] = rhs[1] = …, one '=' per line so that long sums never run off the screen."""
     rows = [rf"{lhs} &= {rhs[0]}"] + [rf"&= {r}" for r in rhs[1:]]
@@ -120,11 +132,12 @@ def operation(lhs: str, definition: str | None, left: str, op: str, right: str, 
 SEP = r",\qquad "
 
 
-def side_by_side(*parts: str, sep: str = SEP) -> tuple[str, ...]:
-    """The parts on as few lines as fit: each line holds as many consecutive parts as fit across the page."""
+def side_by_side(*parts: str, sep: str = SEP, fits: int = FITS) -> tuple[str, ...]:
+    """The parts on as few lines as fit: each line holds as many consecutive parts as fit across the page
+    (``fits`` characters, see visible_width)."""
     lines: list[str] = []
     for part in parts:
-        if lines and visible_width(lines[-1] + sep + part) <= FITS:
+        if lines and visible_width(lines[-1] + sep + part) <= fits:
             lines[-1] += sep + part
         else:
             lines.append(part)
@@ -170,6 +183,12 @@ def product_lines(lhs: str, A: np.ndarray, B: np.ndarray, terms: np.ndarray, res
     return tuple(lines)
 
 
+def product_question(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """A written-out product (product_lines) without its values: the factors, and each entry's sum of products
+    while they fit as one matrix."""
+    return lines[:2] if len(lines) > 2 and "aligned" not in lines[1] else lines[:1]
+
+
 # --- Problem 2: the forward pass ---------------------------------------------------------------
 
 
@@ -192,19 +211,22 @@ def forward_steps(sol: Solution) -> list[Step]:
             rf"\;\to\; \underbrace{{X W_1}}_{{{N} \times {H}}}",
         ), f"The inner sizes agree (D = {D}), so the product is defined: each row of X (a sample) meets "
            f"each column of W1 (a hidden unit), giving one number per sample and hidden unit.", key="shapes"),
-        Step("Multiply X by W1: row times column",
-             product_lines(r"X \cdot W_1", x, w1, sol.XW1_terms, sol.XW1, r"(X W_1)"),
+        Step("Multiply X by W1: row times column", (product := product_lines(
+            r"X \cdot W_1", x, w1, sol.XW1_terms, sol.XW1, r"(X W_1)")),
              "Entry (n, j) is the sum over the inputs i of X[n, i]·W1[i, j].", focus=("XW1", cells_of(sol.XW1)),
-             key="product"),
+             key="product", question=product_question(product)),
         Step("Add the bias", (
             operation(r"Z_1", r"X W_1 + b_1", matrix(sol.XW1), "+", matrix(b1), matrix(sol.Z1)),
         ), "b1 has one entry per hidden unit and is added to every row, that is, to every sample.",
-           focus=z_cells, key="bias"),
+           focus=z_cells, key="bias",
+           question=(operation(r"Z_1", r"X W_1 + b_1", matrix(sol.XW1), "+", matrix(b1), None),)),
         Step("Apply the sigmoid, entry by entry", (
             r"A_1 = \sigma(Z_1),\qquad \sigma(z) = \frac{1}{1 + e^{-z}}",
             chain(r"\sigma(Z_1)", text_matrix(sigma_calls), text_matrix(sigma_fractions), matrix(sol.A1_sigmoid)),
         ), "σ squashes each pre-activation into (0, 1); it acts on each entry separately, so A1 has "
-           "Z1's shape.", focus=("A1", cells_of(sol.A1_sigmoid)), key="sigmoid"),
+           "Z1's shape.", focus=("A1", cells_of(sol.A1_sigmoid)), key="sigmoid",
+           question=(r"A_1 = \sigma(Z_1),\qquad \sigma(z) = \frac{1}{1 + e^{-z}}",
+                     chain(r"\sigma(Z_1)", text_matrix(sigma_calls), text_matrix(sigma_fractions)))),
     ]
     diff = sol.A1_gap
     if sol.mode == "assignment":
@@ -262,6 +284,14 @@ def bias_lines(lhs: str, delta_symbol: str, delta: np.ndarray, db: np.ndarray) -
             rf"{lhs} = {matrix(db)}")
 
 
+def bias_question(lhs: str, delta_symbol: str, delta: np.ndarray) -> tuple[str, ...]:
+    """bias_lines without the result: the sum to do."""
+    delta = np.atleast_2d(delta)
+    if delta.shape[0] == 1:
+        return (chain(lhs, rf"\sum_n {delta_symbol}[n,:]", rf"{delta_symbol}[1,:]"),)
+    return (rf"{lhs} = \sum_n {delta_symbol}[n,:]",)
+
+
 def _bias_note(layer: str, delta: str, N: int) -> str:
     return (f"b{layer} is added to every sample's row, so ∂Z{layer}[n, k]/∂b{layer}[k] = 1 for every sample n and "
             f"the gradient adds up {delta} over the samples" + (f" — with one sample it is {delta} itself." if N == 1
@@ -303,33 +333,38 @@ def output_layer_steps(sol: Solution) -> list[Step]:
             rf"b_2 = {matrix(b2)}_{{\,1 \times {C}}}", rf"y = {matrix(y)}_{{\,{shape(y)}}}",
         ), "A1 comes from the forward pass; W2 and b2 are the output layer's weights and bias; y holds the target "
            "for each of the C = " + f"{C} outputs of each sample.", key="output_given"),
-        Step("Run the output layer forward: A1·W2",
-             product_lines(r"A_1 \cdot W_2", a1, w2, sol.A1W2_terms, sol.A1W2, r"(A_1 W_2)"),
+        Step("Run the output layer forward: A1·W2", (product := product_lines(
+            r"A_1 \cdot W_2", a1, w2, sol.A1W2_terms, sol.A1W2, r"(A_1 W_2)")),
              "The same row-times-column product as Z1 = X·W1, one layer up.", focus=("A1W2", cells_of(sol.A1W2)),
-             key="output_product"),
+             key="output_product", question=product_question(product)),
         Step("Add the bias b2", (
             operation(r"Z_2", r"A_1 W_2 + b_2", matrix(sol.A1W2), "+", matrix(b2), matrix(sol.Z2)),
         ), "b2 has one entry per output and is added to every sample.", focus=("Z2", cells_of(sol.Z2)),
-           key="output_bias"),
+           key="output_bias", question=(operation(r"Z_2", r"A_1 W_2 + b_2", matrix(sol.A1W2), "+", matrix(b2), None),)),
         Step("Apply the sigmoid: the network's output", (
             chain(r"A_2 = \sigma(Z_2)", text_matrix(sigma_calls), matrix(sol.A2)),
         ), "A2 is what the network predicts; the loss compares it with the target y.", focus=("A2", cells_of(sol.A2)),
-           key="output_sigmoid"),
+           key="output_sigmoid", question=(chain(r"A_2 = \sigma(Z_2)", text_matrix(sigma_calls)),)),
         Step("The loss", (loss_def, operation(r"A_2 - y", None, matrix(sol.A2), "-", matrix(y),
                                               matrix(sol.A2_minus_y)), terms_line, value_line),
              f"One number for the whole batch: a mean over the N = {N} sample{'s' if N > 1 else ''}. "
-             "Backpropagation finds how it changes with every weight.", key="loss"),
+             "Backpropagation finds how it changes with every weight.", key="loss",
+             question=(loss_def, operation(r"A_2 - y", None, matrix(sol.A2), "-", matrix(y), None))),
         Step("How the loss changes with A2", (grad_def, grad_line), grad_note, focus=("dA2", cells_of(sol.dA2)),
-             key="dA2"),
+             key="dA2", question=(grad_def,)),
         Step("The sigmoid's slope at Z2", (
             operation(r"\sigma'(Z_2)", r"A_2 \ast (1 - A_2)", matrix(sol.A2), r"\ast", matrix(sol.one_minus_A2),
                       matrix(sol.sigma_prime2)),
         ), "As for σ′(Z1): the derivative at the pre-activation, written through σ(Z2) = A2.",
-           focus=("sigma_prime2", cells_of(sol.sigma_prime2)), key="sigma_prime2"),
+           focus=("sigma_prime2", cells_of(sol.sigma_prime2)), key="sigma_prime2",
+           question=(operation(r"\sigma'(Z_2)", r"A_2 \ast (1 - A_2)", matrix(sol.A2), r"\ast",
+                               matrix(sol.one_minus_A2), None),)),
         Step("δ2 = ∂L/∂Z2: chain the two", (
             operation(r"\delta_2", r"\frac{\partial L}{\partial A_2} \ast \sigma'(Z_2)", matrix(sol.dA2), r"\ast",
                       matrix(sol.sigma_prime2), matrix(sol.delta2_derived)),
-        ), delta_note, focus=("delta2", cells_of(sol.delta2_derived)), key="delta2"),
+        ), delta_note, focus=("delta2", cells_of(sol.delta2_derived)), key="delta2",
+           question=(operation(r"\delta_2", r"\frac{\partial L}{\partial A_2} \ast \sigma'(Z_2)", matrix(sol.dA2),
+                               r"\ast", matrix(sol.sigma_prime2), None),)),
     ]
 
 
@@ -381,14 +416,14 @@ def output_gradient_steps(sol: Solution) -> list[Step]:
            "on the rows and lines the samples up with δ2's rows, so the product sums over samples.",
            key="shapes"),
         Step("Transpose A1", (rf"A_1^T = {matrix(a1.T)}",), "Rows become columns.", key="transpose"),
-        Step("Multiply: row of A1ᵀ times column of δ2",
-             product_lines(r"\frac{\partial L}{\partial W_2}", a1.T, d2, sol.dW2_terms, sol.dW2,
-                           r"\frac{\partial L}{\partial W_2}"),
+        Step("Multiply: row of A1ᵀ times column of δ2", (product := product_lines(
+            r"\frac{\partial L}{\partial W_2}", a1.T, d2, sol.dW2_terms, sol.dW2, r"\frac{\partial L}{\partial W_2}")),
              "Entry (j, k) is Σₙ A1[n, j]·δ2[n, k]: activation of hidden unit j times the error at "
-           "output k." + sum_note, focus=cells, key="product"),
+           "output k." + sum_note, focus=cells, key="product", question=product_question(product)),
         Step("The bias gradient: sum δ2 over the samples",
              bias_lines(r"\frac{\partial L}{\partial b_2}", r"\delta_2", d2, sol.db2),
-             _bias_note("2", "δ2", N), focus=("db2", cells_of(sol.db2)), key="bias_gradient"),
+             _bias_note("2", "δ2", N), focus=("db2", cells_of(sol.db2)), key="bias_gradient",
+             question=bias_question(r"\frac{\partial L}{\partial b_2}", r"\delta_2", d2)),
     ]
 
 
@@ -415,21 +450,26 @@ def hidden_gradient_steps(sol: Solution) -> list[Step]:
         ), "δ2 is the error at the outputs; W2 carries it back to the hidden layer; Z1 comes from the "
            "forward pass.", key="given"),
         Step("Send the error back through W2", (
-            rf"\underbrace{{\delta_2}}_{{{N} \times {C}}} \cdot \underbrace{{W_2^T}}_{{{C} \times {H}}} "
+            shapes := rf"\underbrace{{\delta_2}}_{{{N} \times {C}}} \cdot \underbrace{{W_2^T}}_{{{C} \times {H}}} "
             rf"\;\to\; {N} \times {H}",
-            *product_lines(r"\delta_2 W_2^T", d2, w2.T, sol.dA1_terms, sol.dA1, r"(\delta_2 W_2^T)"),
+            *(back := product_lines(r"\delta_2 W_2^T", d2, w2.T, sol.dA1_terms, sol.dA1, r"(\delta_2 W_2^T)")),
         ), "W2 maps hidden → output, so going back uses its transpose: hidden unit j collects "
-           "Σₖ δ2[n, k]·W2[j, k] from every output it feeds.", focus=("dA1", cells_of(sol.dA1)), key="back"),
+           "Σₖ δ2[n, k]·W2[j, k] from every output it feeds.", focus=("dA1", cells_of(sol.dA1)), key="back",
+           question=(shapes, *product_question(back))),
         Step("The sigmoid's slope at Z1", (
             operation(r"\sigma'(Z_1)", r"\sigma(Z_1) \ast (1 - \sigma(Z_1))", matrix(sol.A1_sigmoid), r"\ast",
                       matrix(sol.one_minus_A1_sigmoid), matrix(sol.sigma_prime)),
         ), "The derivative is taken at the pre-activation Z1 (written through σ(Z1), not through an "
-           "assumed A1).", focus=("sigma_prime", cells_of(sol.sigma_prime)), key="sigma_prime"),
+           "assumed A1).", focus=("sigma_prime", cells_of(sol.sigma_prime)), key="sigma_prime",
+           question=(operation(r"\sigma'(Z_1)", r"\sigma(Z_1) \ast (1 - \sigma(Z_1))", matrix(sol.A1_sigmoid),
+                               r"\ast", matrix(sol.one_minus_A1_sigmoid), None),)),
         Step("Multiply element-wise", (
             operation(r"\delta_1", r"(\delta_2 W_2^T) \ast \sigma'(Z_1)", matrix(sol.dA1), r"\ast",
                       matrix(sol.sigma_prime), matrix(sol.delta1_propagated)),
         ), "∗ is entry by entry (Hadamard): each hidden unit's error is scaled by how sensitive that "
-           "unit was.", focus=("delta1_propagated", cells_of(sol.delta1_propagated)), key="hadamard"),
+           "unit was.", focus=("delta1_propagated", cells_of(sol.delta1_propagated)), key="hadamard",
+           question=(operation(r"\delta_1", r"(\delta_2 W_2^T) \ast \sigma'(Z_1)", matrix(sol.dA1), r"\ast",
+                               matrix(sol.sigma_prime), None),)),
     ]
     if sol.mode == "assignment":
         steps.append(Step("What the assignment gives instead", (
@@ -446,14 +486,14 @@ def hidden_gradient_steps(sol: Solution) -> list[Step]:
             rf"\quad(\text{{the shape of }} W_1)",
         ), "As for W2: the gradient has W1's shape, and transposing X lines the samples up with δ1's "
            "rows so the product sums over samples.", key="shapes"),
-        Step("Multiply: row of Xᵀ times column of δ1",
-             product_lines(r"\frac{\partial L}{\partial W_1}", x.T, d1, sol.dW1_terms, sol.dW1,
-                           r"\frac{\partial L}{\partial W_1}"),
+        Step("Multiply: row of Xᵀ times column of δ1", (product := product_lines(
+            r"\frac{\partial L}{\partial W_1}", x.T, d1, sol.dW1_terms, sol.dW1, r"\frac{\partial L}{\partial W_1}")),
              "Entry (i, j) is Σₙ X[n, i]·δ1[n, j]: input i times the error of hidden unit j.",
-           focus=("dW1", cells_of(sol.dW1)), key="product"),
+           focus=("dW1", cells_of(sol.dW1)), key="product", question=product_question(product)),
         Step("The bias gradient: sum δ1 over the samples",
              bias_lines(r"\frac{\partial L}{\partial b_1}", r"\delta_1", d1, sol.db1),
-             _bias_note("1", "δ1", N), focus=("db1", cells_of(sol.db1)), key="bias_gradient"),
+             _bias_note("1", "δ1", N), focus=("db1", cells_of(sol.db1)), key="bias_gradient",
+             question=bias_question(r"\frac{\partial L}{\partial b_1}", r"\delta_1", d1)),
     ]
     return steps
 
@@ -503,13 +543,13 @@ def parameter_update_step(name: str, before, grad, scaled, after, lr: float) -> 
     """θ_new = θ − η·∂L/∂θ for one parameter (``name`` W1, b1, W2 or b2), written out with the numbers:
     ``scaled`` is η·∂L/∂θ and ``after`` the new value, both as the package computed them."""
     sym = dict(UPDATE_ORDER)[name]
-    lr_tex = tex(lr)
+    lhs, rule = rf"{sym}^{{\text{{new}}}}", rf"{sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}"
+    numbers = rf"{matrix(before)} - {tex(lr)} \cdot {matrix(grad)}"
     return Step(f"Update {name}", (
-        chain(rf"{sym}^{{\text{{new}}}}", rf"{sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}",
-              rf"{matrix(before)} - {lr_tex} \cdot {matrix(grad)}",
-              rf"{matrix(before)} - {matrix(scaled)}", matrix(after)),
+        chain(lhs, rule, numbers, rf"{matrix(before)} - {matrix(scaled)}", matrix(after)),
     ), f"Each entry of {name} moves against its own gradient, by η times it: a positive gradient makes the "
-       "weight smaller, a negative one larger.", focus=(f"{name}_new", cells_of(after)), key=f"update_{name}")
+       "weight smaller, a negative one larger.", focus=(f"{name}_new", cells_of(after)), key=f"update_{name}",
+       question=(chain(lhs, rule, numbers),))
 
 
 def update_steps(update: Update) -> list[Step]:
@@ -537,6 +577,7 @@ def update_steps(update: Update) -> list[Step]:
         Step("The loss after the step", (
             rf"L^{{\text{{new}}}} = {tex(update.loss_after)}, \qquad L = {tex(update.loss_before)}",
             rf"L^{{\text{{new}}}} - L = {tex(update.change)}",
-        ), loss_change(update.loss_before, update.loss_after), key="loss_after"),
+        ), loss_change(update.loss_before, update.loss_after), key="loss_after",
+           question=(rf"L = {tex(update.loss_before)}, \qquad L^{{\text{{new}}}} = \;?",)),
     ]
     return steps

@@ -11,7 +11,7 @@ import streamlit as st
 
 from backprop.assignment import Comparison
 from dashboard import latex as latex_builders
-from dashboard import state
+from dashboard import projector, state
 from dashboard.display import heatmap, latex, show_result
 from dashboard.latex import Step
 from dashboard.nav import Page, show_url_warnings
@@ -37,13 +37,14 @@ class Shown:
 def problem_header(page: Page, title: str, intro: str, formula: str) -> None:
     """A problem page's title, any warnings about its link, the problem in words and its formula.
 
-    Presenter mode leaves the words out, so that the step being explained starts higher on the screen.
+    Presenter mode leaves the words and the formula out (each step writes its own), so that the step being
+    explained starts at the top of the screen.
     """
     st.title(title)
     show_url_warnings(page)
     if not page.presenter:
         st.markdown(intro)
-    latex(formula, size=r"\Large" if page.presenter else r"\large")
+        latex(formula)
 
 
 def show_steps(steps: Sequence[Step]) -> None:
@@ -101,49 +102,89 @@ def section(page: Page, column, shown: dict[str, Shown], steps: Sequence[Step], 
     return show
 
 
-def presenter(steps: Sequence[Step], page_id: str) -> Step:
-    """One step at a time, with Previous / Next; returns the step shown.
+#: How many characters of \Large math fit across a 1280-pixel projector (see latex.visible_width).
+PRESENTER_FITS = 44
+GUESS = "presenter_guess"
+
+
+def _presenter_lines(equations: Sequence[str]) -> list[str]:
+    """A step's equations for the projector's larger math: each side-by-side line split into its parts and
+    joined again as far as they fit at the larger size."""
+    lines = []
+    for eq in equations:
+        lines += latex_builders.side_by_side(*eq.split(latex_builders.SEP), fits=PRESENTER_FITS)
+    return lines
+
+
+def presenter(steps: Sequence[Step], page_id: str) -> tuple[Step, bool]:
+    """One step at a time, with Previous / Next (PageUp / PageDown on a clicker); returns the step shown
+    and whether its result is shown.
 
     The position is kept by the step's key, so it survives reruns and a mode switch that adds or
-    removes a step elsewhere; a key that has gone falls back to the same position in the list.
+    removes a step elsewhere; a key that has gone falls back to the same position in the list. With
+    "Let the class guess" on, a step that computes something first shows its question; Next (or
+    "Reveal the result") shows the result, and the next Next moves on. Going back shows a step whole.
     """
     key_name = f"step_{page_id}"
     keys = [step.key for step in steps]
     count = len(steps)
-    index, key = st.session_state.get(key_name, (0, keys[0]))
+    index, key = st.session_state.get(key_name, (0, keys[0]))[:2]
     index = keys.index(key) if key in keys else min(max(int(index), 0), count - 1)
+    step = steps[index]
+    guessing = bool(st.session_state.get(GUESS, False))
+    revealed = st.session_state.get(f"{key_name}_revealed", False)
+    hidden = guessing and step.question is not None and not revealed
 
     def move(delta: int) -> None:
+        if delta > 0 and hidden:
+            st.session_state[f"{key_name}_revealed"] = True
+            return
         new = min(max(index + delta, 0), count - 1)
         st.session_state[key_name] = (new, keys[new])
+        st.session_state[f"{key_name}_revealed"] = delta < 0
 
-    step = steps[index]
-    left, middle, right, leave = st.columns([1.2, 4, 1.2, 1.2])
+    left, middle, right, guess, leave = st.columns([1.3, 3.6, 1.3, 1.6, 1.0], vertical_alignment="center")
     left.button("Previous", icon=":material/arrow_back:", on_click=move, args=(-1,), disabled=index == 0,
-                key=f"{key_name}_prev", width="stretch")
-    middle.progress((index + 1) / count, text=f"Step {index + 1} of {count} · {step.title}")
-    right.button("Next", icon=":material/arrow_forward:", on_click=move, args=(1,), disabled=index == count - 1,
-                 key=f"{key_name}_next", width="stretch", type="primary")
-    leave.button("Exit", icon=":material/close:", key=f"{key_name}_exit", width="stretch",
+                key=projector.PREVIOUS_KEY, width="stretch", help="Keys: PageUp or ←")
+    middle.progress((index + 1) / count, text=f"Step {index + 1} of {count}")
+    right.button("Next", icon=":material/arrow_forward:", on_click=move, args=(1,),
+                 disabled=index == count - 1 and not hidden, key=projector.NEXT_KEY, width="stretch", type="primary",
+                 help="Keys: PageDown (a clicker's forward button), → or Space")
+    guess.toggle("Let the class guess", key=GUESS,
+                 help="Show each step's question first; the next click (or PageDown) reveals the result.")
+    leave.button("Exit", icon=":material/close:", key="presenter_exit", width="stretch",
                  help="Leave presenter mode", on_click=lambda: st.session_state.update({state.PRESENTER: False}))
     st.subheader(step.title)
-    for eq in step.equations:
-        for part in eq.split(latex_builders.SEP):  # larger math: one matrix per line
-            latex(part, size=r"\Large")
-    if step.note:
-        st.markdown(f"#### {step.note}")
-    return step
+    lines = _presenter_lines(step.question if hidden else step.equations)
+    size = r"\Large" if sum(latex_builders.rows_of(line) for line in lines) <= 4 else r"\large"
+    for line in lines:  # the largest math while it fits, a size smaller for long derivations
+        latex(line, size=size)
+    if hidden:
+        st.button("Reveal the result", icon=":material/visibility:", on_click=move, args=(1,),
+                  key="presenter_reveal", help="Or press Next, PageDown, → or Space")
+    elif step.note:
+        st.markdown(f"##### {step.note}")
+    return step, not hidden
 
 
 def present(page: Page, steps: Sequence[Step], shown: dict[str, Shown]) -> None:
-    """Presenter mode: one step at a time, and the matrix that step computes with its cells outlined."""
-    step = presenter(steps, page.page_id)
-    if step.focus is None or step.focus[0] not in shown:
-        return
-    name, cells = step.focus
-    item = shown[name]
-    heatmap(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name, symbol=item.symbol,
-            key=f"present_{name}", highlight=cells)
+    """Presenter mode: one step at a time, fitted to a projector, and the matrix that step computes with
+    its cells outlined (once its result is shown)."""
+    projector.fit_to_projector()
+    step, result_shown = presenter(steps, page.page_id)
+    if result_shown and step.focus is not None and step.focus[0] in shown:
+        name, cells = step.focus
+        item = shown[name]
+        rows = np.atleast_2d(item.M).shape[0]
+        heatmap(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name, symbol=item.symbol,
+                key=f"present_{name}", highlight=cells, height=90 + 42 * rows)
+    projector.clicker_keys()
+
+
+def revealed(page: Page) -> bool:
+    """Whether the solution may be shown (hidden solutions off, or revealed on this page), without drawing
+    the reveal button (``visible`` draws it)."""
+    return not page.hide_solutions or page.presenter or bool(st.session_state.get(f"revealed_{page.page_id}"))
 
 
 def visible(page: Page) -> bool:

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from backprop.assignment import compare_modes, solve
-from dashboard import display, editors, nav, sharing, solution, state
+from dashboard import display, editors, nav, sharing, solution, state, walkthrough
 from dashboard import latex as tex
 
 page = nav.page_setup("forward-pass", "Problem 2 · Forward pass")
@@ -13,6 +13,7 @@ solution.problem_header(
     "the pre-activation and the activation:",
     r"Z_1 = X \cdot W_1 + b_1, \qquad A_1 = \sigma(Z_1) = \frac{1}{1 + e^{-Z_1}}",
 )
+network = walkthrough.page_container(page)
 
 inputs = page.inputs
 right, stale = None, False  # the editors column and its state: not drawn in presenter mode
@@ -39,6 +40,8 @@ shown = {
     "A1": solution.Shown(sol.A1_sigmoid, "A1 = σ(Z1)", "sample", "hidden unit", "A1"),
 }
 steps = tex.forward_steps(sol)
+if network is not None:
+    walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 
 show = solution.section(page, right, shown, steps, stale=stale)
 if not page.presenter:

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from backprop.assignment import OUTPUT_LOSSES, compare_modes, solve
-from dashboard import display, editors, nav, sharing, solution, state
+from dashboard import display, editors, nav, sharing, solution, state, walkthrough
 from dashboard import latex as tex
 from dashboard.numbers import short
 
@@ -17,6 +17,7 @@ solution.problem_header(
     r"\frac{\partial L}{\partial W_2} = A_1^T \cdot \delta_2, \qquad \frac{\partial L}{\partial b_2} = \sum_n \delta_2"
     + (r", \qquad \delta_2 = \frac{\partial L}{\partial A_2} \ast \sigma'(Z_2)" if consistent else ""),
 )
+network = walkthrough.page_container(page)
 
 inputs = page.inputs
 right, stale = None, False  # the editors column and its state: not drawn in presenter mode
@@ -65,6 +66,8 @@ shown = {
     "db2": solution.Shown(sol.db2, "∂L/∂b2 = Σₙ δ2", "row", "output", "∂L/∂b2", picker="db2_cell"),
 }
 steps = tex.output_gradient_steps(sol)
+if network is not None:
+    walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 source = (f"δ2 here is derived from the target y with the {OUTPUT_LOSSES[loss]}; the loss is L = {short(sol.L)}."
           if consistent else "δ2 here is the one the assignment gives; consistent mode derives it from a target y.")
 show = solution.section(page, right, shown, steps, stale=stale,

@@ -1,8 +1,8 @@
-"""Problem 4 · The hidden layer's gradient: δ1 = (δ2·W2ᵀ) ∗ σ′(Z1) and ∂L/∂W1 = Xᵀ·δ1."""
+"""Problem 4 · The hidden layer's gradient: δ1 = (δ2·W2ᵀ) ∗ σ′(Z1), ∂L/∂W1 = Xᵀ·δ1 and ∂L/∂b1 = Σₙ δ1."""
 import streamlit as st
 
 from backprop.assignment import compare_modes, solve
-from dashboard import display, editors, nav, sharing, solution, state
+from dashboard import display, editors, nav, sharing, solution, state, walkthrough
 from dashboard import latex as tex
 
 page = nav.page_setup("hidden-gradient", "Problem 4 · Hidden-layer gradient")
@@ -14,6 +14,7 @@ solution.problem_header(
     r"\delta_1 = (\delta_2 \cdot W_2^T) \ast \sigma'(Z_1), \qquad "
     r"\frac{\partial L}{\partial W_1} = X^T \cdot \delta_1, \qquad \frac{\partial L}{\partial b_1} = \sum_n \delta_1",
 )
+network = walkthrough.page_container(page)
 
 inputs = page.inputs
 right, stale = None, False  # the editors column and its state: not drawn in presenter mode
@@ -58,6 +59,8 @@ shown = {
     "db1": solution.Shown(sol.db1, "∂L/∂b1 = Σₙ δ1", "row", "hidden unit", "∂L/∂b1", picker="db1_cell"),
 }
 steps = tex.hidden_gradient_steps(sol)
+if network is not None:
+    walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 
 uses = ("δ2 and δ1 here are the ones the assignment gives (∂L/∂W1 and ∂L/∂b1 use the given δ1)." if assignment_mode
         else "δ2 here is derived from the target y on Problem 3, and δ1 is propagated from it.")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from backprop.assignment import MODES, OUTPUT_LOSSES, gradient_step, more_steps, solve
 from backprop.update import MAX_LR
-from dashboard import claims, editors, nav, sharing, solution, state
+from dashboard import claims, editors, nav, sharing, solution, state, walkthrough
 from dashboard import latex as tex
 from dashboard.numbers import short
 
@@ -18,6 +18,7 @@ solution.problem_header(
     r"W \leftarrow W - \eta\,\frac{\partial L}{\partial W}, \qquad "
     r"b \leftarrow b - \eta\,\frac{\partial L}{\partial b}",
 )
+network = walkthrough.page_container(page)
 
 inputs = page.inputs
 right, stale = None, False  # the editors column and its state: not drawn in presenter mode
@@ -54,6 +55,8 @@ shown = {f"{name}_new": solution.Shown(getattr(step.after, name), f"{name} after
          for name, rows, cols in (("W1", "input", "hidden unit"), ("b1", "row", "hidden unit"),
                                   ("W2", "hidden unit", "output"), ("b2", "row", "output"))}
 steps = tex.update_steps(step)
+if network is not None:
+    walkthrough.page_part(page.page_id, network, sol, step, reveal=solution.revealed(page))
 
 
 

@@ -1,12 +1,11 @@
-"""The dashboard's plain builders — number formatting, LaTeX steps, figures, tables, the diagram —
-tested without a browser."""
+"""The dashboard's plain builders — number formatting, LaTeX steps, figures, tables — tested without a
+browser (the network walk-through: tests/test_walkthrough.py)."""
 import numpy as np
 import pandas as pd
 import pytest
 
 from backprop import assignment as a
 from dashboard import figures, latex
-from dashboard.diagram import network_dot
 from dashboard.numbers import short, tex
 from dashboard.tables import from_frame, to_frame
 
@@ -119,14 +118,6 @@ def test_frames_round_trip_and_bad_cells_are_named():
                         "for decimals, and e for powers of ten (1e-3)."]
     _, problems = from_frame("X", pd.DataFrame([[np.inf, 2e6]]))
     assert "too large for a 64-bit float" in problems[0] and "beyond ±1,000,000" in problems[1]
-
-
-def test_diagram_labels_nodes_and_edges_with_the_solution():
-    dot = network_dot(SOL)
-    assert dot.startswith("digraph")
-    assert 'x1\\n2"' in dot and "z 1.6" in dot and "a 0.9" in dot and "δ2 -0.3" in dot
-    assert "w 0.1\\n∂ -0.02" in dot and "w 0.8\\n∂ -0.285" in dot
-    assert "#2166ac" in dot and "#b2182b" in dot  # negative blue, positive red
 
 
 def test_clickable_heatmap_carries_each_cells_position():

@@ -153,3 +153,34 @@ def test_a_link_with_a_bad_target_warns_on_the_page_and_keeps_the_default():
     warnings = [w.value for w in at.warning]
     assert any("y: targets must lie between 0 and 1" in w for w in warnings), warnings
     np.testing.assert_allclose(heatmaps(at)[DERIVED], by_hand()[0], rtol=1e-12)
+
+
+# --- presenter mode: let the class guess first --------------------------------------------------------
+
+
+def test_presenter_can_hold_back_each_result_until_the_next_click():
+    from tests.conftest import figures
+
+    at = open_page("forward-pass")
+    at.sidebar.toggle[0].set_value(True).run()
+    at.toggle(key="presenter_guess").set_value(True).run()
+    no_exception(at)
+
+    def next_click():
+        next(b for b in at.button if b.label == "Next").click().run()
+
+    while at.subheader[0].value != "Multiply X by W1: row times column":
+        next_click()
+    latex = "\n".join(el.value for el in at.latex)
+    assert r"2 \times 0.1 + 3 \times 0.3" in latex and r"\begin{pmatrix} 1.1 & 1.6 \end{pmatrix}" not in latex
+    assert not figures(at), "the heatmap of the result waits too"
+    assert any(b.label == "Reveal the result" for b in at.button)
+    assert "Step 3 of 6" in at.get("progress")[0].proto.text
+    next_click()  # a clicker's next reveals the result first …
+    assert at.subheader[0].value == "Multiply X by W1: row times column"
+    assert r"\begin{pmatrix} 1.1 & 1.6 \end{pmatrix}" in "\n".join(el.value for el in at.latex)
+    np.testing.assert_allclose(heatmaps(at)["X·W1"], [[1.1, 1.6]])
+    next_click()  # … and then moves on, the next result hidden again
+    assert at.subheader[0].value == "Add the bias" and not figures(at)
+    next(b for b in at.button if b.label == "Previous").click().run()  # going back shows a step whole
+    assert at.subheader[0].value == "Multiply X by W1: row times column" and figures(at)

@@ -160,3 +160,15 @@ def test_loss_change_says_what_the_numbers_do(before, after, said):
 ])
 def test_descent_summary_says_what_the_numbers_do(losses, said):
     assert claims.descent_summary(losses, first_step=2) == said
+
+
+def test_hidden_solutions_keep_the_step_and_the_loss_after_it_until_revealed():
+    at = open_page("weight-update")
+    at.sidebar.toggle[1].set_value(True).run()  # "Hide solutions until I ask"
+    no_exception(at)
+    assert not at.metric and not any(title.endswith("after the step") for title in heatmaps(at))
+    assert all("0.251" not in el.value and "0.41" not in el.value for el in at.latex)
+    assert not at.get("download_button")
+    next(b for b in at.button if b.label == "Reveal the solution").click().run()
+    assert {m.label for m in at.metric} == {"Loss before the step", "Loss after the step"}
+    np.testing.assert_allclose(heatmaps(at)["W2 after the step"], [[0.41, 0.735], [0.605, 0.9425]], atol=1e-12)

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 
 #: URL path → (the start of its h1, Plotly charts it draws at least, has KaTeX math)
 PAGES = {
-    "": ("Backpropagation from scratch", 0, True),
+    "": ("Backpropagation from scratch", 1, True),
     "why-backprop": ("Problem 1", 2, True),
     "forward-pass": ("Problem 2", 2, True),
     "output-gradient": ("Problem 3", 1, True),
@@ -128,13 +128,14 @@ def test_page_renders(app, tour, path):
         assert tour.locator(".katex").count() > 0, "no KaTeX-rendered math on the page"
     assert tour.locator(".js-plotly-plot").count() >= charts
     if path == "":
-        assert tour.locator("[data-testid='stGraphVizChart'] svg").count() >= 1, "the network diagram is missing"
+        nodes = tour.locator(".js-plotly-plot .textpoint").all_text_contents()
+        assert {"x1", "h1", "out 1", "L"} <= set(nodes), f"the network graph is missing: {nodes}"
     assert tour.locator(SIDEBAR_LINKS).count() == len(PAGES)
     assert "Page not found" not in tour.inner_text("body")
     assert not app.dialogs[tour]
 
 
-def type_into_cell(page, editor, row: int, rows: int, value: str, keys: tuple[str, ...] = ()) -> None:
+def type_into_cell(page, editor, row: int, rows: int, value: str) -> None:
     """Double-click a cell of the last column of a glide-data-grid canvas, type `value`, press Enter.
 
     The grid is a canvas: the cell is found from the canvas's box (a header row and `rows` data rows of
@@ -152,11 +153,7 @@ def type_into_cell(page, editor, row: int, rows: int, value: str, keys: tuple[st
             page.keyboard.press("Escape")
     else:
         raise AssertionError("the grid's cell editor did not open")
-    if keys:
-        for key in keys:
-            overlay.press(key)
-    else:
-        overlay.fill(value)
+    overlay.fill(value)
     overlay.press("Enter")
 
 
@@ -211,13 +208,10 @@ def test_typed_numbers_are_used_exactly_or_refused_by_name(app, tour):
     def type_x12(text: str) -> None:
         """Type into X[1,2] and wait until the grid holds it (a double-click the canvas missed is retried)."""
         for _ in range(3):
-            if text:
-                type_into_cell(tour, editor, row=0, rows=1, value=text)
-            else:  # empty the cell as a person does: open it, select its text, Backspace, Enter
-                type_into_cell(tour, editor, row=0, rows=1, value="", keys=("Control+A", "Backspace"))
+            type_into_cell(tour, editor, row=0, rows=1, value=text)
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
-                if grid_cell.inner_text() == text:
+                if grid_cell.inner_text().strip() == text.strip():
                     return
                 time.sleep(0.1)
         raise AssertionError(f"the grid does not show {text!r} after typing it: {grid_cell.inner_text()!r}")
@@ -238,13 +232,15 @@ def test_typed_numbers_are_used_exactly_or_refused_by_name(app, tour):
             assert read in tour.inner_text("body"), f"no {read!r} after typing {typed!r}"
             assert not any(cell in a for a in alerts())
         last = _z1(3.0)
-        for typed, reason in [("1,5", "uses a decimal comma"), ("abc", "is not a number"), ("", "is empty"),
+        # An emptied cell is typed as a space: Streamlit's grid sometimes sends no edit at all when a text
+        # cell is cleared to nothing (the cell then keeps its old text, and the app what the grid shows).
+        for typed, reason in [("1,5", "uses a decimal comma"), ("abc", "is not a number"), (" ", "is empty"),
                               ("1e309", "too large for a 64-bit float")]:
             type_x12(typed)
             _wait_for(app, tour, lambda: any(cell in a and reason in a for a in alerts()),  # noqa: B023
                       f"the message for {typed!r} among {alerts()}")
             assert z1_is(last)(), f"Z1 changed after the refused {typed!r}: {app.heatmap_now(tour, Z1)}"
-            if typed:
+            if typed.strip():
                 assert any(f"“{typed}”" in a for a in alerts()), alerts()
         app.screenshot(tour, "refused-entry-forward-pass")
         # the loaded value of X[1,2] is 3: away from it and back again, each edit counts
@@ -327,6 +323,21 @@ def test_clicking_a_gradient_cell_writes_out_its_chain_rule(app, tour):
     chart = tour.locator(".js-plotly-plot", has=tour.locator(".gtitle", has_text="∂L/∂W2 = A1ᵀ·δ2")).first
     box = chart.locator(".nsewdrag").first.bounding_box()
     tour.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.75)  # hidden unit 2, output 2
+    formula = tour.locator(".katex-mathml annotation", has_text=r"\partial W_2[2,2]")
+    formula.first.wait_for(state="attached", timeout=20_000)
+    app.settle(tour)
+    assert r"0.95 \times (-0.3)" in formula.first.text_content()
+    assert not app.exceptions(tour)
+
+
+def test_clicking_an_edge_of_the_network_writes_out_its_chain_rule(app, tour):
+    """On the overview's graph, a click on the edge from h2 to out 2 opens ∂L/∂W2[2,2] (as a heatmap cell does)."""
+    go(app, tour, "")
+    graph = tour.locator(".js-plotly-plot", has=tour.locator(".textpoint", has_text="out 1")).first
+    # the clickable markers are the last trace, one per weight and bias: W1 (4), b1 (2), W2 (4), b2 (2)
+    point = graph.locator(".scatterlayer .trace").last.locator(".point").nth(4 + 2 + 3)
+    box = point.bounding_box()
+    tour.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     formula = tour.locator(".katex-mathml annotation", has_text=r"\partial W_2[2,2]")
     formula.first.wait_for(state="attached", timeout=20_000)
     app.settle(tour)

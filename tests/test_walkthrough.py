@@ -1,0 +1,148 @@
+"""The network walk-through, tested without a browser: the steps in order, what each lights and says, the
+figure's colours and label sizes, a click on an edge, and the pages that show it."""
+import pytest
+
+from backprop import assignment as a
+from dashboard import diagram, latex
+from dashboard.numbers import short
+from tests.conftest import figures, no_exception, open_page
+
+SOL = a.solve(a.DEFAULT_INPUTS, "assignment")
+STEP = a.gradient_step(SOL, 0.5)
+
+
+def by_key(sol=SOL, update=STEP, reveal=True):
+    return {s.key: s for s in diagram.graph_steps(sol, update, reveal=reveal)}
+
+
+def test_the_walk_goes_forward_then_backward_then_updates():
+    steps = diagram.graph_steps(SOL, STEP)
+    assert [s.key for s in steps] == ["inputs", "z1", "a1", "z2", "loss", "delta2", "dW2", "delta1", "dW1", "update"]
+    phases = [s.phase for s in steps]
+    assert phases == sorted(phases, key=diagram.PHASES.index)  # all forward, then all backward, then the update
+    assert [s.key for s in diagram.graph_steps(SOL)][-1] == "dW1"  # no update without one
+
+
+def test_each_step_lights_its_group_and_writes_the_packages_numbers():
+    steps = by_key()
+    assert steps["z1"].nodes >= {"x0", "x1", "h0", "h1", "b1"} and "o0" not in steps["z1"].nodes
+    assert steps["z1"].edges == diagram.edges_of(SOL, "W1", "b1")
+    assert steps["z1"].node_text == {"h0": "z 1.6", "h1": "z 2.2"}
+    assert r"\begin{pmatrix} 1.6 & 2.2 \end{pmatrix}" in steps["z1"].formula
+    assert steps["dW2"].edges == diagram.edges_of(SOL, "W2", "b2")
+    assert steps["dW2"].edge_text[diagram.Edge("W2", (1, 1))] == "∂ -0.285"
+    assert steps["dW2"].edge_text[diagram.Edge("b2", (0,))] == "∂ 0.2"
+    assert steps["dW1"].edge_values[diagram.Edge("W1", (0, 0))] == SOL.dW1[0, 0]
+    # the forward pass is the network's own (A1 = σ(Z1)), the backward pass this mode's: δ2 as given
+    assert steps["a1"].node_text["h0"] == f"a {short(SOL.A1_sigmoid[0, 0])}" and "(0.9, 0.95)" in steps["a1"].note
+    assert "(given)" in steps["delta2"].formula and short(SOL.delta2_derived[0, 0]) in steps["delta2"].note
+    consistent = by_key(a.solve(mode="consistent"), None)
+    assert "(given)" not in consistent["delta2"].formula
+    assert consistent["delta2"].node_text["o0"] == f"δ {short(a.solve(mode='consistent').delta2[0, 0])}"
+
+
+@pytest.mark.parametrize("lr, verb", [(0.5, "fell"), (30.0, "rose")])
+def test_the_update_step_says_what_the_loss_did(lr, verb):
+    inputs = a.DEFAULT_INPUTS.with_values(y=[[0.5, 0.5]])
+    sol = a.solve(inputs, "consistent")
+    update = a.gradient_step(sol, lr)
+    step = by_key(sol, update)["update"]
+    assert (update.loss_after < update.loss_before) == (verb == "fell")
+    assert step.note.endswith(f"the loss {verb}.")
+    assert step.edge_text[diagram.Edge("W2", (0, 0))] == f"w {short(update.after.W2[0, 0])}"
+    assert step.node_text["L"] == f"L {short(update.loss_after)}"
+
+
+def test_hidden_solutions_show_only_what_the_problems_give():
+    steps = diagram.graph_steps(SOL, STEP, reveal=False)
+    every = " ".join([*(t for s in steps for t in s.node_text.values()),
+                      *(t for s in steps for t in s.edge_text.values()), *(s.formula for s in steps)])
+    for answer in ("1.6", "0.832", "0.18", "-0.285", "0.251"):
+        assert answer not in every, answer
+    assert "w 0.1" in every and "δ 0.2" in every  # the weights, and δ2 as the assignment gives it
+    assert "z ?" in every and "∂ ?" in every
+
+
+def test_the_figure_dims_the_rest_colours_by_sign_and_keeps_labels_readable():
+    step = by_key()["dW2"]
+    fig = diagram.network_figure(SOL, step)
+    lines = [t for t in fig.data if t.mode == "lines"]
+    assert lines[0].line.color == diagram.DIM  # everything unlit, in one faint trace
+    lit = lines[1:]
+    assert len(lit) == len(step.edges)
+    colours = {t.line.color for t in lit}
+    assert colours == {diagram.NEGATIVE, diagram.POSITIVE}  # ∂L/∂W2 has both signs
+    sizes = [ann.font.size for ann in fig.layout.annotations]
+    sizes += [t.textfont.size for t in fig.data if t.textfont and t.textfont.size]
+    assert sizes and min(sizes) >= 12
+    compact = diagram.network_figure(SOL, step, compact=True)
+    assert min(ann.font.size for ann in compact.layout.annotations) >= 12
+    nodes = next(t for t in fig.data if t.mode == "markers+text")
+    lit_outline = [c for c, n in zip(nodes.marker.line.color, ("x0", "x1", "h0", "h1", "o0", "o1", "b1", "b2", "L"),
+                                     strict=True) if n in step.nodes]
+    assert set(lit_outline) == {diagram.HIGHLIGHT}
+
+
+def test_a_click_on_an_edge_names_it_and_opens_its_chain_rule():
+    fig = diagram.network_figure(SOL, by_key()["inputs"])
+    markers = next(t for t in fig.data if t.mode == "markers")
+    assert len(markers.customdata) == len(diagram.parameter_edges(SOL)) == 4 + 2 + 4 + 2
+    event = {"selection": {"points": [{"customdata": list(markers.customdata[5])}]}}
+    edge = diagram.edge_from_selection(event)
+    assert edge == diagram.Edge("b1", (1,)) and diagram.edge_label(edge) == "b1[2]: +1 → h2"
+    assert diagram.edge_chain_rule(SOL, edge) == latex.db_cell(SOL, 1, 1)
+    assert diagram.edge_chain_rule(SOL, diagram.Edge("W2", (1, 1))) == latex.dW2_cell(SOL, 1, 1)
+    assert diagram.edge_from_selection({"selection": {"points": [{"customdata": [1, 0]}]}}) is None
+    assert diagram.edge_from_selection(None) is None
+    with pytest.raises(ValueError, match="not a parameter"):
+        diagram.edge_chain_rule(SOL, diagram.Edge("L", (0,)))
+
+
+@pytest.mark.parametrize("dims", [(1, 2, 2, 2), (3, 4, 3, 1), (4, 4, 4, 4)])
+def test_every_size_has_a_position_for_every_node_and_edge(dims):
+    sol = a.solve(a.DEFAULT_INPUTS.resized(*dims), "consistent")
+    steps = diagram.graph_steps(sol, a.gradient_step(sol, 0.5))
+    pos = diagram.positions(sol)
+    for step in steps:
+        assert step.nodes <= set(pos)
+        for edge in step.edges:
+            assert all(end in pos for end in diagram.edge_ends(edge))
+        fig = diagram.network_figure(sol, step, compact=True)
+        assert fig.layout.height > 0
+
+
+# --- on the pages ----------------------------------------------------------------------------------------
+
+
+def annotations(at) -> str:
+    graph = next(f for f in figures(at) if any(t.get("mode") == "markers+text" for t in f["data"]))
+    return " ".join(ann["text"] for ann in graph["layout"].get("annotations", []))
+
+
+def test_the_overview_steps_through_the_network():
+    at = open_page(None)
+    no_exception(at)
+    slider = at.select_slider(key="overview_net_step")
+    assert slider.value == "inputs"
+    next(b for b in at.button if b.key == "overview_net_forward").click().run()
+    assert at.select_slider(key="overview_net_step").value == "z1"
+    assert "z 1.6" in annotations(at)
+    assert any("Step 2 of 10 · Weights and bias into the hidden layer" in m.value for m in at.markdown)
+    at.select_slider(key="overview_net_step").set_value("update").run()
+    assert f"L {short(STEP.loss_after)}" in annotations(at)
+    at.selectbox(key="overview_net_edge").set_value("W2[2,2]").run()
+    assert any(r"0.95 \times (-0.3)" in el.value for el in at.latex)
+
+
+@pytest.mark.parametrize("page_id, first", [("forward-pass", "inputs"), ("output-gradient", "z2"),
+                                            ("hidden-gradient", "delta1"), ("weight-update", "update")])
+def test_each_problem_page_has_its_part_of_the_walk(page_id, first):
+    at = open_page(page_id)
+    no_exception(at)
+    key = f"{page_id}_net"
+    if page_id == "weight-update":  # one step: no selector
+        assert not [s for s in at.select_slider if s.key == f"{key}_step"]
+        assert f"w {short(STEP.after.W2[0, 0])}" in annotations(at)
+    else:
+        assert at.select_slider(key=f"{key}_step").value == first
+    assert any(m.value.startswith("**Step ") for m in at.markdown)
