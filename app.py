@@ -71,6 +71,7 @@ problems = [
     ("output-gradient", "Where δ2 comes from, ∂L/∂W2 = A1ᵀ·δ2 (why the transpose) and ∂L/∂b2 = Σₙ δ2."),
     ("hidden-gradient", "δ1 = (δ2·W2ᵀ) ∗ σ′(Z1), ∂L/∂W1 = Xᵀ·δ1 and ∂L/∂b1 = Σₙ δ1."),
     ("weight-update", "W ← W − η·∂L/∂W for every parameter, and the loss before and after the step."),
+    ("practice", "Fresh problems of the assignment's kind from a seed, marked with hints; quiz sheets for a class."),
     ("training", "Repeat the backward pass: watch a network learn, and make its gradients vanish or explode."),
     ("gradient-check", "Compare backprop with numerical gradients, and plant a bug to see the check catch it."),
 ]

@@ -4,6 +4,7 @@ Pages call these and ``backprop``; nothing here computes a gradient.
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -14,7 +15,7 @@ from backprop.assignment import MAX_DIM, Solution, Update
 from backprop.mistakes import TOLERANCE_TEXT, Diagnosis, check_answer, expected_and_candidates
 from dashboard import figures, state
 from dashboard.marking import mark
-from dashboard.parsing import EntryError, canonical, parse_pasted
+from dashboard.parsing import EntryError, canonical, parse_number, parse_pasted, shown
 from dashboard.tables import read_frame, to_text_frame
 
 
@@ -36,14 +37,14 @@ def _resize(dim: str) -> None:
 
 
 def size_controls(dims: Sequence[str] = ("N", "D", "H", "C")) -> None:
-    """Number inputs that grow or shrink the shared example (1 to MAX_DIM each)."""
+    """Choices that grow or shrink the shared example (1 to MAX_DIM each; chosen, not typed, so no typing can
+    become another size)."""
     current = state.current_inputs().dims
     cols = st.columns(len(dims))
     for col, dim in zip(cols, dims, strict=True):
         key = f"_size_{dim}"
         st.session_state[key] = current[dim]
-        col.number_input(dim, min_value=1, max_value=MAX_DIM, step=1, key=key, on_change=_resize, args=(dim,),
-                         help=SIZE_HELP[dim])
+        col.selectbox(dim, range(1, MAX_DIM + 1), key=key, on_change=_resize, args=(dim,), help=SIZE_HELP[dim])
 
 
 def editor_key(name: str) -> str:
@@ -197,3 +198,56 @@ def _problem_blanks(typed) -> list[bool]:
     refused_cells = [(r, c) for r in range(typed.blank.shape[0]) for c in range(typed.blank.shape[1])
                      if typed.digits[r, c] == 0]
     return [bool(typed.blank[cell]) for cell in refused_cells]
+
+
+# --- single numbers: typed as text and read by the one parser --------------------------------------
+
+
+def read_number(label: str, typed: str, *, minimum: float, maximum: float, integer: bool = False) -> float:
+    """The number ``typed`` into the field ``label``, through dashboard.parsing; ValueError with a message that
+    names the field, what was typed and why (decimal comma, text, out of range, not whole)."""
+    try:
+        value = parse_number(typed, limit=max(abs(minimum), abs(maximum))).value
+    except EntryError as exc:
+        raise ValueError(f"{label}: {shown(typed)} {exc.reason}." if str(typed).strip()
+                         else f"{label} {exc.reason}.") from None
+    if integer and value != int(value):
+        raise ValueError(f"{label}: {shown(typed)} is not a whole number.")
+    if not minimum <= value <= maximum:
+        raise ValueError(f"{label}: {shown(typed)} is outside {canonical(minimum)} … {canonical(maximum)}.")
+    return int(value) if integer else value
+
+
+def _take_number(label: str, key: str, minimum: float, maximum: float, integer: bool) -> None:
+    """on_change of a number field: a number the parser accepts is in use before the page runs again."""
+    ss = st.session_state
+    with contextlib.suppress(ValueError):  # a refused text: the field shows why when it is drawn
+        ss[key] = ss[f"_text_value_{key}"] = read_number(label, ss[f"_text_{key}"], minimum=minimum,
+                                                         maximum=maximum, integer=integer)
+
+
+def number_field(label: str, key: str, *, minimum: float, maximum: float, integer: bool = False,
+                 default: float | None = None, help: str | None = None, container=None):
+    """A single number the reader types: the value used is the value typed, or the field says why not.
+
+    Browsers' number inputs quietly turn some typing into another number (0,3 became 3), so the text goes
+    through dashboard.parsing like every grid cell. The value lives in st.session_state[key] (so a link or a
+    preset can set it, and it outlives a page change) and is taken when the text changes, before the page
+    runs again; while the text is refused, an error names the field, what was typed and why, and the last
+    valid value stays in use. Returns the value in use.
+    """
+    ss = st.session_state
+    if default is not None:
+        ss.setdefault(key, default)
+    text_key, seen_key = f"_text_{key}", f"_text_value_{key}"
+    if ss.get(seen_key) != ss[key] or text_key not in ss:  # set from elsewhere (a link, a preset): show it
+        ss[text_key] = canonical(ss[key])
+        ss[seen_key] = ss[key]
+    where = container or st
+    typed = where.text_input(label, key=text_key, help=help, on_change=_take_number,
+                             args=(label, key, minimum, maximum, integer))
+    try:
+        read_number(label, typed, minimum=minimum, maximum=maximum, integer=integer)
+    except ValueError as exc:
+        where.error(f"{exc} Still using {canonical(ss[key])}.", icon=":material/error:")
+    return ss[key]

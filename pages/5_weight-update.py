@@ -26,9 +26,9 @@ if not page.presenter:
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.subheader("Inputs")
-        state.persistent(st.number_input, "Learning rate η", state.LR, min_value=0.001, max_value=MAX_LR, step=0.1,
-                         format="%.3f", help="How far each step goes along the negative gradient. Too large and the "
-                                             "loss can rise.")
+        editors.number_field("Learning rate η", state.LR, minimum=1e-6, maximum=MAX_LR,
+                             help="How far each step goes along the negative gradient (above 0, at most "
+                                  f"{MAX_LR:g}). Too large and the loss can rise.")
         state.persistent(st.radio, "Loss", state.LOSS, options=list(OUTPUT_LOSSES), format_func=OUTPUT_LOSSES.get,
                          horizontal=True)
         st.caption(f"Gradients: {MODES[page.mode].lower()}. Switch under Numbers in the sidebar.")
@@ -77,9 +77,9 @@ show = solution.section(page, right, shown, steps, stale=stale, summary=loss_bef
 if not page.presenter:
     if show:
         st.header("Take more steps")
-        k = state.remembered(st.number_input, "More steps", "update_more_steps", 10, min_value=1, max_value=200,
-                             step=1, help="Each further step uses the gradients backpropagation gives at the new "
-                                          "parameters.")
+        k = editors.number_field("More steps", "update_more_steps", default=10, minimum=1, maximum=200, integer=True,
+                                 help="1 to 200. Each further step uses the gradients backpropagation gives at the "
+                                      "new parameters.")
         run = more_steps(step, int(k))
         st.caption("Each further step uses the gradients backpropagation gives at the current parameters (from y "
                    "and the loss), whatever the mode: the assignment's given δ2 and δ1 describe its starting point.")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 import backprop as bp
-from dashboard import demos, display, nav, state
+from dashboard import demos, display, editors, nav, state
 from dashboard.lab import HEADS
 from dashboard.tables import gradient_entries_frame, rel_error_bands_frame
 
@@ -21,7 +21,7 @@ hidden = state.remembered(c1.selectbox, "Hidden activation", "gc_hidden", "sigmo
 head = state.remembered(c2.selectbox, "Output and loss", "gc_head", next(iter(HEADS)), options=list(HEADS))
 h = state.remembered(c3.select_slider, "Step h", "gc_h", 1e-5, options=[1e-3, 1e-4, 1e-5, 1e-6, 1e-7],
                      format_func=lambda v: f"{v:.0e}")
-seed = state.remembered(c4.number_input, "Seed", "gc_seed", 0, min_value=0, max_value=10_000, step=1)
+seed = editors.number_field("Seed", "gc_seed", default=0, minimum=0, maximum=10_000, integer=True, container=c4)
 s1, s2, s3, s4 = st.columns(4)
 N = state.remembered(s1.slider, "Samples N", "gc_N", 4, min_value=1, max_value=6)
 D = state.remembered(s2.slider, "Inputs D", "gc_D", 3, min_value=1, max_value=6)

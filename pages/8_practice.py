@@ -21,11 +21,11 @@ state.persistent(controls[1].radio, "Size", session.SIZED, options=[False, True]
                  format_func=lambda custom: "Choose N, D, H, C" if custom else "The assignment's: 1 sample, 2-2-2")
 controls[2].button("New problem", icon=":material/casino:", type="primary", on_click=session.new_seed,
                    width="stretch", help="New numbers: a seed drawn at random.")
-state.persistent(controls[3].number_input, "Seed", session.SEED, min_value=0, max_value=MAX_SEED, step=1,
-                 help="The same kind, size and seed always give the same problem.")
+editors.number_field("Seed", session.SEED, minimum=0, maximum=MAX_SEED, integer=True, container=controls[3],
+                     help="The same kind, size and seed always give the same problem.")
 if st.session_state[session.SIZED]:
     for col, dim in zip(st.columns(4), LIMITS, strict=True):
-        state.persistent(col.number_input, dim, f"practice_{dim}", min_value=1, max_value=LIMITS[dim], step=1,
+        state.persistent(col.selectbox, dim, f"practice_{dim}", options=range(1, LIMITS[dim] + 1),
                          help=editors.SIZE_HELP[dim])
 
 problem = make_problem(*session.current())
@@ -66,9 +66,9 @@ st.header("Quiz sheets for instructors")
 st.markdown("Variants of this kind and size, one seed each, with an answer key holding every worked solution and a "
             "table of the answers for a grading spreadsheet.")
 q1, q2 = st.columns(2)
-count = state.remembered(q1.number_input, "Variants", "quiz_count", 30, min_value=1, max_value=60, step=1)
-first_seed = state.remembered(q2.number_input, "First seed", "quiz_seed", 1, min_value=0, max_value=MAX_SEED - 60,
-                              step=1, help="Variant k uses seed first + k − 1.")
+count = state.remembered(q1.slider, "Variants", "quiz_count", 30, min_value=1, max_value=60)
+first_seed = editors.number_field("First seed", "quiz_seed", default=1, minimum=0, maximum=MAX_SEED - 60, integer=True,
+                                  container=q2, help="Variant k uses seed first + k − 1.")
 base = (st.context.url or "").split("?")[0] or "/practice"
 sheet, key, table = session.quiz_files(problem.kind, problem.size, int(first_seed), int(count), base)
 stem = f"practice_{problem.kind}_{int(first_seed)}"

@@ -221,3 +221,34 @@ def test_problem_2_checks_a1_too():
     assert any("Looks like: the A1 the assignment assumes." in w.value for w in at.warning)
     answer(at, "A1", "hidden unit", [[canonical(v) for v in a.A1_SIGMOID[0]]])
     assert any(s.value == "All 2 cells are right." for s in at.success)
+
+
+# --- single numbers typed into a field (the learning rate, seeds, step counts) ------------------------
+
+
+@pytest.mark.parametrize("typed, used", [("1e-3", 1e-3), ("0.25", 0.25), (" 2.5E-1 ", 0.25), ("+1", 1.0)])
+def test_a_typed_learning_rate_is_used_exactly(typed, used):
+    at = open_page("weight-update")
+    at.text_input(key="_text_lr").set_value(typed).run()
+    no_exception(at)
+    assert not at.error
+    assert at.session_state["lr"] == used
+    np.testing.assert_allclose(heatmaps(at)["W2 after the step"], a.W2 - used * a.DW2, rtol=1e-12)
+
+
+@pytest.mark.parametrize("typed, reason", [("0,3", "uses a decimal comma"), ("abc", "is not a number"),
+                                           ("\u22120.5", "is outside"), ("1e9", "is beyond"), ("", "is empty")])
+def test_a_refused_learning_rate_names_itself_and_keeps_the_last_one(typed, reason):
+    at = open_page("weight-update")
+    at.text_input(key="_text_lr").set_value("0.1").run()
+    at.text_input(key="_text_lr").set_value(typed).run()
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("Learning rate η") and reason in e and "Still using 0.1." in e for e in errors), errors
+    np.testing.assert_allclose(heatmaps(at)["W2 after the step"], a.W2 - 0.1 * a.DW2, rtol=1e-12)
+
+
+def test_a_whole_number_field_refuses_fractions():
+    at = open_page("weight-update")
+    at.text_input(key="_text_update_more_steps").set_value("2.5").run()
+    assert any("More steps: “2.5” is not a whole number." in e.value for e in at.error)

@@ -94,7 +94,7 @@ def test_reset_restores_the_assignment():
 
 def test_growing_n_makes_the_gradient_a_sum_over_samples():
     at = open_page("output-gradient")
-    at.number_input(key="_size_N").set_value(2).run()
+    at.selectbox(key="_size_N").set_value(2).run()
     no_exception(at)
     inputs = at.session_state["inputs"]
     assert inputs.dims["N"] == 2

@@ -74,7 +74,7 @@ def test_the_assignments_step_by_default_with_the_report_gradients():
 
 def test_changing_eta_moves_the_step_and_the_link():
     at = open_page("weight-update")
-    at.number_input(key="_widget_lr").set_value(0.1).run()
+    at.text_input(key="_text_lr").set_value("0.1").run()
     no_exception(at)
     np.testing.assert_allclose(heatmaps(at)["W2 after the step"], a.W2 - 0.1 * a.DW2, rtol=1e-12)
     assert dict(at.query_params) == {"lr": "0.1"}
@@ -82,7 +82,7 @@ def test_changing_eta_moves_the_step_and_the_link():
 
 def test_more_steps_table_and_its_sentence():
     at = open_page("weight-update", {"mode": "consistent"})
-    at.number_input(key="_widget_update_more_steps").set_value(5).run()
+    at.text_input(key="_text_update_more_steps").set_value("5").run()
     no_exception(at)
     table = next(d.value for d in at.dataframe if "loss" in d.value.columns)
     step = a.gradient_step(a.solve(mode="consistent"), a.DEFAULT_LR)
