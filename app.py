@@ -16,7 +16,7 @@ st.markdown(
 
 sol = solve(page.inputs, page.mode, page.loss)
 dims = page.inputs.dims
-st.subheader("The network, one training step at a time")
+st.header("The network, one training step at a time")
 st.markdown("Step through it: forward from the inputs to the loss, backward from the loss to every gradient, "
             "then one step of gradient descent. Each step lights the nodes and edges it computes and writes "
             "its formula with the numbers; click an edge to see its gradient's chain rule.")
@@ -32,8 +32,8 @@ else:
     )
 left, right = st.columns([2, 3], gap="large")
 with left:
-    st.subheader("Notation")
-    st.dataframe(
+    st.header("Notation")
+    st.table(
         pd.DataFrame(
             [
                 ("N", "samples in a batch", dims["N"]),
@@ -44,10 +44,9 @@ with left:
             columns=["letter", "meaning", "in the example"],
         ),
         hide_index=True,
-        width="stretch",
     )
 with right:
-    st.subheader("The whole assignment, and the step after it")
+    st.header("The whole assignment, and the step after it")
     st.markdown(
         "Rows are samples, as in the assignment: X is N × D, W1 is D × H, b1 has H entries, "
         "W2 is H × C, b2 has C entries, and Z1, A1, δ1 are N × H, Z2, A2, δ2 and the targets y are N × C."
@@ -64,7 +63,7 @@ with right:
     ):
         display.latex(r", \qquad ".join(parts))
 
-st.subheader("The problems")
+st.header("The problems")
 problems = [
     ("why-backprop", "Why practitioners still derive gradients by hand, with three live demonstrations."),
     ("forward-pass", "Z1 = X·W1 + b1 and A1 = σ(Z1), every product written out."),
@@ -75,14 +74,14 @@ problems = [
     ("training", "Repeat the backward pass: watch a network learn, and make its gradients vanish or explode."),
     ("gradient-check", "Compare backprop with numerical gradients, and plant a bug to see the check catch it."),
 ]
-cols = st.columns(3)
-for index, (page_id, blurb) in enumerate(problems):
-    path, label, icon, _ = next(p for p in nav.PAGES if p[0] == nav.page_path(page_id))
-    with cols[index % 3].container(border=True):
-        st.page_link(path, label=label, icon=icon)
-        st.caption(blurb)
+for start in range(0, len(problems), 3):  # a row of columns at a time: on a phone they stack in reading order
+    for col, (page_id, blurb) in zip(st.columns(3), problems[start:start + 3], strict=False):
+        path, label, icon, _ = next(p for p in nav.PAGES if p[0] == nav.page_path(page_id))
+        with col.container(border=True):
+            st.page_link(path, label=label, icon=icon)
+            st.caption(blurb)
 
-st.subheader("Three ways to use it")
+st.header("Three ways to use it")
 c1, c2, c3 = st.columns(3)
 c1.markdown("**Studying alone.** Turn on *Hide solutions until I ask*, work a problem on paper, type your "
             "answer under *Check my answer*, and read what the check says about any mistake.")

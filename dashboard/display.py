@@ -24,9 +24,10 @@ def show_table(M, *, row_name: str, col_name: str) -> None:
 
 
 def rel_error_table(errors: dict[str, float]) -> None:
-    """Relative error per parameter with cs231n's reading of it."""
-    st.dataframe(rel_error_frame(errors), hide_index=True, width="stretch",
-                 column_config={"relative error": st.column_config.NumberColumn(format="%.2e")})
+    """Relative error per parameter with cs231n's reading of it (a plain table: its sentences wrap)."""
+    frame = rel_error_frame(errors)
+    frame["relative error"] = [f"{e:.2e}" for e in frame["relative error"]]
+    st.table(frame, hide_index=True)
 
 
 def _pick_clicked_cell(chart_key: str, picker_key: str) -> None:

@@ -74,6 +74,12 @@ def _text_columns(frame: pd.DataFrame) -> dict:
     return {c: st.column_config.TextColumn(c, width=max(80, 9 * len(c) + 30)) for c in frame.columns}
 
 
+def _grid_alt(what: str, frame: pd.DataFrame, row_name: str, col_name: str) -> str:
+    """What a grid holds, for screen readers: 'X: 1 × 2 numbers, a row per sample, a column per input'."""
+    return (f"{what}: {frame.shape[0]} × {frame.shape[1]} numbers, a row per {row_name}, a column per {col_name}; "
+            "edit a cell to change it")
+
+
 def read_as(name: str, typed: pd.DataFrame, values: np.ndarray) -> str | None:
     """"Read as …" when some cell's text is not already the number's own shortest form (1e-3, −0.5, +2, " 3 "),
     so that the student sees the value the app uses; None when every cell reads as typed."""
@@ -128,7 +134,8 @@ def matrix_editor(name: str, value: np.ndarray, *, symbol: str, row_name: str, c
     shape_text = " × ".join(str(s) for s in np.atleast_2d(value).shape)
     st.markdown(f"**{symbol}** · {shape_text}" + (f" · {caption}" if caption else ""))
     base = _base(key, value, row_name, col_name)
-    edited = st.data_editor(base, key=key, num_rows="fixed", width="content", column_config=_text_columns(base))
+    edited = st.data_editor(base, key=key, num_rows="fixed", width="content", column_config=_text_columns(base),
+                            alt=_grid_alt(symbol, base, row_name, col_name))
     typed = read_frame(name, edited)
     for text in typed.problems:
         st.error(text, icon=":material/error:")
@@ -164,7 +171,8 @@ def answer_grid(name: str, symbol: str, shape: tuple[int, int], row_name: str, c
     st.session_state[state.EDITOR_KEYS][f"answer_{name}"] = key
     st.caption(f"Your {symbol} ({shape[0]} × {shape[1]}). A cell counts as right when it is {TOLERANCE_TEXT}.")
     base = _base(key, np.full(shape, np.nan), row_name, col_name)
-    edited = st.data_editor(base, key=key, num_rows="fixed", width="content", column_config=_text_columns(base))
+    edited = st.data_editor(base, key=key, num_rows="fixed", width="content", column_config=_text_columns(base),
+                            placeholder="type a number", alt=_grid_alt(f"your {symbol}", base, row_name, col_name))
     typed = read_frame(symbol, edited)
     if typed.blank.all():
         st.caption("Type your numbers into the empty cells to check them.")

@@ -14,7 +14,7 @@ import streamlit as st
 from PIL import Image
 
 from backprop.assignment import DEFAULT_LR, MODES, Inputs
-from dashboard import state
+from dashboard import a11y, state
 
 APP_TITLE = "Backprop from scratch"
 
@@ -77,6 +77,7 @@ def page_setup(page_id: str, title: str, *, example_page: bool = True) -> Page:
     presenting = bool(ss[state.PRESENTER] and example_page)
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide",
                        initial_sidebar_state="collapsed" if presenting else "auto")
+    a11y.apply()
     warnings = state.arrive(page_id, example_page)
     sidebar(example_page)
     return Page(page_id, ss[state.INPUTS], ss[state.MODE], presenting, bool(ss[state.HIDE]), warnings,

@@ -67,7 +67,7 @@ def compare(comparison: Comparison, *, symbol: str) -> None:
 def results(shown: dict[str, Shown], *, stale: bool) -> None:
     """The page's result matrices, each as a heatmap and a table; ``stale``: an input is being fixed."""
     results_shown = {name: item for name, item in shown.items() if item.result}
-    st.subheader("Results" if len(results_shown) > 1 else "Result")
+    st.header("Results" if len(results_shown) > 1 else "Result")
     if stale:
         st.warning("Some cells need fixing (see the messages beside them): the results show the last valid "
                    "inputs.", icon=":material/history:")
@@ -154,7 +154,7 @@ def presenter(steps: Sequence[Step], page_id: str) -> tuple[Step, bool]:
                  help="Show each step's question first; the next click (or PageDown) reveals the result.")
     leave.button("Exit", icon=":material/close:", key="presenter_exit", width="stretch",
                  help="Leave presenter mode", on_click=lambda: st.session_state.update({state.PRESENTER: False}))
-    st.subheader(step.title)
+    st.header(step.title)
     lines = _presenter_lines(step.question if hidden else step.equations)
     size = r"\Large" if sum(latex_builders.rows_of(line) for line in lines) <= 4 else r"\large"
     for line in lines:  # the largest math while it fits, a size smaller for long derivations

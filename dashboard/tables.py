@@ -82,3 +82,17 @@ def rel_error_bands_frame() -> pd.DataFrame:
     return pd.DataFrame([(band, interpret_rel_error(value).text) for band, value in
                          (("> 1e-2", 1.0), ("1e-4 … 1e-2", 1e-3), ("1e-7 … 1e-4", 1e-5), ("< 1e-7", 1e-9))],
                         columns=["relative error", "what it usually means"])
+
+
+def layer_norms_frame(norms) -> pd.DataFrame:
+    """A deep stack's gradient norm per layer (layer 1 nearest the input, the output layer last), as the bar
+    chart shows them."""
+    norms = list(norms)
+    labels = [f"layer {i + 1}" for i in range(len(norms) - 1)] + ["output"]
+    return pd.DataFrame({"layer": labels, "‖∂L/∂W‖": [f"{v:.3g}" for v in norms]})
+
+
+def derivative_check_frame(z, analytic, numerical) -> pd.DataFrame:
+    """An activation's derivative at each z, by its formula and by centred differences, as the chart shows them."""
+    return pd.DataFrame({"z": [f"{v:.2f}" for v in z], "analytic f′(z)": [f"{v:.6g}" for v in analytic],
+                         "centred difference": [f"{v:.6g}" for v in numerical]})

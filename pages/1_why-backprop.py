@@ -4,7 +4,7 @@ import streamlit as st
 import backprop as bp
 from backprop.custom import CUSTOM_ACTIVATIONS, check_derivative
 from backprop.deep import deep_gradient_norms, read_norms
-from dashboard import demos, display, figures, nav, state
+from dashboard import demos, display, figures, nav, state, tables
 
 page = nav.page_setup("why-backprop", "Problem 1 · Why backprop", example_page=False)
 st.title("Problem 1 · Why implement backpropagation by hand?")
@@ -39,6 +39,8 @@ st.plotly_chart(
     figures.layer_norms_figure(norms, title=f"Gradient norm per layer, {depth} {activation} layers (log scale)"),
     key="deep_norms", config={"displayModeBar": False}, width="stretch",
 )
+with st.expander("The chart's numbers"):
+    st.table(tables.layer_norms_frame(norms), hide_index=True)
 st.info(demos.norms_reading_text(read_norms(norms), activation), icon=":material/monitoring:")
 
 # --- 2. Customisation ------------------------------------------------------------------------------
@@ -60,6 +62,8 @@ left.plotly_chart(
                                     title=f"Derivative of {choice.replace('_', ' ')}: analytic vs numerical"),
     key="custom_plot", config={"displayModeBar": False}, width="stretch",
 )
+with left.expander("The chart's numbers"):
+    st.table(tables.derivative_check_frame(check.z, check.analytic, check.numerical), hide_index=True)
 band = bp.interpret_rel_error(check.rel_error)
 with right:
     st.metric("Relative error of f′", f"{check.rel_error:.1e}")

@@ -20,7 +20,10 @@ right, stale = None, False  # the editors column and its state: not drawn in pre
 if not page.presenter:
     left, right = st.columns([2, 3], gap="large")
     with left:
-        st.subheader("Inputs")
+        st.header("Inputs")
+        editors.reset_button()
+        with st.expander("Grow the problem: more samples, inputs or hidden units"):
+            editors.size_controls(("N", "D", "H"))
         st.caption("Edit any cell: every step below follows.")
         X = editors.matrix_editor("X", inputs.X, symbol="X", row_name="sample", col_name="input",
                                   caption="one row per sample")
@@ -29,9 +32,6 @@ if not page.presenter:
         b1 = editors.matrix_editor("b1", inputs.b1, symbol="b1", row_name="row", col_name="hidden unit",
                                    caption="added to every sample")
         inputs, stale = state.commit({"X": X, "W1": W1, "b1": None if b1 is None else b1.reshape(-1)})
-        editors.reset_button()
-        with st.expander("Grow the problem: more samples, inputs or hidden units"):
-            editors.size_controls(("N", "D", "H"))
 
 sol = solve(inputs, page.mode)
 shown = {

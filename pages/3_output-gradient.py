@@ -24,7 +24,10 @@ right, stale = None, False  # the editors column and its state: not drawn in pre
 if not page.presenter:
     left, right = st.columns([2, 3], gap="large")
     with left:
-        st.subheader("Inputs")
+        st.header("Inputs")
+        editors.reset_button()
+        with st.expander("Grow the problem: more samples, hidden units or outputs"):
+            editors.size_controls(("N", "H", "C"))
         entered = {}
         if consistent:
             st.markdown("**A1** = σ(Z1), computed from X, W1 and b1")
@@ -48,9 +51,6 @@ if not page.presenter:
                                                       row_name="sample", col_name="output",
                                                       caption="the error at each output, as the assignment gives it")
         inputs, stale = state.commit(entered)
-        editors.reset_button()
-        with st.expander("Grow the problem: more samples, hidden units or outputs"):
-            editors.size_controls(("N", "H", "C"))
 
 loss = page.loss
 sol = solve(inputs, page.mode, loss)

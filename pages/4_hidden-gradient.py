@@ -22,7 +22,10 @@ assignment_mode = page.mode == "assignment"
 if not page.presenter:
     left, right = st.columns([2, 3], gap="large")
     with left:
-        st.subheader("Inputs")
+        st.header("Inputs")
+        editors.reset_button()
+        with st.expander("Grow the problem: more samples, inputs, hidden units or outputs"):
+            editors.size_controls()
         entered = {}
         if assignment_mode:
             entered["delta2"] = editors.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2",
@@ -43,9 +46,6 @@ if not page.presenter:
         display.show_table(current.Z1, row_name="sample", col_name="hidden unit")
         st.page_link(nav.page_path("forward-pass"), label="Change W1 or b1 on Problem 2",
                      icon=":material/arrow_forward:")
-        editors.reset_button()
-        with st.expander("Grow the problem: more samples, inputs, hidden units or outputs"):
-            editors.size_controls()
 
 sol = solve(inputs, page.mode, page.loss)
 shown = {

@@ -25,7 +25,10 @@ right, stale = None, False  # the editors column and its state: not drawn in pre
 if not page.presenter:
     left, right = st.columns([2, 3], gap="large")
     with left:
-        st.subheader("Inputs")
+        st.header("Inputs")
+        editors.reset_button()
+        with st.expander("Grow the problem: more samples, inputs, hidden units or outputs"):
+            editors.size_controls()
         editors.number_field("Learning rate η", state.LR, minimum=1e-6, maximum=MAX_LR,
                              help="How far each step goes along the negative gradient (above 0, at most "
                                   f"{MAX_LR:g}). Too large and the loss can rise.")
@@ -44,9 +47,6 @@ if not page.presenter:
         for bias in ("b1", "b2"):
             entered[bias] = None if entered[bias] is None else entered[bias].reshape(-1)
         inputs, stale = state.commit(entered)
-        editors.reset_button()
-        with st.expander("Grow the problem: more samples, inputs, hidden units or outputs"):
-            editors.size_controls()
 
 lr = page.lr
 sol = solve(inputs, page.mode, page.loss)

@@ -29,8 +29,8 @@ H = state.remembered(s3.slider, "Hidden units H", "gc_H", 4, min_value=1, max_va
 C = state.remembered(s4.slider, "Outputs C", "gc_C", 2, min_value=1, max_value=4)
 b1, b2 = st.columns([1, 3])
 broken = state.remembered(b1.toggle, "Break it", "gc_break", False, help="Plant a typical bug in the backward pass.")
-bug = state.remembered(b2.selectbox, "Bug to plant", "gc_bug", next(iter(bp.BUGS)), options=list(bp.BUGS),
-                       format_func=lambda b: bp.BUGS[b].label, disabled=not broken)
+bug = state.remembered(b2.selectbox, "Bug to plant (with Break it on)", "gc_bug", next(iter(bp.BUGS)),
+                       options=list(bp.BUGS), format_func=lambda b: bp.BUGS[b].label)
 if broken:
     st.caption(bp.BUGS[bug].explanation)
 
@@ -73,7 +73,7 @@ for tab, name in zip(st.tabs(list(axes)), axes, strict=True):
         )
 
 st.header("Reading a relative error (cs231n)")
-st.dataframe(rel_error_bands_frame(), hide_index=True, width="stretch")
+st.table(rel_error_bands_frame(), hide_index=True)
 st.caption("Use float64, a step h around 1e-5 (too small and rounding dominates, too large and the curvature does), "
            "and a loss whose value is not tiny: relative errors are only meaningful where the numbers have digits "
            "to compare.")

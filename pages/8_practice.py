@@ -30,7 +30,8 @@ if st.session_state[session.SIZED]:
 
 problem = make_problem(*session.current())
 session.sync_url(problem)
-st.caption(f"{problem.size.text} · seed {problem.seed} · this problem's link ends in `?{problem.link}`")
+st.caption(f"{problem.size.text} · seed {problem.seed} · the address bar now gives this problem to anyone who opens "
+           f"it (it ends in ?{problem.link})")
 
 st.header("The problem")
 st.markdown(practice.TASKS[problem.kind])

@@ -169,7 +169,7 @@ def test_presenter_can_hold_back_each_result_until_the_next_click():
     def next_click():
         next(b for b in at.button if b.label == "Next").click().run()
 
-    while at.subheader[0].value != "Multiply X by W1: row times column":
+    while at.header[0].value != "Multiply X by W1: row times column":
         next_click()
     latex = "\n".join(el.value for el in at.latex)
     assert r"2 \times 0.1 + 3 \times 0.3" in latex and r"\begin{pmatrix} 1.1 & 1.6 \end{pmatrix}" not in latex
@@ -177,10 +177,10 @@ def test_presenter_can_hold_back_each_result_until_the_next_click():
     assert any(b.label == "Reveal the result" for b in at.button)
     assert "Step 3 of 6" in at.get("progress")[0].proto.text
     next_click()  # a clicker's next reveals the result first …
-    assert at.subheader[0].value == "Multiply X by W1: row times column"
+    assert at.header[0].value == "Multiply X by W1: row times column"
     assert r"\begin{pmatrix} 1.1 & 1.6 \end{pmatrix}" in "\n".join(el.value for el in at.latex)
     np.testing.assert_allclose(heatmaps(at)["X·W1"], [[1.1, 1.6]])
     next_click()  # … and then moves on, the next result hidden again
-    assert at.subheader[0].value == "Add the bias" and not figures(at)
+    assert at.header[0].value == "Add the bias" and not figures(at)
     next(b for b in at.button if b.label == "Previous").click().run()  # going back shows a step whole
-    assert at.subheader[0].value == "Multiply X by W1: row times column" and figures(at)
+    assert at.header[0].value == "Multiply X by W1: row times column" and figures(at)

@@ -78,7 +78,7 @@ def _step_through(at):
     seen = []
     while True:
         maps = [f for f in figures(at) if f["data"][0]["type"] == "heatmap"]
-        seen.append((at.subheader[0].value, maps[0] if maps else None))
+        seen.append((at.header[0].value, maps[0] if maps else None))
         nxt = next(b for b in at.button if b.label == "Next")
         if nxt.disabled:
             return seen
@@ -123,10 +123,10 @@ def test_presenter_mode_outlines_the_matrix_each_step_computes(page_id, expected
 def test_presenter_position_survives_a_mode_switch_that_removes_a_step():
     at = open_page("hidden-gradient")
     at.sidebar.toggle[0].set_value(True).run()
-    while at.subheader[0].value != "Why X is transposed":
+    while at.header[0].value != "Why X is transposed":
         next(b for b in at.button if b.label == "Next").click().run()
     at.sidebar.radio[0].set_value("consistent").run()  # the "given δ1" step before it disappears
-    assert at.subheader[0].value == "Why X is transposed"
+    assert at.header[0].value == "Why X is transposed"
     next(b for b in at.button if b.label == "Exit").click().run()
     assert len(at.data_editor) > 0 and not any(b.label == "Next" for b in at.button), "Exit leaves presenter mode"
 

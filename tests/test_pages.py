@@ -128,14 +128,14 @@ def test_presenter_mode_steps_forward_and_back_and_survives_reruns():
     at.sidebar.toggle[0].set_value(True).run()
     no_exception(at)
     assert len(at.data_editor) == 0, "presenter mode hides the editors"
-    first = at.subheader[0].value
+    first = at.header[0].value
     next(b for b in at.button if b.label == "Next").click().run()
-    second = at.subheader[0].value
+    second = at.header[0].value
     assert second != first
     at.run()  # an unrelated rerun keeps the position
-    assert at.subheader[0].value == second
+    assert at.header[0].value == second
     next(b for b in at.button if b.label == "Previous").click().run()
-    assert at.subheader[0].value == first
+    assert at.header[0].value == first
 
 
 def test_cell_picker_writes_the_scalar_chain_rule():

@@ -1,0 +1,78 @@
+"""What every page needs for keyboards, screen readers and phones that Streamlit does not give by itself.
+
+Both are constant strings written here, never built from anything a user typed or a link carried:
+
+- PAGE_CSS: a visible focus ring on links, buttons and tabs (the sidebar's links showed none); display
+  math that does not overflow its own box by a pixel or two (KaTeX's glyphs overhang a box sized to
+  them, which made every equation a "scrollable region" for screen readers); equations too wide for a
+  phone scroll sideways in their box, with a visible scrollbar and a shade at the edge that says so.
+- PAGE_SCRIPT: an equation box that really scrolls gets tabindex="0", role="region" and a name, so that
+  the keyboard can reach and scroll it; a Plotly chart gets role="figure" and its title as its name.
+  It runs again whenever the page changes (a MutationObserver) or the window is resized.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+PAGE_CSS = """<style>
+a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, summary:focus-visible,
+[data-testid="stSidebar"] a:focus-visible, [data-baseweb="select"]:focus-within {
+  outline: 3px solid #5e3c99 !important; outline-offset: 2px; border-radius: 4px;
+}
+.katex-display { padding: 2px 6px 4px 6px; }
+.katex-display.scrolls {
+  scrollbar-width: thin;
+  background: linear-gradient(to left, rgba(94, 60, 153, 0.14), rgba(94, 60, 153, 0) 2.2em)
+              right / 2.2em 100% no-repeat;
+  border-bottom: 1px dashed #8a7bb0;
+}
+.katex-display.scrolls:focus-visible { outline: 3px solid #5e3c99; outline-offset: 2px; }
+</style>"""
+
+PAGE_SCRIPT = """<script>
+(function () {
+  var doc = document;
+  function label() {
+    var wide = 0;
+    doc.querySelectorAll('.katex-display').forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) {
+        wide += 1;  // each region needs a name of its own
+        box.classList.add('scrolls');
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('role', 'region');
+        box.setAttribute('aria-label', 'Wide equation ' + wide + ': scroll sideways to read it all');
+      } else if (box.classList.contains('scrolls')) {
+        box.classList.remove('scrolls');
+        box.removeAttribute('tabindex');
+        box.removeAttribute('role');
+        box.removeAttribute('aria-label');
+      }
+    });
+    doc.querySelectorAll('.js-plotly-plot').forEach(function (plot) {
+      var title = plot.querySelector('.gtitle');
+      var name = title && title.textContent.trim() ? 'Chart: ' + title.textContent.trim() : 'Chart';
+      if (plot.getAttribute('aria-label') !== name) {
+        plot.setAttribute('role', 'figure');
+        plot.setAttribute('aria-label', name);
+      }
+    });
+  }
+  if (window.__a11yObserver) window.__a11yObserver.disconnect();
+  var pending = null;
+  window.__a11yObserver = new MutationObserver(function () {
+    if (pending) return;
+    pending = setTimeout(function () { pending = null; label(); }, 150);
+  });
+  window.__a11yObserver.observe(doc.body, {childList: true, subtree: true});
+  window.removeEventListener('resize', window.__a11yResize || function () {});
+  window.__a11yResize = label;
+  window.addEventListener('resize', label);
+  label();
+})();
+</script>"""
+
+
+def apply() -> None:
+    """Put the page's accessibility stylesheet and script in place (constant strings, see the module doc)."""
+    st.html(PAGE_CSS + PAGE_SCRIPT, unsafe_allow_javascript=True)
