@@ -88,7 +88,8 @@ def main(argv=None) -> int:
                     help="cap torch's threads (set OPENBLAS_NUM_THREADS for numpy before starting)")
     args = ap.parse_args(argv)
     page_s, config = time_page_default(args.repeats)
-    print(f"training page default run ({config.dataset}, {config.n_samples} points, 2-{config.hidden_units}-1 "
+    shape = "-".join(str(n) for n in (2, *config.hidden_sizes, 1))
+    print(f"training page default run ({config.dataset}, {config.n_samples} points, {shape} "
           f"{config.hidden}, {config.loss}, {config.epochs} epochs, {config.snapshots} snapshots): "
           f"{page_s * 1000:.0f} ms")
     data, params = problem()

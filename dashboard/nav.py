@@ -25,7 +25,7 @@ PAGES = [
     ("pages/2_forward-pass.py", "Problem 2 · Forward pass", ":material/arrow_forward:", "Assignment 5"),
     ("pages/3_output-gradient.py", "Problem 3 · Output-layer gradient", ":material/undo:", "Assignment 5"),
     ("pages/4_hidden-gradient.py", "Problem 4 · Hidden-layer gradient", ":material/replay:", "Assignment 5"),
-    ("pages/6_training.py", "Training loop", ":material/trending_down:", "Practice"),
+    ("pages/6_training.py", "Training lab", ":material/trending_down:", "Practice"),
     ("pages/7_gradient-check.py", "Gradient check", ":material/fact_check:", "Practice"),
 ]
 

@@ -27,7 +27,7 @@ PAGES = {
     "forward-pass": ("Problem 2", 2, True),
     "output-gradient": ("Problem 3", 1, True),
     "hidden-gradient": ("Problem 4", 2, True),
-    "training": ("Training loop", 3, False),
+    "training": ("Training lab", 3, True),
     "gradient-check": ("Gradient check", 2, True),
 }
 ALL_LINKS = set(PAGES)
