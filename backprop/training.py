@@ -548,6 +548,12 @@ def _data(config: TrainConfig) -> Dataset:
     return make_dataset(config.dataset, config.n_samples, config.noise, config.data_seed, config.n_classes)
 
 
+def uses_assignment_weights(config: TrainConfig) -> bool:
+    """Whether a run starts from the assignment's own W1, b1 and W2 (b2 = 0) rather than seeded random weights: its
+    one sample with one hidden layer of 2 units, the assignment's 2-2-2 network."""
+    return config.dataset == "assignment" and config.hidden_sizes == (2,)
+
+
 def start_run(config: TrainConfig) -> Run:
     """The data, split and starting network that ``config`` describes, before any training (cheap).
 
@@ -562,7 +568,7 @@ def start_run(config: TrainConfig) -> Run:
         test = test if test.n_samples else None
     C = (config.classes or 2) if config.output == "softmax" else data.y.shape[1]
     sizes = (data.X.shape[1], *config.hidden_sizes, C)
-    if config.dataset == "assignment" and config.hidden_sizes == (2,) and C == 2:
+    if uses_assignment_weights(config):
         from backprop.assignment import training_example
 
         initial = training_example()[1].network(config.hidden, config.output)
@@ -745,3 +751,24 @@ def curves(history: History) -> Curves:
         test_accuracy=ending(history.test_accuracies, history.final_test_accuracy),
         grad_norms={name: ending(series, final_norms[name]) for name, series in history.grad_norms.items()},
     )
+
+
+def crossings(values: np.ndarray, level: float = 0.5) -> np.ndarray:
+    """Where a map over the plane crosses ``level``: a (S, R) bool mask of the grid points at least one of whose
+    four neighbours lies on the other side of ``level`` (the decision boundary of a sigmoid output at ½).
+
+    - values: (S, R) the output at each grid point (NaN is on neither side)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 2:
+        raise ValueError(f"values must be a 2-D grid; got shape {values.shape}")
+    above = values >= level
+    known = np.isfinite(values)
+    mask = np.zeros(values.shape, dtype=bool)
+    across = (above[:, 1:] != above[:, :-1]) & known[:, 1:] & known[:, :-1]  # left and right neighbours
+    mask[:, 1:] |= across
+    mask[:, :-1] |= across
+    down = (above[1:, :] != above[:-1, :]) & known[1:, :] & known[:-1, :]  # upper and lower neighbours
+    mask[1:, :] |= down
+    mask[:-1, :] |= down
+    return mask

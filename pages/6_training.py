@@ -7,7 +7,16 @@ import streamlit as st
 
 import backprop as bp
 from backprop.datasets import MULTICLASS
-from backprop.training import advance, curves, layer_maps, plane, read_run, start_run, train_config
+from backprop.training import (
+    advance,
+    curves,
+    layer_maps,
+    plane,
+    read_run,
+    start_run,
+    train_config,
+    uses_assignment_weights,
+)
 from dashboard import display, exports, figures, lab, labfigures, lessons, nav, state
 from dashboard.numbers import row, short
 
@@ -15,8 +24,8 @@ page = nav.page_setup("training", "Training lab", example_page=False)
 ss = st.session_state
 CONFIG, NOTES, LIVE, PLAYING = "lab_config", "lab_notes", "lab_live", "lab_playing"
 EPOCH, LAYER, SPEED, ARRIVAL, LINK_WARNINGS = "lab_epoch", "lab_layer", "lab_speed", "lab_arrival", "lab_link_warnings"
+LOG_Y, RUN_TOKEN, LOG_Y_FOR = "lab_log_y", "lab_run_token", "lab_log_y_for"
 FRAME_SECONDS = 0.1  # Play asks for a new frame this often (requests made while a frame runs are merged)
-SPEEDS = [1, 2, 5, 10, 20, 50, 100]  # epochs per frame
 
 
 def use(config: bp.TrainConfig) -> None:
@@ -25,6 +34,7 @@ def use(config: bp.TrainConfig) -> None:
     ss[CONFIG], ss[NOTES] = settled, notes
     ss[LIVE], ss[PLAYING] = None, False
     ss.pop(EPOCH, None)
+    ss[RUN_TOKEN] = ss.get(RUN_TOKEN, 0) + 1  # each run picks its own loss axis first
 
 
 def changed(name: str) -> None:
@@ -131,9 +141,14 @@ with network_box, st.container(border=True, height="stretch"):
         control(st.selectbox, "Output and loss", "out", options=lab.heads_for(config),
                 help="bce: binary cross-entropy on a sigmoid; ce: cross-entropy on a softmax, one output per class; "
                      "mse: (1/2N)·Σ(A − y)². The data decides which apply.")
-        control(st.select_slider, "Initial weight scale (std of W)", "init",
-                options=[lab.init_label(s) for s in lab.INIT_SCALES])
-        control(st.number_input, "Weight seed", "seed", min_value=0, max_value=lab.MAX_SEED, step=1)
+        if uses_assignment_weights(config):
+            st.caption("The network starts from the assignment's own W1, b1 and W2 (b2 = 0): no random weights to "
+                       "draw. Any other width draws them, with a scale and a seed to choose.")
+        else:
+            control(st.select_slider, "Initial weight scale (std of W)", "init",
+                    options=[lab.init_label(s) for s in lab.INIT_SCALES])
+        control(st.number_input, "Weight seed", "seed", min_value=0, max_value=lab.MAX_SEED, step=1,
+                help="Draws the initial weights and shuffles the mini-batches.")
 with optimiser_box, st.container(border=True, height="stretch"):
         st.markdown("**Optimiser**")
         control(st.select_slider, "Learning rate", "lr", options=lab.LEARNING_RATES, format_func=lambda v: f"{v:g}")
@@ -191,67 +206,86 @@ with views:
                   disabled=playing or ss.get(LIVE) is None or run_now.finished, help="Train one more epoch.")
         st.button("Reset", icon=":material/restart_alt:", on_click=reset, key="lab_reset",
                   help="Back to epoch 0: the seeded starting weights.")
-    ss.setdefault(SPEED, min(SPEEDS, key=lambda s: abs(s - config.epochs / 100)))
-    speed.select_slider("Epochs per frame", options=SPEEDS, key=SPEED)
+    if ss.get(SPEED) not in lab.play_speeds(config):
+        ss[SPEED] = lab.default_speed(config)
+    speed.select_slider("Epochs per frame", options=lab.play_speeds(config), key=SPEED,
+                        help=f"How many epochs Play trains between two pictures. One play-through draws at most "
+                             f"{lab.MAX_FRAMES} pictures on this public demo, so long runs start at a few epochs "
+                             "per frame.")
+    if not playing:
+        # The scrubber is drawn on full reruns only. While playing there is none: the browser would send back the
+        # position it last drew, a frame or two behind, and that stale epoch would be taken for the reader's choice.
+        epochs = run_now.snapshot_epochs
+        if ss.get(EPOCH) not in epochs:
+            ss[EPOCH] = epochs[-1]
+        st.select_slider("Epoch shown", options=epochs, key=EPOCH,
+                         help="The network after that many updates, and the gradients at it. Every view below shows "
+                              "this epoch.")
+    if run_now.history is not None and ss.get(LOG_Y_FOR) != ss.get(RUN_TOKEN):
+        ss[LOG_Y], ss[LOG_Y_FOR] = labfigures.wide_losses(curves(run_now.history)), ss.get(RUN_TOKEN)
+    st.toggle("Logarithmic loss axis", key=LOG_Y,
+              help="Starts switched on when the loss climbs to more than 10 times where it started, as a diverging "
+                   "one does: a linear axis would flatten every epoch but the last few.")
 
 
 @st.fragment(run_every=FRAME_SECONDS if playing else None)
 def live_views() -> None:
-    """Everything that changes from epoch to epoch; while playing, each rerun trains one frame's epochs first."""
+    """What changes from epoch to epoch: the numbers, the pictures and the curves. While playing, each rerun trains
+    one frame's epochs first and shows the latest; otherwise the scrubber's epoch. Nothing else is redrawn per frame,
+    so that the browser keeps up."""
     run = current_run()
     if ss.get(PLAYING):
         run = ss[LIVE] = advance(run, ss[SPEED])
         if run.finished:
             ss[PLAYING] = False
             ss[EPOCH] = run.epochs_done
-            st.rerun()  # the whole page: the buttons, and the lesson that the finished run now supports
-    epochs = run.snapshot_epochs
+            st.rerun()  # the whole page: the buttons, the scrubber, and the lesson the finished run now supports
+    epoch = run.epochs_done if ss.get(PLAYING) else ss[EPOCH]
     c = curves(run.history) if run.history is not None else None
     end = run.epochs_done if run.finished else run.config.epochs
     status = (f"Epoch {run.epochs_done:,} of {run.config.epochs:,}" + (" (playing)" if ss.get(PLAYING) else "")
               if not run.finished else f"Finished: {run.epochs_done:,} epochs"
               + (f" (diverged at epoch {run.history.diverged_at})" if run.history.diverged_at is not None else ""))
-    st.markdown(f"**{status}**")
     if ss.get(PLAYING):
-        # No scrubber widget while playing: the browser would send back the position it last drew, a frame or two
-        # behind, and that stale epoch would be taken for the reader's choice.
-        epoch = epochs[-1]
-        st.progress(run.epochs_done / run.config.epochs, text=f"Showing the latest epoch, {epoch}")
+        st.progress(run.epochs_done / run.config.epochs, text=f"**{status}**, showing the latest epoch")
     else:
-        if ss.get(EPOCH) not in epochs:
-            ss[EPOCH] = epochs[-1]
-        epoch = st.select_slider("Epoch shown", options=epochs, key=EPOCH,
-                                 help="The network after that many updates, and the gradients at it. Every view "
-                                      "below shows this epoch.")
+        st.markdown(f"**{status}**")
     net = run.network_at(epoch)
-    grads = bp.network_gradients(net, run.data.X, run.targets(run.data), run.config.loss, l2=run.config.l2)
+    loss = bp.network_gradients(net, run.data.X, run.targets(run.data), run.config.loss, l2=run.config.l2).loss
     i = None if c is None else int(np.searchsorted(c.epochs, epoch))
 
     def at(name: str) -> float | None:
         series = None if c is None else getattr(c, name)
         return None if series is None else float(series[i])
 
+    def loss_text(value: float | None) -> str:
+        return "—" if value is None else short(value, 3) if np.isfinite(value) else "not finite"
+
     m = st.columns(4)
-    m[0].metric("Training loss", short(grads.loss, 3), help=f"at epoch {epoch}, before that epoch's update")
-    m[1].metric("Test loss", "—" if at("test_loss") is None else short(at("test_loss"), 3))
+    m[0].metric("Training loss", loss_text(loss), help=f"at epoch {epoch}, before that epoch's update")
+    m[1].metric("Test loss", loss_text(at("test_loss")))
     m[2].metric("Training accuracy", lessons.percent(at("train_accuracy")))
     m[3].metric("Test accuracy", lessons.percent(at("test_accuracy")))
 
     X_all = run.data.X if run.test is None else np.vstack([run.data.X, run.test.X])
     margin = 2.0 if run.config.dataset == "assignment" else 0.5
     xs, ys, _ = plane(X_all, resolution=22, margin=margin)
+    # While playing, the charts are static (no hover, no zoom: nothing to interact with five times a second),
+    # which is much cheaper for the browser to redraw.
+    chart_config = {"displayModeBar": False, "staticPlot": bool(ss.get(PLAYING))}
     left, right = st.columns(2, gap="medium")
     with left:
         st.plotly_chart(labfigures.network_figure(
             net.Ws, net.bs, layer_maps(net, xs, ys), np.stack(np.meshgrid(xs, ys), axis=-1),
-            hidden=run.config.hidden, output=run.config.output, title=f"The network at epoch {epoch}"),
-            key="lab_network", config={"displayModeBar": False}, width="stretch")
+            hidden=run.config.hidden, output=run.config.output, title=f"The network at epoch {epoch}",
+            interactive=not ss.get(PLAYING)),
+            key="lab_network", config=chart_config, width="stretch", theme=None)
     with right:
         if run.config.dataset == "assignment":
             st.markdown(f"**Outputs at epoch {epoch}** (target {row(run.data.y[0])})")
             display.show_table(bp.predict(net, run.data.X), row_name="sample", col_name="output")
         else:
-            gx, gy, _ = plane(X_all, resolution=70, margin=margin)
+            gx, gy, _ = plane(X_all, resolution=120, margin=margin)
             out = layer_maps(net, gx, gy)[-1]
             test = run.test
             spread = float(np.abs(np.concatenate([run.data.y, test.y]) if test else run.data.y).max())
@@ -260,32 +294,37 @@ def live_views() -> None:
                 X_train=run.data.X, key_train=run.data.y[:, 0] if run.config.classes is None else run.data.labels,
                 X_test=None if test is None else test.X,
                 key_test=None if test is None else (test.y[:, 0] if run.config.classes is None else test.labels),
-                classes=run.config.classes, value_range=spread),
-                key="lab_output", config={"displayModeBar": False}, width="stretch")
+                classes=run.config.classes, value_range=spread, interactive=not ss.get(PLAYING)),
+                key="lab_output", config=chart_config, width="stretch", theme=None)
             st.caption(labfigures.output_caption(run.config.output, run.config.classes, test is not None))
     reading = read_run(run.history) if run.history is not None else None
-    log_y = st.toggle("Logarithmic loss axis", key="lab_log_y")
     st.plotly_chart(labfigures.curves_figure(
-        c, end_epoch=end, epoch=epoch, log_y=log_y, diverged_at=run.history and run.history.diverged_at,
+        c, end_epoch=end, epoch=epoch, log_y=bool(ss.get(LOG_Y)), diverged_at=run.history and run.history.diverged_at,
         best_test_epoch=reading.best_test_epoch if reading and lessons.test_rose(reading) else None),
-        key="lab_curves", config={"displayModeBar": False}, width="stretch")
+        key="lab_curves", config=chart_config, width="stretch", theme=None)
 
-    st.header("Backpropagation at this epoch")
-    if ss.get(PLAYING):
-        st.info("Pause to see the backward pass at the epoch training has reached: each layer's W, ∂L/∂W and δ. "
-                "While playing, only the pictures and curves above are redrawn, so that they keep up.",
-                icon=":material/pause_circle:")
-        return
+
+def backprop_view(run: bp.training.Run, epoch: int) -> None:
+    """One backward pass at ``epoch``: every layer's norm, and one layer's W, ∂L/∂W and δ."""
+    net = run.network_at(epoch)
+    grads = bp.network_gradients(net, run.data.X, run.targets(run.data), run.config.loss, l2=run.config.l2)
     L = net.depth
     st.markdown(f"One backward pass through the network at epoch {epoch}, layer by layer from the output: the error "
                 "each layer passes back, and the gradient it gives each weight matrix"
                 + (f" (plus λ·W_l for L2, λ = {run.config.l2:g})" if run.config.l2 else "") + ".")
-    display.latex(r"\delta_L = \frac{\partial L}{\partial Z_L}, \qquad \delta_l = (\delta_{l+1} W_{l+1}^T) \ast "
-                  r"f'(Z_l), \qquad \frac{\partial L}{\partial W_l} = A_{l-1}^T \, \delta_l")
+    for col, equation in zip(st.columns(3), (r"\delta_L = \frac{\partial L}{\partial Z_L}",
+                                             r"\delta_l = (\delta_{l+1} W_{l+1}^T) \ast f'(Z_l)",
+                                             r"\frac{\partial L}{\partial W_l} = A_{l-1}^T \, \delta_l"), strict=True):
+        with col:
+            display.latex(equation)
     norms_col, pick_col = st.columns([1, 1.3], vertical_alignment="center")
     fig = figures.layer_norms_figure(grads.norms, title=f"‖∂L/∂W_l‖ at epoch {epoch}")
     fig.layout.height = 300
     norms_col.plotly_chart(fig, key="lab_norms", config={"displayModeBar": False}, width="stretch")
+    too_large = [f"‖∂L/∂W{l}‖" for l, n in enumerate(grads.norms, start=1) if not np.isfinite(n)]
+    if too_large:
+        norms_col.caption(f"Not finite at epoch {epoch}, so not drawn: {', '.join(too_large)}. The network has "
+                          "diverged.")
     names = {l: ("output layer" if l == L else f"hidden layer {l}") + f" (W{l})" for l in range(1, L + 1)}
     if ss.get(LAYER) not in names:
         ss[LAYER] = 1
@@ -304,16 +343,25 @@ def live_views() -> None:
     st.caption(f"∂L/∂W{layer} = A{layer - 1}ᵀ·δ{layer} sums over the {run.data.n_samples} training samples, so it has "
                f"W{layer}'s shape. δ is shown transposed, one row per unit. Colours are centred on zero; wide "
                "matrices give their values on hover.")
-    if not ss.get(PLAYING) and run.history is not None:
-        d1, d2 = st.columns(2)
-        d1.download_button("Download this run (JSON)", exports.run_json(run), file_name="training_run.json",
-                           mime="application/json", icon=":material/download:", width="stretch", key="lab_json")
-        d2.download_button("Download the curves (CSV)", exports.curves_csv(c), file_name="training_curves.csv",
-                           mime="text/csv", icon=":material/download:", width="stretch", key="lab_csv")
 
 
 with views:
     live_views()
+
+st.header("Backpropagation at this epoch")
+if playing:
+    st.info("Pause to see the backward pass at the epoch training has reached: each layer's W, ∂L/∂W and δ. While "
+            "playing, only the numbers, pictures and curves above are redrawn, so that they keep up.",
+            icon=":material/pause_circle:")
+else:
+    backprop_view(run_now, ss[EPOCH])
+    if run_now.history is not None:
+        d1, d2 = st.columns(2)
+        d1.download_button("Download this run (JSON)", exports.run_json(run_now), file_name="training_run.json",
+                           mime="application/json", icon=":material/download:", width="stretch", key="lab_json")
+        d2.download_button("Download the curves (CSV)", exports.curves_csv(curves(run_now.history)),
+                           file_name="training_curves.csv", mime="text/csv", icon=":material/download:",
+                           width="stretch", key="lab_csv")
 
 with lesson_box:
     if not run_now.finished:

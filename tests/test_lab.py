@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop.training import TrainConfig, curves, layer_maps, plane, read_run, train_config
+from backprop.training import TrainConfig, crossings, curves, layer_maps, plane, read_run, train_config
 from dashboard import exports, lab, labfigures
 from dashboard.numbers import short
 
@@ -90,6 +90,16 @@ def test_small_runs_are_left_alone_and_big_ones_cut_to_fit():
     assert lab.work(replace(config, epochs=1000)) == pytest.approx(2 * lab.work(replace(config, epochs=500)))
     assert lab.work(replace(config, batch_size=8)) > lab.work(config), "mini-batches cost an update each"
     assert lab.work(replace(config, test_ratio=0.5)) < lab.work(config), "test samples are only run forward"
+
+
+def test_play_draws_at_most_max_frames_per_run():
+    for epochs in (10, 500, 1500, 5000):
+        config = replace(TrainConfig(), epochs=epochs)
+        speeds = lab.play_speeds(config)
+        assert speeds and all(epochs / s <= lab.MAX_FRAMES for s in speeds)
+        assert lab.default_speed(config) in speeds
+    assert lab.play_speeds(replace(TrainConfig(), epochs=500))[0] == 2
+    assert lab.default_speed(TrainConfig()) == 5
 
 
 # --- the settings as a link --------------------------------------------------------------------------------
@@ -197,18 +207,56 @@ def test_curves_figure_spans_the_run_and_shows_how_much_the_loss_moved():
     assert labfigures.curves_figure(None, end_epoch=500).data == ()
 
 
-def test_output_figure_uses_a_fixed_probability_scale_and_marks_test_points_hollow():
-    run = train_config(lab.preset_config("Vanishing gradients"))  # outputs within 0.49 … 0.51
-    xs, ys, _ = plane(run.data.X, 30)
+def test_a_loss_that_spans_decades_asks_for_a_log_axis():
+    assert labfigures.wide_losses(curves(train_config(lab.preset_config("Learning rate too large")).history))
+    for label in ("Vanishing gradients", "Learn XOR", "Spirals", "Overfitting"):  # falling losses read well linearly
+        assert not labfigures.wide_losses(curves(train_config(lab.preset_config(label)).history)), label
+    assert not labfigures.wide_losses(None)
+
+
+def decode(uri: str) -> np.ndarray:
+    """The pixels of a data: URI PNG."""
+    import base64
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))
+
+
+def output_of(label: str):
+    run = train_config(lab.preset_config(label))
+    xs, ys, _ = plane(np.vstack([run.data.X, run.test.X]), 40)
     out = layer_maps(run.network, xs, ys)[-1]
-    fig = labfigures.output_figure(xs, ys, out, output="sigmoid", title="t", X_train=run.data.X,
+    fig = labfigures.output_figure(xs, ys, out, output=run.config.output, title="t", X_train=run.data.X,
                                    key_train=run.data.labels, X_test=run.test.X, key_test=run.test.labels)
-    heat = fig.data[0]
-    assert (heat.zmin, heat.zmax) == (0.0, 1.0) and np.ptp(out) < 0.05
+    return run, out, fig
+
+
+def test_output_figure_uses_a_fixed_probability_scale_and_marks_test_points_hollow():
+    """A run whose outputs stay within 0.49 … 0.51 once filled the plane with deep red and blue, as if sure."""
+    run, out, fig = output_of("Vanishing gradients")
+    assert np.ptp(out) < 0.05
+    pixels = decode(fig.layout.images[0].source).astype(int)
+    white = np.array([247, 247, 247])
+    assert np.abs(pixels - white).max() < 40, "an undecided network is drawn near white"
+    colorbar = fig.data[1].marker
+    assert (colorbar.cmin, colorbar.cmax) == (0.0, 1.0) and colorbar.showscale
     symbols = {t.name: t.marker.symbol for t in fig.data[2:]}
     assert symbols == {"class 0, training": "circle", "class 1, training": "diamond",
                        "class 0, test": "circle-open", "class 1, test": "diamond-open"}
     assert sum(len(t.x) for t in fig.data[2:]) == run.data.n_samples + run.test.n_samples
+    _, out, fig = output_of("Learn XOR")
+    pixels = decode(fig.layout.images[0].source)
+    flat = pixels.reshape(-1, 3).astype(int)
+    assert np.abs(flat - [103, 0, 31]).sum(axis=1).min() < 15, "sure of class 1: deep red"
+    assert np.abs(flat - [5, 48, 97]).sum(axis=1).min() < 15, "sure of class 0: deep blue"
+    boundary = (pixels == 0).all(axis=-1)
+    np.testing.assert_array_equal(boundary[::-1], crossings(out[..., 0]), "the ½ boundary, drawn black")
+    hover = fig.data[0]
+    assert hover.opacity == 0 and "output" in hover.hovertemplate
+    quiet = labfigures.output_figure(*plane(run.data.X, 40)[:2], out, output="sigmoid", title="t", X_train=run.data.X,
+                                     key_train=run.data.labels, interactive=False)
+    assert not [t for t in quiet.data if t.type == "heatmap"], "while playing, no hover grid"
 
 
 def test_softmax_regions_take_the_most_likely_class_colour():
@@ -223,20 +271,44 @@ def test_network_figure_draws_every_unit_and_every_weight():
     run = train_config(replace(TrainConfig(hidden_sizes=(3, 2)), epochs=5))
     net = run.network
     xs, ys, _ = plane(run.data.X, 8)
-    fig = labfigures.network_figure(net.Ws, net.bs, layer_maps(net, xs, ys), np.stack(np.meshgrid(xs, ys), axis=-1),
-                                    hidden="tanh", output="sigmoid", title="n")
-    assert len(fig.layout.images) == 2 + 3 + 2 + 1
-    weights = fig.data[-2]
-    assert len(weights.text) == 2 * 3 + 3 * 2 + 2 * 1
+    maps = layer_maps(net, xs, ys)
+    inputs = np.stack(np.meshgrid(xs, ys), axis=-1)
+    fig = labfigures.network_figure(net.Ws, net.bs, maps, inputs, hidden="tanh", output="sigmoid", title="n")
+    (image,) = fig.layout.images
+    pixels = decode(image.source).astype(int)
+    weights, units = fig.data
+    assert len(weights.text) == 2 * 3 + 3 * 2 + 2 * 1 and len(units.text) == 2 + 3 + 2 + 1
     assert f"W2[2, 1] = {short(net.Ws[1][1, 0], 3)}" in weights.text
-    lines = list(fig.data[:-2])
-    positive = [t for t in lines if t.line.color == labfigures.POSITIVE]
-    negative = [t for t in lines if t.line.color == labfigures.NEGATIVE]
-    n_pos = sum(int((W >= 0).sum()) for W in net.Ws)
-    assert sum(t.x.count(None) for t in positive) == n_pos
-    assert sum(t.x.count(None) for t in negative) == sum(W.size for W in net.Ws) - n_pos
-    widths = sorted({t.line.width for t in lines})
-    assert widths == sorted(widths) and len(widths) >= 2
+    top = max(3, 2) / 2
+
+    def pixel(x: float, y: float) -> np.ndarray:
+        return pixels[int((top + 0.1 - y) * labfigures.PX), int((x + labfigures.UNIT) * labfigures.PX)]
+
+    # each unit's picture: its centre has the colour of the unit's value at the middle of the plane
+    for k, (x, y) in enumerate(zip(units.x, units.y, strict=True)):
+        layer = 0 if k < 2 else 1 if k < 5 else 2 if k < 7 else 3
+        unit = k - (0, 2, 5, 7)[layer]
+        A = inputs if layer == 0 else maps[layer - 1]
+        assert np.abs(pixel(x, y) - np.array([247, 247, 247])).max() < 256  # a colour, not the white background
+        assert pixel(x, y).tolist() != [255, 255, 255] or np.isclose(A[4, 4, unit], 0), (layer, unit)
+    # every weight's line: red for the largest positive weight, blue for the most negative one
+    flat = [(float(W[i, j]), f"W{l}[{i + 1}, {j + 1}]") for l, W in enumerate(net.Ws, start=1)
+            for i in range(W.shape[0]) for j in range(W.shape[1])]
+    for value, name in (max(flat), min(flat)):
+        k = next(n for n, t in enumerate(weights.text) if t.startswith(name + " = "))
+        r, g, b = pixel(weights.x[k], weights.y[k])
+        assert (r > b + 40) if value > 0 else (b > r + 40), (name, value, (r, g, b))
+    quiet = labfigures.network_figure(net.Ws, net.bs, maps, inputs, hidden="tanh", output="sigmoid", title="n",
+                                      interactive=False)
+    assert quiet.data == () and quiet.layout.images == fig.layout.images, "while playing: the picture, no hover"
+
+
+def test_weight_lines_are_wider_and_stronger_for_larger_weights():
+    widths = [labfigures.line_px(level) for level in range(6)]
+    assert widths == sorted(widths) and widths[0] < 1 < widths[-1]
+    reds = [labfigures.line_colour(True, level) for level in range(6)]
+    assert [c[1] for c in reds] == sorted((c[1] for c in reds), reverse=True), "larger: less white mixed in"
+    assert labfigures.line_colour(False, 5)[2] > labfigures.line_colour(False, 5)[0], "negative: blue"
 
 
 def test_diverging_colours_match_the_projects_scale():

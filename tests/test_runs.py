@@ -191,3 +191,19 @@ def test_layer_signal_measures_spread_forward_and_error_backward():
     g = bp.network_gradients(net, X, y, "bce")
     assert s.delta_norms == pytest.approx([np.linalg.norm(d) for d in g.deltas])
     assert s.delta_norms[0] < 1e-2 * s.delta_norms[-1], "small sigmoid weights: the error shrinks on the way back"
+
+
+def test_crossings_mark_the_grid_points_beside_the_boundary():
+    from backprop.training import crossings
+
+    xs = np.linspace(-1, 1, 9)
+    P = np.tile(1 / (1 + np.exp(-4 * xs)), (5, 1))  # ½ at column 4 (x = 0), which counts as above
+    mask = crossings(P)
+    assert mask.shape == (5, 9)
+    assert mask[:, 3].all() and mask[:, 4].all() and not mask[:, [0, 1, 2, 5, 6, 7, 8]].any()
+    flat = crossings(np.full((4, 4), 0.2))
+    assert not flat.any()
+    holes = np.array([[0.0, np.nan, 1.0]])
+    assert not crossings(holes)[0, 1] and not crossings(holes).any(), "NaN is on neither side"
+    with pytest.raises(ValueError, match="2-D"):
+        crossings(np.zeros(3))

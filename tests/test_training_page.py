@@ -30,7 +30,11 @@ def scrubber(at):
 
 
 def status(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith(("**Epoch", "**Finished")))
+    """The status line: a heading while paused, the progress bar's text while playing."""
+    for m in at.markdown:
+        if m.value.startswith(("**Epoch", "**Finished")):
+            return m.value
+    return next(p.proto.text for p in at.get("progress"))
 
 
 def assert_shows_run(at, run) -> None:
@@ -64,7 +68,7 @@ def assert_shows_run(at, run) -> None:
 def lab_short(x: float) -> str:
     from dashboard.numbers import short
 
-    return short(x, 3)
+    return short(x, 3) if np.isfinite(x) else "not finite"
 
 
 def test_the_default_run_is_learn_xor_and_every_view_shows_it():
@@ -130,9 +134,9 @@ def test_reset_step_play_and_pause_train_the_same_run_live():
     at.button(key="lab_play").click().run()  # one frame here: AppTest does not run the timer
     speed = at.session_state["lab_speed"]
     assert at.session_state["lab_playing"] and at.button(key="lab_pause")
-    assert status(at) == f"**Epoch {1 + speed} of 500 (playing)**"
+    assert status(at) == f"**Epoch {1 + speed} of 500 (playing)**, showing the latest epoch"
     assert not [w for w in at.select_slider if w.key == "lab_epoch"], "no scrubber for the browser to echo back"
-    assert at.get("progress")[0].proto.text == f"Showing the latest epoch, {1 + speed}"
+    assert chart(at, f"The network at epoch {1 + speed}")[0] and chart(at, f"Output at epoch {1 + speed}")[0]
     np.testing.assert_array_equal(shown_curves(at)["training loss"], full.train_loss[:2 + speed])
     at.button(key="lab_pause").click().run()
     assert not at.session_state["lab_playing"] and scrubber(at).value == 1 + speed
@@ -140,7 +144,7 @@ def test_reset_step_play_and_pause_train_the_same_run_live():
     at.run()
     assert status(at) == paused == f"**Epoch {1 + speed} of 500**", "paused: nothing trains"
     at.button(key="lab_play").click().run()
-    assert status(at) == f"**Epoch {1 + 2 * speed} of 500 (playing)**", "play goes on from where it paused"
+    assert status(at).startswith(f"**Epoch {1 + 2 * speed} of 500 (playing)**"), "play goes on from where it paused"
     at.button(key="lab_reset").click().run()
     assert status(at) == "**Epoch 0 of 500**" and not at.session_state["lab_playing"]
 
@@ -157,7 +161,7 @@ def test_play_stops_at_the_end_of_the_run_and_shows_its_lesson():
     at.button(key="lab_reset").click().run()
     at.select_slider(key="lab_speed").set_value(100).run()
     at.button(key="lab_play").click().run()
-    assert status(at) == "**Epoch 100 of 300 (playing)**"
+    assert status(at).startswith("**Epoch 100 of 300 (playing)**")
     assert "appears here when it reaches its end, at epoch 300" in " ".join(c.value for c in at.caption)
     assert not any(m.value.startswith("**Assignment 5's network.**") for m in at.markdown)
     at.session_state["lab_playing"] = True
@@ -230,6 +234,20 @@ def test_the_assignment_lesson_shows_its_outputs_instead_of_a_plane():
     titles = [f["layout"].get("title", {}).get("text", "") for f in page_figures(at)]
     assert not any(t.startswith("Output at epoch") for t in titles)
     assert any("(target (0, 1))" in m.value for m in at.markdown)
+    assert "lab_w_init" not in at.session_state, "its own weights are used: no scale to show"
+    assert any("starts from the assignment's own W1, b1 and W2" in c.value for c in at.caption)
+
+
+def test_a_diverged_run_starts_on_a_log_axis_and_says_what_it_cannot_draw():
+    at = open_page("training", {"preset": "lr-too-large"})
+    no_exception(at)
+    run = train_config(lab.preset_config("Learning rate too large"))
+    assert at.toggle(key="lab_log_y").value, "a linear axis would flatten all but the last epochs"
+    assert curves_chart(at)["layout"]["yaxis"]["type"] == "log"
+    assert next(m for m in at.metric if m.label == "Training loss").value == "not finite"
+    assert any(f"Not finite at epoch {run.epochs_done}, so not drawn: ‖∂L/∂W2‖" in c.value for c in at.caption)
+    at.button(key="lab_preset_xor").click().run()
+    assert not at.toggle(key="lab_log_y").value, "the next run picks its own axis"
 
 
 def test_each_setting_trains_once(monkeypatch):
