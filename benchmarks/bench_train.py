@@ -1,6 +1,6 @@
 """Benchmark: backprop.train on a 2-16-1 network, 256 points, 2000 epochs, against an autograd
-framework's eager loop (PyTorch) on the same work, when torch is importable; and the training page's
-default run (train_config(TrainConfig())).
+framework's eager loop (PyTorch) on the same work, when torch is importable; the training page's default run
+(train_config(TrainConfig())); and every lesson's runs, beside the estimate the page's work cap uses.
 
     python benchmarks/bench_train.py [--repeats 5] [--threads N]
 
@@ -17,9 +17,11 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
+from _common import markdown_table
 
 import backprop as bp
 from backprop.training import TrainConfig, train_config
@@ -50,6 +52,23 @@ def time_page_default(repeats: int) -> tuple[float, TrainConfig]:
         train_config(config)
         runs.append(time.perf_counter() - t0)
     return statistics.median(runs), config
+
+
+def time_lessons(repeats: int) -> list[tuple[str, float, float]]:
+    """(lesson, measured median seconds for its run and the runs it is compared with, the cap's estimate of them)."""
+    from dashboard.lab import PRESETS, variant_configs, work
+
+    out = []
+    for label, preset in PRESETS.items():
+        configs = [preset.config, *(c for _, c in variant_configs(preset))]
+        runs = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            for config in configs:
+                train_config(config)
+            runs.append(time.perf_counter() - t0)
+        out.append((label, statistics.median(runs), sum(work(c) for c in configs)))
+    return out
 
 
 def time_torch(data, params, repeats: int) -> tuple[float, float] | None:
@@ -92,6 +111,11 @@ def main(argv=None) -> int:
     print(f"training page default run ({config.dataset}, {config.n_samples} points, {shape} "
           f"{config.hidden}, {config.loss}, {config.epochs} epochs, {config.snapshots} snapshots): "
           f"{page_s * 1000:.0f} ms")
+    print("\nEach lesson's runs (its own and those it is compared with), trained at a click:\n")
+    print(markdown_table(["lesson", "measured ms", "work-cap estimate ms"],
+                         [(label, f"{measured * 1000:.0f}", f"{estimate * 1000:.0f}")
+                          for label, measured, estimate in time_lessons(args.repeats)], align="lrr"))
+    print()
     data, params = problem()
     ours, our_loss = time_numpy(data, params, args.repeats)
     print(f"backprop.train  2-{HIDDEN}-1, {N_POINTS} points, {EPOCHS} epochs: {ours:8.0f} epochs/s "

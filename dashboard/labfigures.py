@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,13 +33,12 @@ _RGB = np.array([[int(v) for v in c[4:-1].split(",")] for _, c in DIVERGING], dt
 def _layout(title: str, height: int, **extra) -> dict:
     """The app's chart layout, drawn without Streamlit's theme (st.plotly_chart(theme=None): the theme is merged
     into every figure in the browser, which costs each frame while training plays), so its look is set here: the
-    app's font, bold titles at the left, and margins that make room for the axes' labels."""
+    app's font and bold titles at the left. Margins are given, not computed from the labels (automargin makes
+    Plotly lay a figure out twice, at every frame)."""
     layout = _base_layout(title, height, **extra)
     layout["title"] = {**layout["title"], "x": 0, "xanchor": "left", "xref": "paper",
                        "font": {**layout["title"]["font"], "weight": "bold"}}
     layout["font"] = {"family": '"Source Sans Pro", "Source Sans 3", sans-serif', "color": "#31333F"}
-    for axis in [k for k in layout if re.fullmatch(r"[xy]axis\d*", k)]:
-        layout[axis] = {"automargin": True, **layout[axis]}
     return layout
 
 
@@ -124,13 +122,16 @@ def _log_range(series: list) -> list[float] | None:
 
 
 def curves_figure(c: Curves | None, *, end_epoch: int, epoch: int | None = None, log_y: bool = False,
-                  diverged_at: int | None = None, best_test_epoch: int | None = None) -> go.Figure:
+                  diverged_at: int | None = None, best_test_epoch: int | None = None,
+                  interactive: bool = True) -> go.Figure:
     """Loss and accuracy (training solid, test dashed) above ‖∂L/∂W_l‖ per layer, on one epoch axis from 0 to
     ``end_epoch`` (the run's last epoch), so that one hover reads every curve at an epoch.
 
     - ``epoch`` draws a dotted marker (the epoch the other views show); a diverged run is marked in red, the
       epoch of the lowest test loss in green
     - the loss axis starts at 0 (linear) or spans at least a decade (log): a loss that barely moves looks flat
+    - interactive False (while training plays): no legends, which the browser would measure again at every frame;
+      they are the same from frame to frame and come back when paused
     """
     traces = []
     losses = []
@@ -169,7 +170,7 @@ def curves_figure(c: Curves | None, *, end_epoch: int, epoch: int | None = None,
     norm_range = _log_range(norms)
     legend = {"orientation": "h", "yanchor": "bottom", "font": {"size": 13}, "bgcolor": "rgba(255,255,255,0)"}
     return go.Figure(traces, layout=_layout(
-        "", 680, hovermode="x unified", margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        "", 680, hovermode="x unified", margin={"l": 70, "r": 60, "t": 40, "b": 60},
         xaxis={"title": "epoch", "tickfont": {"size": 14}, "gridcolor": "#eeeeee", "anchor": "y2",
                "range": [0, max(end_epoch, 1)]},
         yaxis={"title": "loss" + (" (log)" if log_y else ""), "type": "log" if log_y else "linear",
@@ -179,7 +180,7 @@ def curves_figure(c: Curves | None, *, end_epoch: int, epoch: int | None = None,
                 "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickfont": {"size": 14}, "showgrid": False},
         yaxis2={"title": "norm (log)", "type": "log", "tickfont": {"size": 14}, "gridcolor": "#eeeeee",
                 "exponentformat": "power", "domain": [0.0, 0.36], "range": norm_range},
-        legend={**legend, "y": 0.93, "x": 0, "xanchor": "left"},
+        showlegend=interactive, legend={**legend, "y": 0.93, "x": 0, "xanchor": "left"},
         legend2={**legend, "y": -0.1, "yanchor": "top", "x": 0, "xanchor": "left"},
         shapes=markers["shapes"], annotations=markers["annotations"] + titles,
     ))
@@ -255,7 +256,8 @@ def output_figure(xs: np.ndarray, ys: np.ndarray, out: np.ndarray, *, output: st
       boundary ½ drawn black; softmax: each point in its most likely class's colour, paler where less sure;
       regression: the output on a scale of ±value_range (the targets' largest size), white at 0
     The plane is one image (cheap to redraw many times a second while training plays); a coarse invisible grid
-    gives its values on hover, unless ``interactive`` is False (while playing, when nothing is hovered).
+    gives its values on hover, and a colour bar the scale, unless ``interactive`` is False (while training plays,
+    when nothing is hovered and the scale does not change: both come back when paused).
     """
     dx, dy = float(xs[1] - xs[0]), float(ys[1] - ys[0])
     x0, x1, y0, y1 = float(xs[0]) - dx / 2, float(xs[-1]) + dx / 2, float(ys[0]) - dy / 2, float(ys[-1]) + dy / 2
@@ -280,13 +282,13 @@ def output_figure(xs: np.ndarray, ys: np.ndarray, out: np.ndarray, *, output: st
                              marker={"colorscale": DIVERGING, "cmin": lo, "cmax": hi, "color": [lo], "showscale": True,
                                      "colorbar": {**_colorbar(name), **({} if classes is None else
                                                                          {"tickvals": [0, 0.25, 0.5, 0.75, 1]})}})]
-    if not interactive:
-        traces = [t for t in traces if not isinstance(t, go.Heatmap)]
+    if not interactive:  # while playing: no hover grid, and no colour bar (the same at every frame)
+        traces = []
     traces += _points(X_train, key_train, test=False, classes=classes, colour_range=value_range)
     if X_test is not None and len(X_test):
         traces += _points(X_test, key_test, test=True, classes=classes, colour_range=value_range)
     return go.Figure(traces, layout=_layout(
-        title, 500, margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False, images=[image],
+        title, 500, margin={"l": 60, "r": 10, "t": 50, "b": 60}, showlegend=False, images=[image],
         xaxis={"title": "x₁", "tickfont": {"size": 14}, "range": [x0, x1], "showgrid": False, "zeroline": False},
         yaxis={"title": "x₂", "tickfont": {"size": 14}, "range": [y0, y1], "showgrid": False, "zeroline": False},
     ))

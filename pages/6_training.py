@@ -300,7 +300,8 @@ def live_views() -> None:
     reading = read_run(run.history) if run.history is not None else None
     st.plotly_chart(labfigures.curves_figure(
         c, end_epoch=end, epoch=epoch, log_y=bool(ss.get(LOG_Y)), diverged_at=run.history and run.history.diverged_at,
-        best_test_epoch=reading.best_test_epoch if reading and lessons.test_rose(reading) else None),
+        best_test_epoch=reading.best_test_epoch if reading and lessons.test_rose(reading) else None,
+        interactive=not ss.get(PLAYING)),
         key="lab_curves", config=chart_config, width="stretch", theme=None)
 
 

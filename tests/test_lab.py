@@ -205,6 +205,8 @@ def test_curves_figure_spans_the_run_and_shows_how_much_the_loss_moved():
     assert [a.text for a in marked.layout.annotations[:3]] == ["epoch 1000", "diverged at epoch 700",
                                                                 "lowest test loss, epoch 50"]
     assert labfigures.curves_figure(None, end_epoch=500).data == ()
+    playing = labfigures.curves_figure(c, end_epoch=1000, interactive=False)
+    assert fig.layout.showlegend and not playing.layout.showlegend, "no legends to measure at every frame"
 
 
 def test_a_loss_that_spans_decades_asks_for_a_log_axis():
@@ -257,6 +259,7 @@ def test_output_figure_uses_a_fixed_probability_scale_and_marks_test_points_holl
     quiet = labfigures.output_figure(*plane(run.data.X, 40)[:2], out, output="sigmoid", title="t", X_train=run.data.X,
                                      key_train=run.data.labels, interactive=False)
     assert not [t for t in quiet.data if t.type == "heatmap"], "while playing, no hover grid"
+    assert not [t for t in quiet.data if t.marker and t.marker.showscale], "nor a colour bar: it never changes"
 
 
 def test_softmax_regions_take_the_most_likely_class_colour():
