@@ -132,3 +132,41 @@ def test_comparison_tables_quote_every_run(label):
     assert [row["run"] for row in rows] == ["this run", *(name for name, _ in variants)]
     for row, (_, other) in zip(rows, [("this run", run), *variants], strict=True):
         assert row["final loss"] == short(read_run(other.history).final_loss, 3)
+
+
+def test_the_readme_quotes_each_lessons_own_run():
+    """The README's table of lessons states numbers from the runs: they must stay the runs' numbers."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+    def row(label: str) -> str:
+        return next(line for line in text.splitlines() if line.startswith(f"| {label} |"))
+
+    def reading(label: str, variant: int | None = None):
+        preset = PRESETS[label]
+        config = preset.config if variant is None else variant_configs(preset)[variant][1]
+        return read_run(train_config(config).history)
+
+    r = reading("Vanishing gradients")
+    assert f"({ratio_text(r.first_to_last)})" in row("Vanishing gradients")
+    assert f"({abs(r.loss_change):.1%})" in row("Vanishing gradients")
+    r = reading("Learning rate too large")
+    assert f"rises at {r.rises} of {r.epochs - 1} steps" in row("Learning rate too large")
+    assert f"finite at epoch {r.diverged_at}" in row("Learning rate too large")
+    r, small, noisy = reading("Spirals"), reading("Spirals", 0), reading("Spirals", 1)
+    assert f"({r.final_accuracy:.0%})" in row("Spirals") and f"gets {small.final_accuracy:.0%}" in row("Spirals")
+    assert f"({noisy.final_accuracy:.0%} training, {noisy.final_test_accuracy:.0%} test)" in row("Spirals")
+    r, l2 = reading("Overfitting"), reading("Overfitting", 0)
+    assert f"lowest at epoch {r.best_test_epoch}, then up {r.final_test_loss / r.best_test_loss - 1:.0%}" in \
+        row("Overfitting")
+    assert f"shrinks by {1 - l2.gap / r.gap:.0%}" in row("Overfitting")
+    run = train_config(PRESETS["Assignment 5's network"].config)
+    r = read_run(run.history)
+    out = bp.predict(run.network, run.data.X)[0]
+    assert f"from {r.first_loss:.2f} to {r.final_loss:.1g}" in row("Assignment 5's network")
+    assert f"outputs reach ({out[0]:.2g}, {out[1]:.3f})" in row("Assignment 5's network")
+
+
+def ratio_text(ratio: float) -> str:
+    return f"1/{1 / ratio:,.0f}"
