@@ -226,7 +226,7 @@ def class_regions_rgb(P: np.ndarray) -> np.ndarray:
     colours = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in CLASS_COLOURS[:K]], dtype=np.float64)
     winner = np.nan_to_num(P, nan=0.0).argmax(axis=-1)
     sure = (np.nan_to_num(P.max(axis=-1), nan=1 / K) - 1 / K) / (1 - 1 / K)
-    strength = 0.15 + 0.6 * np.clip(sure, 0.0, 1.0)[..., None]
+    strength = 0.1 + 0.4 * np.clip(sure, 0.0, 1.0)[..., None]  # at most half: the points, in full colour, stand out
     return np.round(255.0 * (1 - strength) + colours[winner] * strength).astype(np.uint8)
 
 

@@ -318,18 +318,17 @@ def backprop_view(run: bp.training.Run, epoch: int) -> None:
                                              r"\frac{\partial L}{\partial W_l} = A_{l-1}^T \, \delta_l"), strict=True):
         with col:
             display.latex(equation)
-    norms_col, pick_col = st.columns([1, 1.3], vertical_alignment="center")
     fig = figures.layer_norms_figure(grads.norms, title=f"‖∂L/∂W_l‖ at epoch {epoch}")
     fig.layout.height = 300
-    norms_col.plotly_chart(fig, key="lab_norms", config={"displayModeBar": False}, width="stretch")
+    st.plotly_chart(fig, key="lab_norms", config={"displayModeBar": False}, width="stretch")
     too_large = [f"‖∂L/∂W{l}‖" for l, n in enumerate(grads.norms, start=1) if not np.isfinite(n)]
     if too_large:
-        norms_col.caption(f"Not finite at epoch {epoch}, so not drawn: {', '.join(too_large)}. The network has "
+        st.caption(f"Not finite at epoch {epoch}, so not drawn: {', '.join(too_large)}. The network has "
                           "diverged.")
     names = {l: ("output layer" if l == L else f"hidden layer {l}") + f" (W{l})" for l in range(1, L + 1)}
     if ss.get(LAYER) not in names:
         ss[LAYER] = 1
-    layer = pick_col.segmented_control("Layer", options=list(names), format_func=names.get, key=LAYER) or 1
+    layer = st.segmented_control("Layer", options=list(names), format_func=names.get, key=LAYER) or 1
     below = "input" if layer == 1 else f"hidden {layer - 1} unit"
     here = "output" if layer == L else f"hidden {layer} unit"
     w1, w2 = st.columns(2)
