@@ -201,18 +201,68 @@ def network_loss_and_grads(net: Network, X, y, loss: str = "mse", *, l2: float =
     - l2: λ ≥ 0; the loss adds (λ/2)·Σ‖W_l‖² and each dW_l gains λ·W_l (biases are not penalised)
     Returns (loss_value, dWs, dbs), dW_l and db_l shaped like W_l and b_l.
     """
+    value, dWs, dbs, _ = network_gradients(net, X, y, loss, l2=l2)
+    return value, dWs, dbs
+
+
+class LayerGradients(NamedTuple):
+    """Everything one backward pass computes, layer by layer (l = 1 … L, index l − 1):
+
+    - loss: the mean loss (with the L2 term when l2 > 0)
+    - dWs[l−1] (sizes[l−1], sizes[l]) and dbs[l−1] (sizes[l],): the parameter gradients (dW with λ·W)
+    - deltas[l−1] = ∂L/∂Z_l (N, sizes[l]): the error each layer passes back
+    """
+
+    loss: float
+    dWs: tuple[np.ndarray, ...]
+    dbs: tuple[np.ndarray, ...]
+    deltas: tuple[np.ndarray, ...]
+
+    @property
+    def norms(self) -> list[float]:
+        """‖∂L/∂W_l‖ (Frobenius) for l = 1 … L; inf where a diverged network's gradient overflows."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return [float(np.linalg.norm(dW)) for dW in self.dWs]
+
+
+def network_gradients(net: Network, X, y, loss: str = "mse", *, l2: float = 0.0) -> LayerGradients:
+    """network_loss_and_grads, keeping each layer's delta ∂L/∂Z_l as well (for drawing the backward pass).
+
+    - X: (N, D); y: (N, C) targets, or (N,) integer class labels for loss="ce"; l2: λ ≥ 0
+    """
     X = _check_X(net, X)
     l2 = finite_float("l2", l2, minimum=0.0)
-    output = get_output(net.output)
-    loss_fn = get_loss(loss, output)
+    loss_fn = get_loss(loss, get_output(net.output))
     cache = _forward(net, X)
     Y = targets(y, X.shape[0], net.sizes[-1], loss_fn)
     value, dZ_out = loss_and_delta(cache.Zs[-1], cache.output, Y, cache.activation[-1], loss_fn)
-    dWs, dbs, _ = network_backward(net, cache, dZ_out)
+    dWs, dbs, deltas = network_backward(net, cache, dZ_out)
     if l2:
         value += l2_penalty(net, l2)
         dWs = tuple(dW + l2 * W for dW, W in zip(dWs, net.Ws, strict=True))
-    return value, dWs, dbs
+    return LayerGradients(float(value), dWs, dbs, deltas)
+
+
+class LayerSignal(NamedTuple):
+    """How large the signal is in each layer l = 1 … L, forward and backward:
+
+    - spread[l−1]: the largest standard deviation over the samples of one unit of A_l: how much layer l's output
+      differs from one sample to another (near 0: every sample looks the same to the next layer)
+    - delta_norms[l−1]: ‖δ_l‖ = ‖∂L/∂Z_l‖, the size of the error layer l receives on the way back
+    """
+
+    spread: tuple[float, ...]
+    delta_norms: tuple[float, ...]
+
+
+def layer_signal(net: Network, X, y, loss: str = "mse") -> LayerSignal:
+    """The LayerSignal of ``net`` on (X, y): X (N, D); y (N, C) targets or (N,) labels for loss="ce"."""
+    X = _check_X(net, X)
+    cache = _forward(net, X)
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = tuple(float(A.std(axis=0).max()) for A in cache.As)
+        deltas = tuple(float(np.linalg.norm(d)) for d in network_gradients(net, X, y, loss).deltas)
+    return LayerSignal(spread, deltas)
 
 
 def init_network(sizes: Sequence[int], *, hidden: str | Activation = "sigmoid", output: str | Activation = "sigmoid",

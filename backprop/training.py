@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from backprop._checks import as_matrix, check_inner, finite_float, positive_int, seed_value
 from backprop.activations import Activation, get_activation, get_output
-from backprop.datasets import Dataset, make_dataset
+from backprop.datasets import DATASETS, MULTICLASS, REGRESSION, Dataset, make_dataset
 from backprop.layers import loss_and_delta
 from backprop.losses import Loss, get_loss, targets
 from backprop.network import (
@@ -23,7 +23,7 @@ from backprop.network import (
     Params,
     _check_X,
     _forward,
-    init_params,
+    init_network,
     l2_penalty,
     network_backward,
     predict,
@@ -92,21 +92,6 @@ class History:
     @property
     def epochs_run(self) -> int:
         return int(self.losses.shape[0])
-
-    @property
-    def first_layer_shrink(self) -> float:
-        """‖∂L/∂W_L‖ / ‖∂L/∂W1‖ at the first epoch: how many times smaller the first layer's gradient starts
-        (inf when it is exactly zero, nan when no epoch ran)."""
-        if not self.epochs_run:
-            return float("nan")
-        names = list(self.grad_norms)
-        first, last = float(self.grad_norms[names[0]][0]), float(self.grad_norms[names[-1]][0])
-        return last / first if first > 0 else float("inf")
-
-    @property
-    def loss_rose(self) -> bool:
-        """Whether the trained network's loss is higher than the starting one."""
-        return bool(self.epochs_run) and not (self.final_loss <= self.losses[0])
 
     def snapshot_at(self, epoch: int) -> Snapshot:
         """The latest snapshot taken at or before ``epoch`` (the first one if none is)."""
@@ -382,6 +367,37 @@ def get_output_or_hidden_name(activation: str | Activation) -> str:
     return activation.name if isinstance(activation, Activation) else activation
 
 
+def plane(X, resolution: int = 100, margin: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A square grid over the box that holds the 2-D points X (N, 2), widened by ``margin`` on every side.
+
+    Returns xs (R,), ys (R,) and points (R·R, 2), row i·R + j being (xs[j], ys[i]); R = resolution.
+    """
+    X = as_matrix("X", X)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 columns (points in the plane); got shape {X.shape}")
+    resolution = positive_int("resolution", resolution)
+    margin = finite_float("margin", margin, minimum=0.0)
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def layer_maps(net: Network, xs: np.ndarray, ys: np.ndarray) -> list[np.ndarray]:
+    """What every unit of every layer computes over the plane: the network run on each grid point.
+
+    - net: a Network with D = 2 inputs; xs (R,), ys (S,): the grid's coordinates
+    Returns [A_1, …, A_L], A_l of shape (S, R, sizes[l]): A_l[i, j, u] is unit u's activation at (xs[j], ys[i]).
+    """
+    if net.sizes[0] != 2:
+        raise ValueError(f"maps over the plane need a network with 2 inputs; this one has D={net.sizes[0]}")
+    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    gx, gy = np.meshgrid(xs, ys)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverged network's outputs may overflow
+        cache = _forward(net, np.column_stack([gx.ravel(), gy.ravel()]))
+    return [A.reshape(ys.size, xs.size, A.shape[1]) for A in cache.As]
+
+
 def decision_grid(params: Params | Network, X, hidden: str | Activation = "sigmoid",
                   output: str | Activation = "sigmoid", resolution: int = 100,
                   margin: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -396,65 +412,363 @@ def decision_grid(params: Params | Network, X, hidden: str | Activation = "sigmo
     if D != 2 or C != 1:
         raise ValueError(f"a decision boundary needs 2 inputs and 1 output; the network has D={D}, C={C}")
     X = _check_X(params, X)
-    resolution = positive_int("resolution", resolution)
-    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
-    xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
-    gx, gy = np.meshgrid(xs, ys)
-    A2 = predict(params, np.column_stack([gx.ravel(), gy.ravel()]), hidden, output)
-    return xs, ys, A2.reshape(resolution, resolution)
+    xs, ys, points = plane(X, resolution, margin)
+    A2 = predict(params, points, hidden, output)
+    return xs, ys, A2.reshape(ys.size, xs.size)
+
+
+# --- a run described by its settings ------------------------------------------------------------
+
+#: Where each output goes with each loss: (output activation, loss).
+HEADS = (("sigmoid", "bce"), ("sigmoid", "mse"), ("softmax", "ce"), ("identity", "mse"))
 
 
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything that determines a training run; equal configs give identical runs.
 
-    ``dataset`` is a name from backprop.DATASETS, or "assignment" for the single sample of
-    Problems 2–4 (see backprop.assignment.training_example).
+    Data: ``dataset`` is a name from backprop.DATASETS or REGRESSION, or "assignment" for the single
+    sample of Problems 2–4 (backprop.assignment.training_example); n_classes for spirals and blobs;
+    ``test_ratio`` of the samples is held out (Dataset.split, seeded with data_seed).
+    Network: hidden_sizes (H1, …) gives one hidden layer per entry; init_scale is the std of the initial
+    weights, or None for 1/√fan-in; output/loss is one of HEADS.
+    Optimiser: lr, optimizer ("sgd", "momentum", "adam"), batch_size (None: all training samples), l2.
     """
 
     dataset: str = "xor"
     n_samples: int = 200
     noise: float = 0.2
     data_seed: int = 0
-    hidden_units: int = 8
+    n_classes: int = 2
+    test_ratio: float = 0.2
+    hidden_sizes: tuple[int, ...] = (8,)
     hidden: str = "tanh"
     output: str = "sigmoid"
     loss: str = "bce"
-    lr: float = 0.5
-    epochs: int = 500
-    init_scale: float = 1.0
+    init_scale: float | None = 1.0
     seed: int = 0
+    lr: float = 0.5
+    optimizer: str = "sgd"
+    batch_size: int | None = None
+    l2: float = 0.0
+    epochs: int = 500
     snapshots: int = 51
+
+    @property
+    def regression(self) -> bool:
+        return self.dataset in REGRESSION
+
+    @property
+    def classes(self) -> int | None:
+        """How many classes the data has: None for regression and for the assignment's real-valued targets."""
+        if self.regression or self.dataset == "assignment":
+            return None
+        return self.n_classes
+
+
+def check_config(config: TrainConfig) -> None:
+    """Raise ValueError, naming the setting, if ``config`` describes no possible run."""
+    known = (*DATASETS, *REGRESSION, "assignment")
+    if config.dataset not in known:
+        raise ValueError(f"dataset must be one of {', '.join(known)}; got {config.dataset!r}")
+    if (config.output, config.loss) not in HEADS:
+        raise ValueError(f"output and loss must be one of {', '.join('+'.join(h) for h in HEADS)}; "
+                         f"got output={config.output!r}, loss={config.loss!r}")
+    if config.n_classes != 2 and config.dataset not in MULTICLASS:
+        raise ValueError(f"n_classes: only {' and '.join(MULTICLASS)} have more than 2 classes; "
+                         f"{config.dataset} has 2 (got n_classes={config.n_classes})")
+    if config.regression and config.output != "identity":
+        raise ValueError(f"output: a regression set ({config.dataset}) has real-valued targets and needs the "
+                         f"identity output with mse; got {config.output}+{config.loss}")
+    if (config.classes or 0) > 2 and config.output != "softmax":
+        raise ValueError(f"output: {config.n_classes} classes need a softmax output with ce; got "
+                         f"{config.output}+{config.loss}")
+    for i, width in enumerate(config.hidden_sizes):
+        positive_int(f"hidden_sizes[{i}]", width)
+    if config.init_scale is not None:
+        finite_float("init_scale", config.init_scale, minimum=0.0)
+    if config.optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {config.optimizer!r}")
+    finite_float("lr", config.lr, minimum=0.0, strict=True)
+    finite_float("l2", config.l2, minimum=0.0)
+    positive_int("epochs", config.epochs)
+    if config.batch_size is not None:
+        positive_int("batch_size", config.batch_size)
 
 
 @dataclass(frozen=True, eq=False)
 class Run:
-    """A finished training run: its config, data, starting params and history."""
+    """A training run described by ``config``: its data, its starting network and what has been trained so far.
+
+    - data: the training samples; test: the held-out ones (None when test_ratio is 0)
+    - initial: the seeded starting Network (epoch 0)
+    - history: the epochs trained so far, or None before the first (see advance and train_config)
+    """
 
     config: TrainConfig
     data: Dataset
-    initial: Params
-    history: History
+    test: Dataset | None
+    initial: Network
+    history: History | None = None
+
+    @property
+    def epochs_done(self) -> int:
+        return 0 if self.history is None else self.history.start_epoch + self.history.epochs_run
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run has reached config.epochs, or stopped because it diverged."""
+        return self.epochs_done >= self.config.epochs or (
+            self.history is not None and self.history.diverged_at is not None)
+
+    @property
+    def network(self) -> Network:
+        """The network as trained so far."""
+        return self.initial if self.history is None else self.history.params
+
+    @property
+    def snapshot_epochs(self) -> list[int]:
+        """The epochs whose network is kept, for scrubbing: at least epoch 0."""
+        return [0] if self.history is None else [s.epoch for s in self.history.snapshots]
+
+    def network_at(self, epoch: int) -> Network:
+        """The network at the latest kept epoch at or before ``epoch``."""
+        return self.initial if self.history is None else self.history.snapshot_at(epoch).params
+
+    def targets(self, data: Dataset) -> np.ndarray:
+        """What the network is trained towards: class labels (N,) for softmax + ce, else the (N, C) targets."""
+        return data.labels if self.config.loss == "ce" and data.labels is not None else data.y
 
 
-def prepare(config: TrainConfig) -> tuple[Dataset, Params]:
-    """The data and the starting params that ``config`` describes (cheap: no training)."""
+def _data(config: TrainConfig) -> Dataset:
     if config.dataset == "assignment":
         from backprop.assignment import training_example
 
-        return training_example(config.hidden_units, seed=config.seed, scale=config.init_scale)
-    data = make_dataset(config.dataset, config.n_samples, config.noise, config.data_seed)
-    initial = init_params(data.X.shape[1], config.hidden_units, data.y.shape[1],
-                          seed=config.seed, scale=config.init_scale)
-    return data, initial
+        return training_example()[0]
+    return make_dataset(config.dataset, config.n_samples, config.noise, config.data_seed, config.n_classes)
+
+
+def uses_assignment_weights(config: TrainConfig) -> bool:
+    """Whether a run starts from the assignment's own W1, b1 and W2 (b2 = 0) rather than seeded random weights: its
+    one sample with one hidden layer of 2 units, the assignment's 2-2-2 network."""
+    return config.dataset == "assignment" and config.hidden_sizes == (2,)
+
+
+def start_run(config: TrainConfig) -> Run:
+    """The data, split and starting network that ``config`` describes, before any training (cheap).
+
+    The assignment's set is its single sample, never split; with one hidden layer of 2 units its network
+    starts from the assignment's own W1, b1 and W2 (b2 = 0).
+    """
+    check_config(config)
+    data = _data(config)
+    test = None
+    if config.test_ratio and data.n_samples > 1:
+        data, test = data.split(config.test_ratio, seed=config.data_seed)
+        test = test if test.n_samples else None
+    C = (config.classes or 2) if config.output == "softmax" else data.y.shape[1]
+    sizes = (data.X.shape[1], *config.hidden_sizes, C)
+    if uses_assignment_weights(config):
+        from backprop.assignment import training_example
+
+        initial = training_example()[1].network(config.hidden, config.output)
+    else:
+        initial = init_network(sizes, hidden=config.hidden, output=config.output, seed=config.seed,
+                               scale=config.init_scale)
+    return Run(config, data, test, initial)
+
+
+#: A live run keeps at most this many snapshots (thinned evenly as it grows).
+MAX_SNAPSHOTS = 101
+
+
+def join(first: History, then: History, max_snapshots: int = MAX_SNAPSHOTS) -> History:
+    """One History from two consecutive ones (``then`` resumed from ``first.state``), as one run would give.
+
+    Snapshots are merged by epoch; beyond ``max_snapshots`` they are thinned evenly: the epochs are cut into
+    max_snapshots − 1 equal stretches and the first snapshot of each is kept, and the last one.
+    """
+    if then.start_epoch != first.start_epoch + first.epochs_run:
+        raise ValueError(f"then starts at epoch {then.start_epoch}, but first ends at epoch "
+                         f"{first.start_epoch + first.epochs_run}")
+
+    def cat(a, b):
+        return None if a is None or b is None else np.concatenate([a, b])
+
+    by_epoch = {s.epoch: s for s in then.snapshots} | {s.epoch: s for s in first.snapshots}
+    snapshots = [by_epoch[e] for e in sorted(by_epoch)]
+    if len(snapshots) > max_snapshots:
+        start, last = snapshots[0].epoch, snapshots[-1]
+        stride = math.ceil((last.epoch - start + 1) / (max_snapshots - 1))
+        kept: dict[int, Snapshot] = {}
+        for snap in snapshots[:-1]:
+            kept.setdefault((snap.epoch - start) // stride, snap)
+        snapshots = [*kept.values(), last]
+    return replace(
+        then,
+        losses=np.concatenate([first.losses, then.losses]),
+        grad_norms={name: np.concatenate([first.grad_norms[name], then.grad_norms[name]]) for name in first.grad_norms},
+        accuracies=cat(first.accuracies, then.accuracies),
+        test_losses=cat(first.test_losses, then.test_losses),
+        test_accuracies=cat(first.test_accuracies, then.test_accuracies),
+        snapshots=tuple(snapshots),
+        start_epoch=first.start_epoch,
+    )
+
+
+def _train_run(run: Run, epochs: int, snapshot_epochs: Iterable[int],
+               callback: Callable[[int, float], None] | None) -> History:
+    c = run.config
+    test = {} if run.test is None else {"X_test": run.test.X, "y_test": run.targets(run.test)}
+    return train(run.network, run.data.X, run.targets(run.data), lr=c.lr, epochs=epochs, loss=c.loss,
+                 optimizer=c.optimizer, l2=c.l2, batch_size=c.batch_size, seed=c.seed,
+                 snapshot_epochs=snapshot_epochs, callback=callback, resume=None if run.history is None
+                 else run.history.state, **test)
+
+
+def advance(run: Run, epochs: int, callback: Callable[[int, float], None] | None = None) -> Run:
+    """``run`` trained for ``epochs`` more epochs (fewer if it reaches config.epochs), keeping a snapshot at
+    the end: epoch by epoch the same numbers as one uninterrupted run. A finished run is returned as it is."""
+    epochs = min(positive_int("epochs", epochs), run.config.epochs - run.epochs_done)
+    if run.finished or epochs <= 0:
+        return run
+    more = _train_run(run, epochs, [0] if run.history is None else [], callback)
+    return replace(run, history=more if run.history is None else join(run.history, more))
 
 
 def train_config(config: TrainConfig, callback: Callable[[int, float], None] | None = None) -> Run:
-    """Make the data and the starting params that ``config`` describes, and train on them."""
-    data, initial = prepare(config)
-    history = train(
-        initial, data.X, data.y, lr=config.lr, epochs=config.epochs, hidden=config.hidden,
-        output=config.output, loss=config.loss,
-        snapshot_epochs=evenly_spaced_epochs(config.epochs, config.snapshots), callback=callback,
+    """The run ``config`` describes, trained to its end, with ``config.snapshots`` evenly spaced snapshots."""
+    run = start_run(config)
+    history = _train_run(run, config.epochs, evenly_spaced_epochs(config.epochs, config.snapshots), callback)
+    return replace(run, history=history)
+
+
+# --- what a run did, in numbers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunReading:
+    """The numbers a run's lesson quotes, read from its History (E = epochs run).
+
+    - first_loss: the loss before the first update; final_loss: after the last (inf if it overflowed)
+    - loss_change: (final_loss − first_loss) / first_loss, e.g. −0.9 for a loss that fell by 90%
+    - rises: epochs whose loss was above the epoch before's (an oscillating or diverging run has many);
+      first_rise: the first such epoch, or None
+    - norm_sums: Σ over epochs of ‖∂L/∂W_l‖ per weight matrix; first_to_last: W1's sum over the last layer's
+    - best_test_epoch / best_test_loss / final_test_loss: the held-out loss at its lowest and at the end
+    - gap: final_test_loss − final_loss (None without test data)
+    - weight_change: {"W1": …, "WL": …} ‖W_l(end) − W_l(start)‖ / ‖W_l(start)‖, how far each weight matrix moved
+      over the run relative to its size (empty if the run's first epoch has no snapshot)
+    """
+
+    epochs: int
+    first_loss: float
+    final_loss: float
+    loss_change: float
+    rises: int
+    first_rise: int | None
+    diverged_at: int | None
+    norm_sums: dict[str, float]
+    first_to_last: float
+    final_accuracy: float | None
+    final_test_accuracy: float | None
+    best_test_epoch: int | None
+    best_test_loss: float | None
+    final_test_loss: float | None
+    gap: float | None
+    weight_change: dict[str, float]
+
+
+def read_run(history: History) -> RunReading:
+    """The RunReading of ``history`` (which must have run at least one epoch)."""
+    if not history.epochs_run:
+        raise ValueError("history has no epochs to read")
+    first = float(history.losses[0])
+    sums = {name: float(series.sum()) for name, series in history.grad_norms.items()}
+    names = list(sums)
+    first_to_last = sums[names[0]] / sums[names[-1]] if sums[names[-1]] > 0 else float("inf")
+    best_epoch = best = gap = None
+    if history.test_losses is not None and history.test_losses.size:
+        i = int(np.argmin(history.test_losses))
+        best_epoch, best = history.start_epoch + i, float(history.test_losses[i])
+        gap = history.final_test_loss - history.final_loss
+    with np.errstate(over="ignore", invalid="ignore"):
+        change = (history.final_loss - first) / first if first else float("nan")
+    rose = np.flatnonzero(np.diff(history.losses) > 0)
+    moved = {}
+    start, end = history.snapshots[0], history.snapshots[-1]
+    if start.epoch == history.start_epoch and isinstance(start.params, Network) and isinstance(end.params, Network):
+        for l, (W0, W1) in enumerate(zip(start.params.Ws, end.params.Ws, strict=True), start=1):
+            size = float(np.linalg.norm(W0))
+            moved[f"W{l}"] = float(np.linalg.norm(W1 - W0)) / size if size > 0 else float("inf")
+    return RunReading(
+        epochs=history.epochs_run, first_loss=first, final_loss=history.final_loss, loss_change=float(change),
+        rises=int(rose.size), first_rise=None if not rose.size else history.start_epoch + int(rose[0]) + 1,
+        diverged_at=history.diverged_at,
+        norm_sums=sums, first_to_last=first_to_last, final_accuracy=history.final_accuracy,
+        final_test_accuracy=history.final_test_accuracy, best_test_epoch=best_epoch, best_test_loss=best,
+        final_test_loss=history.final_test_loss, gap=gap, weight_change=moved,
     )
-    return Run(config, data, initial, history)
+
+
+@dataclass(frozen=True, eq=False)
+class Curves:
+    """A run's curves with one value per epoch e = start … start + E, the last being the trained network (E updates
+    made), so that they end where the run ends. A value that is not finite (a diverged run's last loss) is NaN.
+
+    - epochs: (E + 1,) the epoch numbers
+    - train_loss, test_loss: (E + 1,) the loss at each epoch, before that epoch's update (test_loss None without
+      test data); train_accuracy, test_accuracy: the same for accuracy (None for targets that are not classes)
+    - grad_norms: {"W1": (E + 1,), …, "WL": (E + 1,)} ‖∂L/∂W_l‖ at each epoch
+    """
+
+    epochs: np.ndarray
+    train_loss: np.ndarray
+    test_loss: np.ndarray | None
+    train_accuracy: np.ndarray | None
+    test_accuracy: np.ndarray | None
+    grad_norms: dict[str, np.ndarray]
+
+
+def curves(history: History) -> Curves:
+    """``history``'s per-epoch series with the trained network's values appended (see Curves)."""
+    def ending(series: np.ndarray | None, last: float | None) -> np.ndarray | None:
+        if series is None:
+            return None
+        out = np.append(series, np.nan if last is None else last).astype(np.float64)
+        out[~np.isfinite(out)] = np.nan
+        return out
+
+    final = history.snapshots[-1]
+    start = history.start_epoch
+    with np.errstate(over="ignore", invalid="ignore"):
+        final_norms = {name: float(np.linalg.norm(final.grads[name])) for name in history.grad_norms}
+    return Curves(
+        epochs=np.arange(start, start + history.epochs_run + 1),
+        train_loss=ending(history.losses, history.final_loss),
+        test_loss=ending(history.test_losses, history.final_test_loss),
+        train_accuracy=ending(history.accuracies, history.final_accuracy),
+        test_accuracy=ending(history.test_accuracies, history.final_test_accuracy),
+        grad_norms={name: ending(series, final_norms[name]) for name, series in history.grad_norms.items()},
+    )
+
+
+def crossings(values: np.ndarray, level: float = 0.5) -> np.ndarray:
+    """Where a map over the plane crosses ``level``: a (S, R) bool mask of the grid points at least one of whose
+    four neighbours lies on the other side of ``level`` (the decision boundary of a sigmoid output at ½).
+
+    - values: (S, R) the output at each grid point (NaN is on neither side)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 2:
+        raise ValueError(f"values must be a 2-D grid; got shape {values.shape}")
+    above = values >= level
+    known = np.isfinite(values)
+    mask = np.zeros(values.shape, dtype=bool)
+    across = (above[:, 1:] != above[:, :-1]) & known[:, 1:] & known[:, :-1]  # left and right neighbours
+    mask[:, 1:] |= across
+    mask[:, :-1] |= across
+    down = (above[1:, :] != above[:-1, :]) & known[1:, :] & known[:-1, :]  # upper and lower neighbours
+    mask[1:, :] |= down
+    mask[:-1, :] |= down
+    return mask

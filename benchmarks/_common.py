@@ -142,3 +142,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def redraw_rate(events: Sequence[tuple[float, int]], start: float, end: float) -> tuple[int, float]:
+    """Frames drawn in the window [start, end] (seconds) and frames per second, from (time, epoch shown) events:
+    a frame is an epoch drawn for the first time, so that a redraw of the same epoch does not count."""
+    if end <= start:
+        raise ValueError(f"the window must have a positive length; got {start} … {end}")
+    seen: set[int] = set()
+    frames = 0
+    for t, epoch in sorted(events):
+        if epoch in seen:
+            continue
+        seen.add(epoch)
+        if start <= t <= end:
+            frames += 1
+    return frames, frames / (end - start)

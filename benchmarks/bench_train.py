@@ -1,5 +1,6 @@
 """Benchmark: backprop.train against an autograd framework's eager loop (PyTorch) on the same work, when
-torch is importable; and the training page's default run.
+torch is importable; the training lab's default run; and every lesson's runs, beside the estimate the
+lab's work cap uses.
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/bench_train.py [--repeats 5] [--threads 1]
 
@@ -25,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
+from _common import markdown_table
 
 import backprop as bp
 from backprop.training import TrainConfig, train_config
@@ -68,6 +70,18 @@ def time_page_default(repeats: int) -> tuple[float, TrainConfig]:
     """The training page's default run: data, initial weights and training with snapshots (best CPU seconds)."""
     config = TrainConfig()
     return best_cpu(lambda: train_config(config), repeats)[0], config
+
+
+def time_lessons(repeats: int) -> list[tuple[str, float, float]]:
+    """(lesson, best CPU seconds for its run and the runs it is compared with, the work cap's estimate of them)."""
+    from dashboard.lab import PRESETS, variant_configs, work
+
+    out = []
+    for label, preset in PRESETS.items():
+        configs = [preset.config, *(c for _, c in variant_configs(preset))]
+        seconds, _ = best_cpu(lambda configs=configs: [train_config(c) for c in configs], repeats)
+        out.append((label, seconds, sum(work(c) for c in configs)))
+    return out
 
 
 def time_torch(data, params, repeats: int) -> tuple[float, float] | None:
@@ -158,9 +172,15 @@ def main(argv=None) -> int:
             pass
     print(f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
     page_s, config = time_page_default(args.repeats)
-    print(f"training page default run ({config.dataset}, {config.n_samples} points, 2-{config.hidden_units}-1 "
+    shape = "-".join(str(n) for n in (2, *config.hidden_sizes, 1))
+    print(f"training lab default run ({config.dataset}, {config.n_samples} points, {shape} "
           f"{config.hidden}, {config.loss}, {config.epochs} epochs, {config.snapshots} snapshots): "
           f"{page_s * 1000:.0f} ms")
+    print("\nEach lesson's runs (its own and those it is compared with), trained at a click:\n")
+    print(markdown_table(["lesson", "measured ms", "work-cap estimate ms"],
+                         [(label, f"{measured * 1000:.0f}", f"{estimate * 1000:.0f}")
+                          for label, measured, estimate in time_lessons(args.repeats)], align="lrr"))
+    print()
     data, params = problem()
     report(f"2-{HIDDEN}-1 sigmoid, mse, {N_POINTS} points, {EPOCHS} epochs", time_numpy(data, params, args.repeats),
            time_torch(data, params, args.repeats))

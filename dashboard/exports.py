@@ -47,18 +47,49 @@ def steps_markdown(title: str, steps: Sequence[Step], preamble: str = "") -> str
     return "\n".join(lines)
 
 
-def history_csv(history) -> str:
-    """A training History as CSV: epoch, loss, the gradient norms per layer and, if any, accuracy."""
+def _listed(series) -> list | None:
+    """A series as a JSON list, NaN (a value that was not finite) as null."""
+    if series is None:
+        return None
+    return [None if not np.isfinite(v) else float(v) for v in np.asarray(series, dtype=np.float64)]
+
+
+#: Names a downloaded run's schema; bump when its fields change meaning.
+RUN_SCHEMA = "backprop-training-run/1"
+
+
+def run_json(run) -> str:
+    """A training run as JSON (schema RUN_SCHEMA, documented in the README): its settings, the layer sizes and
+    every curve the page plots, one value per epoch 0 … epochs (index e is epoch e; the last is the trained
+    network). ``run`` is a backprop.training.Run that has trained at least one epoch."""
+    from backprop.training import curves
+
+    c = curves(run.history)
+    config = {name: (list(value) if isinstance(value, tuple) else value) for name, value in vars(run.config).items()}
+    return json.dumps({
+        "schema": RUN_SCHEMA,
+        "config": config,
+        "layer_sizes": list(run.initial.sizes),
+        "epochs": run.epochs_done,
+        "train_loss": _listed(c.train_loss),
+        "test_loss": _listed(c.test_loss),
+        "train_accuracy": _listed(c.train_accuracy),
+        "test_accuracy": _listed(c.test_accuracy),
+        "grad_norms": {name: _listed(series) for name, series in c.grad_norms.items()},
+        "diverged_at": run.history.diverged_at,
+    }, indent=1)
+
+
+def curves_csv(c) -> str:
+    """A run's curves (backprop.training.Curves) as CSV: one row per epoch with the training loss, the test loss,
+    the accuracies (the columns a run has) and ‖∂L/∂W_l‖ per layer; a value that was not finite is empty."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    layers = list(history.grad_norms)
-    header = ["epoch", "loss", *[f"grad_norm_{name}" for name in layers]]
-    if history.accuracies is not None:
-        header.append("accuracy")
-    writer.writerow(header)
-    for e in range(history.epochs_run):
-        row = [e, repr(float(history.losses[e])), *[repr(float(history.grad_norms[n][e])) for n in layers]]
-        if history.accuracies is not None:
-            row.append(repr(float(history.accuracies[e])))
-        writer.writerow(row)
+    columns = [(name, series) for name, series in (("train_loss", c.train_loss), ("test_loss", c.test_loss),
+                                                   ("train_accuracy", c.train_accuracy),
+                                                   ("test_accuracy", c.test_accuracy)) if series is not None]
+    columns += [(f"grad_norm_{name}", series) for name, series in c.grad_norms.items()]
+    writer.writerow(["epoch", *(name for name, _ in columns)])
+    for i, epoch in enumerate(c.epochs):
+        writer.writerow([int(epoch), *("" if not np.isfinite(s[i]) else repr(float(s[i])) for _, s in columns)])
     return out.getvalue()

@@ -27,7 +27,7 @@ PAGES = [
     ("pages/4_hidden-gradient.py", "Problem 4 · Hidden-layer gradient", ":material/replay:", "Assignment 5"),
     ("pages/5_weight-update.py", "Problem 5 · Gradient-descent step", ":material/update:", "Assignment 5"),
     ("pages/8_practice.py", "Practice problems", ":material/school:", "Practice"),
-    ("pages/6_training.py", "Training loop", ":material/trending_down:", "Practice"),
+    ("pages/6_training.py", "Training lab", ":material/trending_down:", "Practice"),
     ("pages/7_gradient-check.py", "Gradient check", ":material/fact_check:", "Practice"),
 ]
 

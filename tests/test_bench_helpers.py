@@ -18,6 +18,7 @@ from benchmarks._common import (
     parse_stat_cpu_seconds,
     parse_vmrss_kb,
     percentile,
+    redraw_rate,
     rss_mb,
     tree_cpu_seconds,
 )
@@ -163,3 +164,21 @@ def test_tree_cpu_seconds_counts_a_busy_grandchild():
         parent.kill()
         parent.wait()
         parent.stdout.close()
+
+
+def test_redraw_rate_counts_each_epoch_once_within_the_window():
+    events = [(0.0, 0), (0.5, 5), (0.6, 5), (1.0, 10), (1.4, 15), (2.5, 20), (3.0, 20)]
+    assert redraw_rate(events, 0.4, 2.0) == (3, 3 / 1.6)
+    assert redraw_rate(events, 0.0, 5.0)[0] == 5
+    with pytest.raises(ValueError, match="positive length"):
+        redraw_rate(events, 1.0, 1.0)
+
+
+def test_a_frame_is_an_epoch_every_picture_has_drawn():
+    from benchmarks.bench_play import frames_of
+
+    titles = [(0.1, "The network at epoch 5"), (0.2, "Output at epoch 5"), (0.3, "The network at epoch 10"),
+              (0.5, "Output at epoch 10"), (0.6, "The network at epoch 15"), (0.7, "W1 at epoch 15")]
+    assert frames_of(titles) == [(0.2, 5), (0.5, 10)], "epoch 15: the output map has not drawn it yet"
+    assert frames_of([(0.1, "The network at epoch 5")]) == [(0.1, 5)], "a page without an output map"
+    assert frames_of([]) == []

@@ -21,7 +21,7 @@ def test_the_same_settings_give_the_same_run():
     a = train_config(bp.TrainConfig(epochs=50)).history
     b = train_config(bp.TrainConfig(epochs=50)).history
     np.testing.assert_array_equal(a.losses, b.losses)
-    np.testing.assert_array_equal(a.params.W1, b.params.W1)
+    np.testing.assert_array_equal(a.params.Ws[0], b.params.Ws[0])
     c = train_config(bp.TrainConfig(epochs=50, seed=1)).history
     assert not np.array_equal(a.losses, c.losses)
 
@@ -77,11 +77,14 @@ def test_divergence_stops_the_run_and_keeps_finite_params():
 
 
 def test_assignment_example_trains_towards_its_target():
-    run = train_config(bp.TrainConfig(dataset="assignment", hidden_units=2, hidden="sigmoid",
+    run = train_config(bp.TrainConfig(dataset="assignment", hidden_sizes=(2,), hidden="sigmoid",
                                       output="sigmoid", loss="mse", lr=2.0, epochs=300))
     h = run.history
     assert h.losses[-1] < 0.2 * h.losses[0]
-    np.testing.assert_array_equal(run.initial.W1, bp.assignment.W1)
+    assert run.test is None and run.data.n_samples == 1
+    np.testing.assert_array_equal(run.initial.Ws[0], bp.assignment.W1)
+    np.testing.assert_array_equal(run.initial.bs[0], bp.assignment.b1)
+    np.testing.assert_array_equal(run.initial.Ws[1], bp.assignment.W2)
 
 
 def test_decision_grid_is_the_trained_networks_output():
@@ -91,7 +94,7 @@ def test_decision_grid_is_the_trained_networks_output():
     assert xs.shape == ys.shape == (30,) and A2.shape == (30, 30)
     assert xs[0] < run.data.X[:, 0].min() and xs[-1] > run.data.X[:, 0].max()
     for i, j in [(0, 0), (7, 21), (29, 3), (15, 15)]:
-        expected = bp.forward(h.params, [[xs[j], ys[i]]], cfg.hidden, cfg.output).A2[0, 0]
+        expected = bp.predict(h.params, [[xs[j], ys[i]]])[0, 0]
         assert A2[i, j] == pytest.approx(expected, rel=1e-12)
     with pytest.raises(ValueError, match="needs 2 inputs and 1 output"):
         bp.training.decision_grid(bp.init_params(3, 2, 1), np.zeros((2, 3)))

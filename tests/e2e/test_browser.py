@@ -30,7 +30,7 @@ PAGES = {
     "hidden-gradient": ("Problem 4", 2, True),
     "weight-update": ("Problem 5", 4, True),
     "practice": ("Practice", 0, True),
-    "training": ("Training loop", 3, False),
+    "training": ("Training lab", 3, True),
     "gradient-check": ("Gradient check", 2, True),
 }
 ALL_LINKS = set(PAGES)

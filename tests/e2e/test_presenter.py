@@ -112,7 +112,7 @@ def test_every_step_fits_a_1280_by_720_projector(app, projector, path):
     for k in range(first, count + 1):
         if k > first:
             press_and_wait(app, tab, "PageDown", k)
-        title = tab.locator("[data-testid='stMain'] h3").first.inner_text()
+        title = tab.locator("[data-testid='stMain'] h2").first.inner_text()
         if tab.locator(".js-plotly-plot").count():
             app.wait_charts(tab, 1)
         outside = tab.evaluate(_OUTSIDE_JS)

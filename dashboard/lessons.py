@@ -1,0 +1,275 @@
+"""What a training run teaches, in sentences built from its own numbers (backprop.training.RunReading).
+
+Each lesson states its claim only when the run bears it out; otherwise it says what the run did instead. Pure
+functions: the page shows their text, the tests check it against the runs.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+import backprop as bp
+from backprop.training import RunReading, TrainConfig, read_run
+from dashboard.numbers import row, short
+
+#: A classification run that ends below this training accuracy gets a message saying so.
+LOW_ACCURACY = 0.9
+#: The test loss counts as having risen once it ends this far above its minimum (and above the training loss).
+TEST_RISE = 0.2
+#: "The first layer's gradient has vanished": summed over the run, at most this share of the last layer's.
+VANISHED = 0.01
+#: "The loss stalls": it changes by less than this share over the run.
+STALLED = 0.05
+
+
+def percent(x: float | None) -> str:
+    return "—" if x is None or not np.isfinite(x) else f"{x:.0%}"
+
+
+def network_words(config: TrainConfig) -> str:
+    """"4 hidden layers of 8 sigmoid units", "hidden layers of 16, 16 and 8 tanh units"."""
+    sizes = config.hidden_sizes
+    count = "one hidden layer" if len(sizes) == 1 else f"{len(sizes)} hidden layers"
+    if len(set(sizes)) == 1:
+        return f"{count} of {sizes[0]} {config.hidden} unit{'s' if sizes[0] > 1 else ''}"
+    widths = ", ".join(str(w) for w in sizes[:-1]) + f" and {sizes[-1]}"
+    return f"hidden layers of {widths} {config.hidden} units"
+
+
+def init_words(config: TrainConfig) -> str:
+    return "std 1/√fan-in" if config.init_scale is None else f"std {config.init_scale:g}"
+
+
+def n_params(run: bp.training.Run) -> int:
+    return sum(int(a.size) for _, a in run.initial.parameters())
+
+
+def ratio_words(ratio: float) -> str:
+    """How one sum compares with another: 0.00445 → "1/225 of"; 0.64 → "0.64 times"."""
+    if not np.isfinite(ratio):
+        return "not a finite multiple of"
+    return f"1/{1 / ratio:,.0f} of" if 0 < ratio < 0.1 else f"{short(ratio, 2)} times"
+
+
+def vanished(reading: RunReading, depth: int) -> bool:
+    return depth >= 4 and reading.first_to_last <= VANISHED
+
+
+def test_rose(reading: RunReading) -> bool:
+    """The held-out loss ended well above its minimum and above the training loss."""
+    if reading.best_test_loss is None or reading.final_test_loss is None or not np.isfinite(reading.final_test_loss):
+        return False
+    return (reading.final_test_loss >= (1 + TEST_RISE) * reading.best_test_loss
+            and reading.final_test_loss > reading.final_loss)
+
+
+# --- the lessons ---------------------------------------------------------------------------------------
+
+
+def lesson(label: str, run: bp.training.Run, variants: Sequence[tuple[str, bp.training.Run]] = ()) -> str:
+    """The paragraph of lesson ``label`` about ``run`` (its preset's run, trained to the end) and the runs it is
+    compared with."""
+    r = read_run(run.history)
+    others = [(name, other, read_run(other.history)) for name, other in variants]
+    return {
+        "Learn XOR": _xor, "Vanishing gradients": _vanishing, "Learning rate too large": _too_large,
+        "Spirals": _spirals, "Overfitting": _overfitting, "Assignment 5's network": _assignment,
+    }[label](run, r, others)
+
+
+def _counts(run, r: RunReading) -> str:
+    text = f"{percent(r.final_accuracy)} of the {run.data.n_samples} training points"
+    if run.test is not None and r.final_test_accuracy is not None:
+        text += f" and {percent(r.final_test_accuracy)} of the {run.test.n_samples} held-out ones"
+    return text
+
+
+def _xor(run, r: RunReading, others) -> str:
+    c = run.config
+    head = (f"XOR cannot be split by one straight line, so a network without a hidden layer cannot learn it. With "
+            f"{network_words(c)}, after {r.epochs:,} epochs ")
+    if r.final_accuracy == 1.0:
+        verdict = f"the network classifies {_counts(run, r)} right: it has learned XOR."
+    else:
+        verdict = f"the network classifies {_counts(run, r)} right: it has not learned XOR yet."
+    return (head + verdict + f" The loss fell from {short(r.first_loss)} to {short(r.final_loss)}. Each first-layer "
+            f"unit computes {c.hidden}(w·x + b), which changes only across one line of the plane; its picture shows "
+            "that line, and the output combines them.")
+
+
+def _vanishing(run, r: RunReading, others) -> str:
+    c, L = run.config, len(run.config.hidden_sizes) + 1
+    y = run.targets(run.data)
+    before, after = (bp.layer_signal(net, run.data.X, y, c.loss) for net in (run.initial, run.network))
+    text = (f"{network_words(c).capitalize()}, with initial weights of {init_words(c)}. On the way back every layer "
+            f"multiplies the error by its Wᵀ and by σ′(Z), which is at most ¼: the error δ1 = ∂L/∂Z1 that reaches the "
+            f"first layer is {short(before.delta_norms[0] / before.delta_norms[-1], 2)} times the output's δ{L} at "
+            f"epoch 0 and {short(after.delta_norms[0] / after.delta_norms[-1], 2)} times at the end. ")
+    sums = f"Summed over the {r.epochs:,} epochs, ‖∂L/∂W1‖ is {ratio_words(r.first_to_last)} ‖∂L/∂W{L}‖"
+    if vanished(r, L):
+        text += sums + ": the first layer's gradient has vanished"
+        if "W1" in r.weight_change:
+            text += (f", and W1 moved by only {r.weight_change['W1']:.1%} of its size over the run "
+                     f"(W{L} by {r.weight_change[f'W{L}']:.0%})")
+        text += ". "
+    else:
+        text += sums + ", which is not the vanishing this lesson is about. "
+    spread = after.spread[-2]
+    norms = run.history.grad_norms
+    meet = norms["W1"][-1] >= 0.1 * norms[f"W{L}"][-1]
+    text += (f"The small weights shrink the signal on the way forward too: the last hidden layer's outputs differ by "
+             f"at most {short(spread, 2)} from one point to another, so the output layer can learn little more than "
+             "the share of each class")
+    text += (f"; once it has, ‖∂L/∂W{L}‖ falls to the level of ‖∂L/∂W1‖ (the curves meet) and nothing moves any "
+             "more. " if meet else ". ")
+    change = f"from {short(r.first_loss)} to {short(r.final_loss)}"
+    if abs(r.loss_change) < STALLED:
+        text += (f"The loss stalls: it moved by only {abs(r.loss_change):.1%} ({change}), and "
+                 f"{percent(r.final_accuracy)} of the training points are classified right.")
+    else:
+        text += f"The loss moved by {abs(r.loss_change):.0%} ({change})."
+    for name, _, v in others:
+        learned = v.final_accuracy is not None and v.final_accuracy >= 0.95
+        text += (f" With {name}, Σ‖∂L/∂W1‖ is {ratio_words(v.first_to_last)} Σ‖∂L/∂W{L}‖ and the loss "
+                 f"{'falls' if v.loss_change < 0 else 'moves'} from {short(v.first_loss)} to {short(v.final_loss)}: "
+                 "the network " + ("learns XOR" if learned else "still does not learn XOR")
+                 + f" ({percent(v.final_accuracy)}).")
+    return text
+
+
+def _too_large(run, r: RunReading, others) -> str:
+    c = run.config
+    text = f"A learning rate of {c.lr:g} on the regression surface. "
+    if r.diverged_at is not None:
+        text += (f"Each step overshoots the bottom of the valley by more than the last: the loss rose in {r.rises} of "
+                 f"the {r.epochs - 1} steps from one epoch to the next, from epoch {r.first_rise} on, and stopped "
+                 f"being a finite number at epoch {r.diverged_at} (the red line on the chart), where training stopped.")
+    elif r.rises:
+        text += (f"The steps overshoot: the loss rose in {r.rises} of the {r.epochs - 1} steps from one epoch to the "
+                 f"next, from epoch {r.first_rise} on, and ended at {short(r.final_loss)}.")
+    else:
+        text += f"With these settings the loss never rose: it fell from {short(r.first_loss)} to {short(r.final_loss)}."
+    for name, _, v in others:
+        if v.diverged_at is None and not v.rises:
+            text += (f" With {name} the same network's loss falls at every epoch, from {short(v.first_loss)} to "
+                     f"{short(v.final_loss)}.")
+        else:
+            text += f" With {name} the loss rose {v.rises} times."
+    return text
+
+
+def _spirals(run, r: RunReading, others) -> str:
+    c = run.config
+    text = (f"Two spirals of {run.data.n_samples} training points with noise {c.noise:g}. With {network_words(c)}, "
+            f"trained with {'Adam' if c.optimizer == 'adam' else c.optimizer}, after {r.epochs:,} epochs the network "
+            f"classifies {_counts(run, r)} right")
+    text += "." if (r.final_accuracy or 0) >= 0.95 else ", short of separating them."
+    for name, _, v in others:
+        text += (f" With {name}: {percent(v.final_accuracy)} of the training points and "
+                 f"{percent(v.final_test_accuracy)} of the held-out ones")
+        if (v.final_accuracy or 0) - (v.final_test_accuracy or 0) >= 0.2:
+            text += " — the arms blur into each other, and the network learns its own points' noise"
+        text += "."
+    return text
+
+
+def _overfitting(run, r: RunReading, others) -> str:
+    c = run.config
+    text = (f"Only {run.data.n_samples} training points with noise {c.noise:g}, and a network with {n_params(run):,} "
+            f"parameters to fit them. The training loss falls from {short(r.first_loss)} to {short(r.final_loss)}")
+    if test_rose(r):
+        rise = r.final_test_loss / r.best_test_loss - 1
+        text += (f", while the test loss is lowest at epoch {r.best_test_epoch} ({short(r.best_test_loss)}, marked on "
+                 f"the chart) and then rises to {short(r.final_test_loss)}, {rise:.0%} above its minimum: the network "
+                 "learns the noise of its few points rather than the moons. ")
+    else:
+        text += f"; the test loss ends at {short(r.final_test_loss)}, {short(r.best_test_loss)} at its lowest. "
+    text += f"The test loss ends {short(r.gap)} above the training loss."
+    for name, _, v in others:
+        smaller = v.gap is not None and r.gap is not None and v.gap < r.gap
+        text += (f" With {name}, which adds (λ/2)·Σ‖W‖² to the loss so that large weights cost, the gap ends at "
+                 f"{short(v.gap)}" + (f", {1 - v.gap / r.gap:.0%} smaller." if smaller else ", no smaller."))
+    return text
+
+
+def _assignment(run, r: RunReading, others) -> str:
+    c = run.config
+    before = bp.predict(run.initial, run.data.X)[0]
+    after = bp.predict(run.network, run.data.X)[0]
+    start = ("starting from the assignment's W1, b1 and W2 (b2 = 0)" if c.hidden_sizes == (2,)
+             else f"with {network_words(c)} drawn at random")
+    return (f"The 2-2-2 network of Problems 2–4, {start}, trained on its one sample X = {row(run.data.X[0])} "
+            f"towards the target {row(run.data.y[0])} with {c.loss} and a learning rate of {c.lr:g}. In {r.epochs:,} "
+            f"epochs the loss falls from {short(r.first_loss)} to {short(r.final_loss)} and the outputs move from "
+            f"{row(before)} to {row(after)}. Epoch 0 in the backprop view below is one pass of Problems 2–4, with δ2 "
+            "coming from this target.")
+
+
+def comparison(label: str, run: bp.training.Run, variants: Sequence[tuple[str, bp.training.Run]]) -> list[dict]:
+    """One row per run of a lesson (this run first, then its variants), with the numbers that lesson turns on."""
+    rows = []
+    L = len(run.config.hidden_sizes) + 1
+    for name, other in [("this run", run), *variants]:
+        v = read_run(other.history)
+        entry = {"run": name}
+        if label == "Vanishing gradients":
+            entry[f"Σ‖∂L/∂W1‖ / Σ‖∂L/∂W{L}‖"] = short(v.first_to_last, 3)
+        entry["loss at epoch 0"] = short(v.first_loss, 3)
+        entry["final loss"] = short(v.final_loss, 3)
+        if label == "Learning rate too large":
+            entry["loss rose (epochs)"] = str(v.rises)
+            entry["diverged at epoch"] = "—" if v.diverged_at is None else str(v.diverged_at)
+        if v.final_accuracy is not None:
+            entry["training accuracy"] = percent(v.final_accuracy)
+        if v.final_test_accuracy is not None:
+            entry["test accuracy"] = percent(v.final_test_accuracy)
+        if label == "Overfitting":
+            entry["lowest test loss (epoch)"] = f"{short(v.best_test_loss, 3)} ({v.best_test_epoch})"
+            entry["final test loss"] = short(v.final_test_loss, 3)
+            entry["test − training loss"] = short(v.gap, 3)
+        rows.append(entry)
+    return rows
+
+
+# --- what any run says ---------------------------------------------------------------------------------
+
+
+def diagnostics(run: bp.training.Run) -> list[tuple[str, str]]:
+    """What went wrong (or notably right) in a finished run, as (kind, text): "error" for divergence, "warning" for a
+    loss that rose or a low accuracy, "info" for a vanished gradient or a rising test loss. Numbers from the run."""
+    c, r = run.config, read_run(run.history)
+    L = len(c.hidden_sizes) + 1
+    out = []
+    if r.diverged_at is not None:
+        out.append(("error", f"**The loss stopped being a finite number at epoch {r.diverged_at}**, so training "
+                             f"stopped there (the red line on the chart). With a learning rate of {c.lr:g} each update "
+                             "W ← W − lr·∂L/∂W overshoots the minimum by more than the last, so the weights and the "
+                             "loss grow without bound. Lower the learning rate and train again; a large initial "
+                             "weight scale can do the same."))
+    elif r.final_loss > r.first_loss:
+        out.append(("warning", f"**The loss went up**, from {short(r.first_loss)} to {short(r.final_loss)}: with a "
+                               f"learning rate of {c.lr:g} the steps overshoot, so the loss bounces up the other side "
+                               "of the valley instead of settling in it. Try a smaller learning rate."))
+    elif r.rises > r.epochs // 10:
+        why = ("each update follows only one mini-batch of the data" if c.batch_size is not None
+               else f"with a learning rate of {c.lr:g} some steps overshoot")
+        out.append(("info", f"The loss fell from {short(r.first_loss)} to {short(r.final_loss)}, but rose from one "
+                            f"epoch to the next {r.rises} times: {why}."))
+    if vanished(r, L):
+        out.append(("info", f"Summed over the run, ‖∂L/∂W1‖ is {ratio_words(r.first_to_last)} ‖∂L/∂W{L}‖: the "
+                            "error reaching the first layer has been multiplied by Wᵀ and by the activation's "
+                            "derivative once per layer on the way back, and has vanished. W1 hardly learns."))
+    classified = r.final_accuracy is not None and run.config.classes
+    if r.diverged_at is None and classified and r.final_accuracy < LOW_ACCURACY:
+        hint = "more epochs, a larger learning rate or Adam, or more hidden units"
+        if c.noise >= 0.2 and c.dataset in ("spirals", "circles", "moons"):
+            hint = f"less noise (at {c.noise:g} the classes overlap), " + hint
+        out.append(("warning", f"Training accuracy ended at {percent(r.final_accuracy)}: the network has not "
+                               f"separated the classes. Try {hint}."))
+    if test_rose(r):
+        out.append(("info", f"The test loss was lowest at epoch {r.best_test_epoch} ({short(r.best_test_loss)}) and "
+                            f"has risen to {short(r.final_test_loss)} since, while the training loss fell to "
+                            f"{short(r.final_loss)}: the network is overfitting its {run.data.n_samples} training "
+                            "points. L2, more samples or fewer epochs help."))
+    return out

@@ -1,0 +1,172 @@
+"""Every lesson demonstrates what it says: each preset is run through the package and its claim asserted on that
+run, and the lesson's paragraph quotes that run's numbers."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import backprop as bp
+from backprop.training import read_run, train_config
+from dashboard import lessons
+from dashboard.lab import PRESETS, variant_configs
+from dashboard.numbers import short
+
+
+def lesson_of(label: str):
+    preset = PRESETS[label]
+    run = train_config(preset.config)
+    variants = [(name, train_config(config)) for name, config in variant_configs(preset)]
+    return run, read_run(run.history), variants, lessons.lesson(label, run, variants)
+
+
+def test_learn_xor_reaches_every_training_point():
+    run, r, _, text = lesson_of("Learn XOR")
+    assert r.final_accuracy == 1.0
+    assert bp.accuracy(bp.predict(run.network, run.data.X), run.data.y) == 1.0
+    assert "100% of the 160 training points" in text and "it has learned XOR" in text
+    assert short(r.first_loss) in text and short(r.final_loss) in text
+
+
+def test_vanishing_gradients_vanish_in_a_deep_sigmoid_network_while_the_loss_stalls():
+    run, r, variants, text = lesson_of("Vanishing gradients")
+    assert run.config.hidden == "sigmoid" and len(run.config.hidden_sizes) >= 3
+    sums = {name: series.sum() for name, series in run.history.grad_norms.items()}
+    assert sums["W1"] <= sums[f"W{run.initial.depth}"] / 100
+    assert abs(r.loss_change) < 0.05
+    assert f"1/{1 / r.first_to_last:,.0f} of ‖∂L/∂W5‖" in text and f"only {abs(r.loss_change):.1%}" in text
+    # the error reaching the first layer stays tiny all run, not only at the start
+    y = run.targets(run.data)
+    for net in (run.initial, run.network):
+        s = bp.layer_signal(net, run.data.X, y, run.config.loss)
+        assert s.delta_norms[0] < 1e-3 * s.delta_norms[-1]
+        assert short(s.delta_norms[0] / s.delta_norms[-1], 2) in text
+    assert "the curves meet" in text
+    assert run.history.grad_norms["W1"][-1] >= 0.1 * run.history.grad_norms["W5"][-1]
+    # beside it, what changes: tanh lets the same network learn, a larger init alone does not
+    by_name = {name: read_run(v.history) for name, v in variants}
+    tanh, init = by_name["tanh instead of sigmoid"], by_name["initial weights of std 1/√fan-in instead of 0.1"]
+    assert tanh.final_accuracy == 1.0 and tanh.first_to_last > 0.1
+    assert init.final_accuracy < 0.6 and init.first_to_last > r.first_to_last
+    assert "the network learns XOR (100%)" in text and "the network still does not learn XOR" in text
+
+
+def test_too_large_a_learning_rate_diverges_and_says_so():
+    run, r, variants, text = lesson_of("Learning rate too large")
+    assert r.diverged_at is not None and r.rises > r.epochs // 2
+    assert f"stopped being a finite number at epoch {r.diverged_at}" in text
+    assert f"rose in {r.rises} of the {r.epochs - 1} steps" in text
+    smaller = read_run(variants[0][1].history)
+    assert smaller.diverged_at is None and smaller.rises == 0 and smaller.final_loss < smaller.first_loss
+    assert f"falls at every epoch, from {short(smaller.first_loss)} to {short(smaller.final_loss)}" in text
+    kinds = [kind for kind, _ in lessons.diagnostics(run)]
+    assert kinds[0] == "error"
+
+
+def test_spirals_are_separated_by_a_deep_enough_network():
+    run, r, variants, text = lesson_of("Spirals")
+    assert run.config.noise <= 0.1 and len(run.config.hidden_sizes) >= 2
+    assert r.final_accuracy >= 0.95 and r.final_test_accuracy >= 0.9
+    assert f"{r.final_accuracy:.0%} of the {run.data.n_samples} training points" in text
+    small, noisy = (read_run(v.history) for _, v in variants)
+    assert small.final_accuracy < 0.8, "one layer of 4 units cannot separate them"
+    assert noisy.final_accuracy - noisy.final_test_accuracy >= 0.2
+    assert "the arms blur into each other" in text
+
+
+def test_overfitting_test_loss_rises_and_l2_closes_the_gap():
+    run, r, variants, text = lesson_of("Overfitting")
+    assert run.data.n_samples <= 40 and lessons.n_params(run) > 10 * run.data.n_samples
+    assert r.final_test_loss >= 1.2 * r.best_test_loss, "the test loss ends well above its minimum"
+    assert r.final_test_loss > r.final_loss
+    assert r.final_loss < 0.1 * r.first_loss, "while the training loss falls"
+    assert f"lowest at epoch {r.best_test_epoch}" in text and short(r.final_test_loss) in text
+    (name, with_l2), = variants
+    assert with_l2.config.l2 > 0 and replace(with_l2.config, l2=0.0) == run.config
+    l2 = read_run(with_l2.history)
+    assert l2.gap < 0.6 * r.gap, (l2.gap, r.gap)
+    assert f"the gap ends at {short(l2.gap)}" in text
+
+
+def test_the_assignment_network_starts_from_the_assignment_and_learns_its_target():
+    run, r, _, text = lesson_of("Assignment 5's network")
+    np.testing.assert_array_equal(run.initial.Ws[0], bp.assignment.W1)
+    np.testing.assert_array_equal(run.initial.Ws[1], bp.assignment.W2)
+    assert r.final_loss < 0.01 * r.first_loss
+    out = bp.predict(run.network, run.data.X)[0]
+    assert abs(out - run.data.y[0]).max() < 0.05
+    assert "X = (2, 3)" in text and "(0, 1)" in text and short(out[0]) in text
+
+
+def test_a_lesson_does_not_claim_what_its_run_does_not_show():
+    """The paragraph's claim is conditional: a run that does not show the effect is described as it is."""
+    preset = PRESETS["Vanishing gradients"]
+    learned = train_config(replace(preset.config, hidden="tanh"))
+    text = lessons.lesson("Vanishing gradients", learned)
+    assert "has vanished" not in text and "stalls" not in text
+    xor = train_config(replace(PRESETS["Learn XOR"].config, epochs=10))
+    assert "has not learned XOR yet" in lessons.lesson("Learn XOR", xor)
+    calm = train_config(replace(PRESETS["Learning rate too large"].config, lr=0.3))
+    assert "never rose" in lessons.lesson("Learning rate too large", calm)
+
+
+def test_diagnostics_name_what_happened_in_any_run():
+    base = PRESETS["Learn XOR"].config
+    assert lessons.diagnostics(train_config(base)) == []
+    stuck = train_config(replace(base, dataset="spirals", noise=0.2, hidden_sizes=(4,), epochs=300))
+    (kind, text), = [d for d in lessons.diagnostics(stuck) if "accuracy" in d[1]]
+    r = read_run(stuck.history)
+    assert kind == "warning" and f"ended at {r.final_accuracy:.0%}" in text and "less noise" in text
+    over = train_config(PRESETS["Overfitting"].config)
+    assert any(kind == "info" and "overfitting its 30 training points" in text
+               for kind, text in lessons.diagnostics(over))
+    vanishing = train_config(PRESETS["Vanishing gradients"].config)
+    assert any("has vanished" in text for _, text in lessons.diagnostics(vanishing))
+
+
+@pytest.mark.parametrize("label", list(PRESETS))
+def test_comparison_tables_quote_every_run(label):
+    preset = PRESETS[label]
+    run = train_config(preset.config)
+    variants = [(name, train_config(config)) for name, config in variant_configs(preset)]
+    rows = lessons.comparison(label, run, variants)
+    assert [row["run"] for row in rows] == ["this run", *(name for name, _ in variants)]
+    for row, (_, other) in zip(rows, [("this run", run), *variants], strict=True):
+        assert row["final loss"] == short(read_run(other.history).final_loss, 3)
+
+
+def test_the_readme_quotes_each_lessons_own_run():
+    """The README's table of lessons states numbers from the runs: they must stay the runs' numbers."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+    def row(label: str) -> str:
+        return next(line for line in text.splitlines() if line.startswith(f"| {label} |"))
+
+    def reading(label: str, variant: int | None = None):
+        preset = PRESETS[label]
+        config = preset.config if variant is None else variant_configs(preset)[variant][1]
+        return read_run(train_config(config).history)
+
+    r = reading("Vanishing gradients")
+    assert f"({ratio_text(r.first_to_last)})" in row("Vanishing gradients")
+    assert f"({abs(r.loss_change):.1%})" in row("Vanishing gradients")
+    r = reading("Learning rate too large")
+    assert f"rises at {r.rises} of {r.epochs - 1} steps" in row("Learning rate too large")
+    assert f"finite at epoch {r.diverged_at}" in row("Learning rate too large")
+    r, small, noisy = reading("Spirals"), reading("Spirals", 0), reading("Spirals", 1)
+    assert f"({r.final_accuracy:.0%})" in row("Spirals") and f"gets {small.final_accuracy:.0%}" in row("Spirals")
+    assert f"({noisy.final_accuracy:.0%} training, {noisy.final_test_accuracy:.0%} test)" in row("Spirals")
+    r, l2 = reading("Overfitting"), reading("Overfitting", 0)
+    assert f"lowest at epoch {r.best_test_epoch}, then up {r.final_test_loss / r.best_test_loss - 1:.0%}" in \
+        row("Overfitting")
+    assert f"shrinks by {1 - l2.gap / r.gap:.0%}" in row("Overfitting")
+    run = train_config(PRESETS["Assignment 5's network"].config)
+    r = read_run(run.history)
+    out = bp.predict(run.network, run.data.X)[0]
+    assert f"from {r.first_loss:.2f} to {r.final_loss:.1g}" in row("Assignment 5's network")
+    assert f"outputs reach ({out[0]:.2g}, {out[1]:.3f})" in row("Assignment 5's network")
+
+
+def ratio_text(ratio: float) -> str:
+    return f"1/{1 / ratio:,.0f}"
