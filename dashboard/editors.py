@@ -226,23 +226,27 @@ def read_number(label: str, typed: str, *, minimum: float, maximum: float, integ
     return int(value) if integer else value
 
 
-def _take_number(label: str, key: str, minimum: float, maximum: float, integer: bool) -> None:
+def _take_number(label: str, key: str, minimum: float, maximum: float, integer: bool,
+                 then: Callable[[float], None] | None) -> None:
     """on_change of a number field: a number the parser accepts is in use before the page runs again."""
     ss = st.session_state
     with contextlib.suppress(ValueError):  # a refused text: the field shows why when it is drawn
         ss[key] = ss[f"_text_value_{key}"] = read_number(label, ss[f"_text_{key}"], minimum=minimum,
                                                          maximum=maximum, integer=integer)
+        if then is not None:
+            then(ss[key])
 
 
 def number_field(label: str, key: str, *, minimum: float, maximum: float, integer: bool = False,
-                 default: float | None = None, help: str | None = None, container=None):
+                 default: float | None = None, help: str | None = None, container=None,
+                 then: Callable[[float], None] | None = None):
     """A single number the reader types: the value used is the value typed, or the field says why not.
 
     Browsers' number inputs quietly turn some typing into another number (0,3 became 3), so the text goes
     through dashboard.parsing like every grid cell. The value lives in st.session_state[key] (so a link or a
     preset can set it, and it outlives a page change) and is taken when the text changes, before the page
     runs again; while the text is refused, an error names the field, what was typed and why, and the last
-    valid value stays in use. Returns the value in use.
+    valid value stays in use. ``then(value)`` is called with each new value taken. Returns the value in use.
     """
     ss = st.session_state
     if default is not None:
@@ -253,7 +257,7 @@ def number_field(label: str, key: str, *, minimum: float, maximum: float, intege
         ss[seen_key] = ss[key]
     where = container or st
     typed = where.text_input(label, key=text_key, help=help, on_change=_take_number,
-                             args=(label, key, minimum, maximum, integer))
+                             args=(label, key, minimum, maximum, integer, then))
     try:
         read_number(label, typed, minimum=minimum, maximum=maximum, integer=integer)
     except ValueError as exc:

@@ -17,7 +17,7 @@ from backprop.training import (
     train_config,
     uses_assignment_weights,
 )
-from dashboard import display, exports, figures, lab, labfigures, lessons, nav, state
+from dashboard import display, editors, exports, figures, lab, labfigures, lessons, nav, state
 from dashboard.numbers import row, short
 
 page = nav.page_setup("training", "Training lab", example_page=False)
@@ -111,6 +111,14 @@ for note in ss[NOTES]:
 data_box, network_box, optimiser_box = st.columns(3)
 
 
+def seed_field(label: str, name: str, help: str | None = None) -> None:
+    """A seed typed as text and read by the app's one parser (a browser's number field turned 0,3 into 3)."""
+    key = f"lab_w_{name}"
+    ss[key] = lab.control_value(config, name)
+    editors.number_field(label, key, minimum=0, maximum=lab.MAX_SEED, integer=True, help=help,
+                         then=lambda value: use(lab.with_control(ss[CONFIG], name, int(value))))
+
+
 def control(widget, label: str, name: str, **kwargs):
     key = f"lab_w_{name}"
     ss[key] = lab.control_value(config, name)
@@ -131,7 +139,7 @@ with data_box, st.container(border=True, height="stretch"):
             control(st.select_slider, "Noise", "noise", options=lab.NOISES)
             control(st.select_slider, "Held out for testing", "test", options=lab.TEST_RATIOS,
                     format_func=lambda r: f"{r:.0%}", help="Test points are drawn hollow and never trained on.")
-            control(st.number_input, "Data seed", "dseed", min_value=0, max_value=lab.MAX_SEED, step=1)
+            seed_field("Data seed", "dseed")
 with network_box, st.container(border=True, height="stretch"):
         st.markdown("**Network**")
         control(st.select_slider, "Hidden layers", "layers", options=list(range(1, lab.MAX_LAYERS + 1)))
@@ -147,8 +155,7 @@ with network_box, st.container(border=True, height="stretch"):
         else:
             control(st.select_slider, "Initial weight scale (std of W)", "init",
                     options=[lab.init_label(s) for s in lab.INIT_SCALES])
-        control(st.number_input, "Weight seed", "seed", min_value=0, max_value=lab.MAX_SEED, step=1,
-                help="Draws the initial weights and shuffles the mini-batches.")
+        seed_field("Weight seed", "seed", help="Draws the initial weights and shuffles the mini-batches.")
 with optimiser_box, st.container(border=True, height="stretch"):
         st.markdown("**Optimiser**")
         control(st.select_slider, "Learning rate", "lr", options=lab.LEARNING_RATES, format_func=lambda v: f"{v:g}")

@@ -252,3 +252,13 @@ def test_a_whole_number_field_refuses_fractions():
     at = open_page("weight-update")
     at.text_input(key="_text_update_more_steps").set_value("2.5").run()
     assert any("More steps: “2.5” is not a whole number." in e.value for e in at.error)
+
+
+def test_the_training_labs_seeds_are_typed_and_read_by_the_parser():
+    at = open_page("training")
+    at.text_input(key="_text_lab_w_seed").set_value("7").run()
+    no_exception(at)
+    assert at.session_state["lab_config"].seed == 7
+    at.text_input(key="_text_lab_w_seed").set_value("0,3").run()
+    assert any("Weight seed: “0,3” uses a decimal comma" in e.value and "Still using 7." in e.value for e in at.error)
+    assert at.session_state["lab_config"].seed == 7
