@@ -68,7 +68,8 @@ def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndar
     return Z, LinearCache(X, W)
 
 
-def linear_backward(dZ: np.ndarray, cache: LinearCache) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
+def linear_backward(dZ: np.ndarray, cache: LinearCache, out: tuple[np.ndarray, np.ndarray] | None = None,
+                    ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
     """The gradients of Z = X·W + b, given dZ = ∂L/∂Z.
 
     - dZ: (N, H) upstream gradient; cache: (X (N, D), W (D, H)) from linear_forward
@@ -76,6 +77,8 @@ def linear_backward(dZ: np.ndarray, cache: LinearCache) -> tuple[np.ndarray | No
     - dX = dZ·Wᵀ (N, D): what the layer below receives (None if the cache has no W)
     - dW = Xᵀ·dZ (D, H): a sum over the N samples, so it has W's shape (None if the cache has no X)
     - db = Σₙ dZ[n, :] (H,): b is added to every row, so its gradient collects every row
+    out: arrays (D, H) and (H,) to write dW and db into instead of new ones (the training loop keeps every
+    gradient in one flat vector); they are returned as dW and db.
     """
     X, W = cache
     if X is not None and X.shape[0] != dZ.shape[0]:
@@ -84,9 +87,11 @@ def linear_backward(dZ: np.ndarray, cache: LinearCache) -> tuple[np.ndarray | No
         raise _shape_error("dZ needs one column per column of W", "dZ", dZ, "W", W)
     # np.dot is the matrix product here; for an inner size of 1 (one output unit) it is about 3x faster than @
     dX = None if W is None else np.dot(dZ, W.T)
-    dW = None if X is None else np.dot(X.T, dZ)
-    # Σₙ dZ[n, :] as a product with a row of ones: a few times faster than dZ.sum(axis=0) on tall matrices
-    return dX, dW, np.dot(_ones(dZ.shape[0]), dZ)
+    if out is None:
+        dW = None if X is None else np.dot(X.T, dZ)
+        # Σₙ dZ[n, :] as a product with a row of ones: a few times faster than dZ.sum(axis=0) on tall matrices
+        return dX, dW, np.dot(_ones(dZ.shape[0]), dZ)
+    return dX, np.dot(X.T, dZ, out=out[0]), np.dot(_ones(dZ.shape[0]), dZ, out=out[1])
 
 
 def activation_forward(Z: np.ndarray, activation: str | Activation, *,
@@ -118,6 +123,10 @@ def activation_backward(dA: np.ndarray, cache: ActivationCache) -> np.ndarray:
         raise _shape_error("dA needs the shape of the activation A", "dA", dA, "A", A)
     if act.grad is None:  # softmax: the Jacobian diag(s) − s·sᵀ applied to each row of dA
         return A * (dA - np.einsum("nk,nk->n", dA, A)[:, None])
+    if act.fn_inplace is not None:  # a built-in, whose f′ comes as a new array: multiply into it, no temporary
+        dZ = act.grad_at(Z, A)
+        dZ *= dA
+        return dZ
     return dA * act.grad_at(Z, A)
 
 

@@ -35,11 +35,16 @@ def bce_value(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
 
 
 def ce_value(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
-    """L = −(1/N) · Σₙ Σₖ Y[n, k]·log softmax(Z)[n, k], from Z: log softmax(z) = z − max z − log Σ e^(z − max z),
-    so that logits of ±1000 give a finite loss."""
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return float(-np.vdot(Y, log_p) / Z.shape[0])
+    """L = −(1/N) · Σₙ Σₖ Y[n, k]·log softmax(Z)[n, k], for A = softmax(Z) and rows of Y that sum to 1.
+
+    Written so that logits of ±1000 give a finite, exact loss: with m the row's largest logit, log Σ e^z =
+    m + log Σ e^(z − m), and Σ e^(z − m) = 1 / A[n, argmax], which is at least 1/C: so each row's loss is
+    m − Σₖ Y[n, k]·Z[n, k] − log A[n, argmax] (exactly 0 − log A[n, argmax] for a row classified right).
+    """
+    rows = np.arange(Z.shape[0])
+    top = A.argmax(axis=1)
+    zy = np.dot(Z * Y, np.ones(Z.shape[1]))  # Σₖ Y[n, k]·Z[n, k], row by row
+    return float(np.sum(Z[rows, top] - zy - np.log(A[rows, top])) / Z.shape[0])
 
 
 @dataclass(frozen=True)

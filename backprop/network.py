@@ -117,11 +117,12 @@ class NetworkCache(NamedTuple):
         return self.As[-1]
 
 
-def _forward(net: Network, X: np.ndarray, *, overwrite: bool = False) -> NetworkCache:
+def _forward(net: Network, X: np.ndarray, *, overwrite: bool = False, keep_output_z: bool = True) -> NetworkCache:
     """network_forward without the input checks.
 
     overwrite: for the training loop, activations are computed in place (activation_forward's option):
-    a hidden layer's A is written over its Z (Zs then holds those A), the output's over a copy of Z.
+    a hidden layer's A is written over its Z (Zs then holds those A), the output's over a copy of Z, or over
+    Z itself when ``keep_output_z`` is False (the mean squared error needs only A).
     """
     hidden, output = get_activation(net.hidden), get_output(net.output)
     Ws, bs = net.Ws, net.bs
@@ -133,7 +134,7 @@ def _forward(net: Network, X: np.ndarray, *, overwrite: bool = False) -> Network
         if l < last:
             A, act = activation_forward(Z, hidden, overwrite=overwrite)
         else:
-            A, act = activation_forward(Z.copy() if overwrite else Z, output, overwrite=overwrite)
+            A, act = activation_forward(Z.copy() if overwrite and keep_output_z else Z, output, overwrite=overwrite)
         Zs.append(Z)
         As.append(A)
         linear.append(lin)
@@ -148,12 +149,14 @@ Swap = Mapping[tuple, Callable]
 
 
 def network_backward(net: Network, cache: NetworkCache, dZ_out: np.ndarray, *, swap: Swap | None = None,
+                     out: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
                      ) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
     """Backpropagation: from dZ_out = ∂L/∂Z_L back to the first layer, one layer pair at a time.
 
     - net, cache: the network and network_forward(net, X)
     - dZ_out: (N, C) the gradient the loss sends back (layers.output_loss)
     - swap: replace one layer's backward function (see Swap); for planting bugs, None for the real pass
+    - out: per layer, arrays to write dW_l and db_l into (linear_backward's out; not with swap)
     Returns (dWs, dbs, deltas): dW_l (sizes[l−1], sizes[l]), db_l (sizes[l],) and delta_l = ∂L/∂Z_l
     (N, sizes[l]) for l = 1 … L.
     """
@@ -165,7 +168,10 @@ def network_backward(net: Network, cache: NetworkCache, dZ_out: np.ndarray, *, s
         lin = cache.linear[l - 1]
         if l == 1:  # nothing below the first layer needs dX
             lin = LinearCache(lin.X, None)
-        dA, dWs[l - 1], dbs[l - 1] = (swap.get(("linear", l), linear_backward) if swap else linear_backward)(dZ, lin)
+        if swap:
+            dA, dWs[l - 1], dbs[l - 1] = swap.get(("linear", l), linear_backward)(dZ, lin)
+        else:
+            dA, dWs[l - 1], dbs[l - 1] = linear_backward(dZ, lin, None if out is None else out[l - 1])
         if l > 1:
             back = swap.get(("activation", l - 1), activation_backward) if swap else activation_backward
             dZ = back(dA, cache.activation[l - 2])

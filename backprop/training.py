@@ -150,15 +150,13 @@ class _Evaluator:
 
     def run(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, list[np.ndarray]]:
         """The loss at theta on (X, Y), the output, and the weight gradients; ``grad`` holds every gradient."""
-        cache = _forward(self.net, X, overwrite=True)
+        cache = _forward(self.net, X, overwrite=True, keep_output_z=self.loss.cancels)
         value, dZ_out = loss_and_delta(cache.Zs[-1], cache.output, Y, cache.activation[-1], self.loss)
-        dWs, dbs, _ = network_backward(self.net, cache, dZ_out)
+        dWs, dbs, _ = network_backward(self.net, cache, dZ_out, out=self.grad_views)  # straight into grad
         if self.l2:
             value += l2_penalty(self.net, self.l2)
-            dWs = [dW + self.l2 * W for dW, W in zip(dWs, self.net.Ws, strict=True)]
-        for (dW_flat, db_flat), dW, db in zip(self.grad_views, dWs, dbs, strict=True):
-            dW_flat[...] = dW
-            db_flat[...] = db
+            for dW, W in zip(dWs, self.net.Ws, strict=True):
+                dW += self.l2 * W
         return value, cache.output, dWs
 
     def value(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -287,10 +285,13 @@ def train(
         return Params.of(current) if as_params else current
 
     def step() -> bool:
-        """Apply one update; leave theta untouched and return False if the result is not finite."""
+        """Apply one update; leave theta untouched and return False if the result is not finite.
+
+        (Checked through its squared norm, one product instead of two passes: a NaN or ±inf anywhere makes it
+        NaN or inf, and so do parameters beyond 1e154, which have diverged whatever they are.)"""
         nonlocal opt_state
         trial, new_state = update(ev.theta, ev.grad, opt_state)
-        if not np.isfinite(trial).all():
+        if not math.isfinite(np.dot(trial, trial)):
             return False
         ev.theta[...] = trial
         opt_state = new_state
@@ -308,8 +309,8 @@ def train(
             losses[i] = value
             for l, dW in enumerate(dWs):
                 norms[l, i] = np.vdot(dW, dW)  # squared here, rooted once at the end
-            if accs is not None:
-                accs[i] = _correct(A, Y, softmax, Y_key)
+            if accs is not None:  # counts of right entries here, made shares once at the end
+                accs[i] = np.count_nonzero(A.argmax(axis=1) == Y_key if softmax else (A >= 0.5) == Y_key)
             if test is not None:
                 test_value, A_test = ev.value(*test)
                 test_losses[i] = test_value
@@ -348,7 +349,7 @@ def train(
     return History(
         losses=losses[:run].copy(),
         grad_norms={name: np.sqrt(series[:run]) for name, series in zip(names, norms, strict=True)},
-        accuracies=None if accs is None else accs[:run].copy(),
+        accuracies=None if accs is None else accs[:run] / (N if softmax else Y.size),
         params=final_params,
         final_loss=float(final_loss),
         final_accuracy=final_accuracy,
