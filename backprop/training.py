@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from backprop._checks import as_matrix, check_inner, finite_float, positive_int, seed_value
-from backprop.activations import Activation, get_activation, get_output
+from backprop.activations import Activation, get_activation, get_output, unguarded
 from backprop.datasets import DATASETS, MULTICLASS, REGRESSION, Dataset, make_dataset
 from backprop.layers import loss_and_delta
 from backprop.losses import Loss, get_loss, targets
@@ -141,8 +141,9 @@ class _Evaluator:
         self.names = [name for name, _ in net.parameters()]
         grad_views = [self.grad[a:b].reshape(s) for a, b, s in zip(offsets[:-1], offsets[1:], shapes, strict=True)]
         self.grad_views = list(zip(grad_views[0::2], grad_views[1::2], strict=True))
-        self.net = _FlatNetwork(tuple(self.views[0::2]), tuple(self.views[1::2]), get_activation(net.hidden),
-                                get_output(net.output))
+        # the loop runs under np.errstate(over="ignore"): in-place activations need not guard overflow again
+        self.net = _FlatNetwork(tuple(self.views[0::2]), tuple(self.views[1::2]),
+                                unguarded(get_activation(net.hidden)), unguarded(get_output(net.output)))
 
     def network(self) -> Network:
         """A frozen copy of the current parameters."""
