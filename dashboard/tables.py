@@ -96,3 +96,17 @@ def derivative_check_frame(z, analytic, numerical) -> pd.DataFrame:
     """An activation's derivative at each z, by its formula and by centred differences, as the chart shows them."""
     return pd.DataFrame({"z": [f"{v:.2f}" for v in z], "analytic f′(z)": [f"{v:.6g}" for v in analytic],
                          "centred difference": [f"{v:.6g}" for v in numerical]})
+
+
+def curves_frame(c, rows: int = 51) -> pd.DataFrame:
+    """A training run's curves (backprop.training.Curves) as a table, at up to ``rows`` epochs spread evenly from
+    the first to the last: the losses, the accuracies (the ones the run has) and ‖∂L/∂W_l‖ per layer."""
+    picked = np.unique(np.linspace(0, len(c.epochs) - 1, min(rows, len(c.epochs))).round().astype(int))
+    columns = {"epoch": c.epochs[picked]}
+    for name, series in (("training loss", c.train_loss), ("test loss", c.test_loss),
+                         ("training accuracy", c.train_accuracy), ("test accuracy", c.test_accuracy)):
+        if series is not None:
+            columns[name] = series[picked]
+    for name, series in c.grad_norms.items():
+        columns[f"‖∂L/∂{name}‖"] = series[picked]
+    return pd.DataFrame(columns)

@@ -17,7 +17,7 @@ from backprop.training import (
     train_config,
     uses_assignment_weights,
 )
-from dashboard import display, editors, exports, figures, lab, labfigures, lessons, nav, state
+from dashboard import display, editors, exports, figures, lab, labfigures, lessons, nav, state, tables
 from dashboard.numbers import row, short
 
 page = nav.page_setup("training", "Training lab", example_page=False)
@@ -310,6 +310,10 @@ def live_views() -> None:
         best_test_epoch=reading.best_test_epoch if reading and lessons.test_rose(reading) else None,
         interactive=not ss.get(PLAYING)),
         key="lab_curves", config=chart_config, width="stretch", theme=None)
+    if c is not None and not ss.get(PLAYING):  # c is None at epoch 0, before any training
+        with st.expander("The curves' numbers"):
+            st.dataframe(tables.curves_frame(c), hide_index=True, width="stretch",
+                         column_config={"epoch": st.column_config.NumberColumn(format="%d")})
 
 
 def backprop_view(run: bp.training.Run, epoch: int) -> None:
@@ -328,6 +332,8 @@ def backprop_view(run: bp.training.Run, epoch: int) -> None:
     fig = figures.layer_norms_figure(grads.norms, title=f"‖∂L/∂W_l‖ at epoch {epoch}")
     fig.layout.height = 300
     st.plotly_chart(fig, key="lab_norms", config={"displayModeBar": False}, width="stretch")
+    with st.expander("The chart's numbers"):
+        st.table(tables.layer_norms_frame(grads.norms), hide_index=True)
     too_large = [f"‖∂L/∂W{l}‖" for l, n in enumerate(grads.norms, start=1) if not np.isfinite(n)]
     if too_large:
         st.caption(f"Not finite at epoch {epoch}, so not drawn: {', '.join(too_large)}. The network has "

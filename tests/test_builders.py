@@ -167,3 +167,17 @@ def test_no_line_of_a_worked_solution_runs_off_the_page(dims):
                     rows = re.split(r"\\\\(?![^{]*pmatrix)", body) if "aligned" in eq else [eq]
                     for row in rows:
                         assert latex.visible_width(row) <= 1.25 * latex.FITS, (dims, mode, step.key, row[:80])
+
+
+def test_the_training_curves_table_holds_the_plotted_numbers():
+    from backprop.training import curves, train_config
+    from dashboard import lab
+    from dashboard.tables import curves_frame
+
+    run = train_config(lab.preset_config(lab.DEFAULT_PRESET))
+    c = curves(run.history)
+    frame = curves_frame(c, rows=11)
+    assert frame["epoch"].iloc[0] == 0 and frame["epoch"].iloc[-1] == c.epochs[-1] and len(frame) == 11
+    for _, row in frame.iterrows():
+        i = int(row["epoch"]) - int(c.epochs[0])
+        assert row["training loss"] == c.train_loss[i] and row["‖∂L/∂W1‖"] == c.grad_norms["W1"][i]
