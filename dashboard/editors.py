@@ -47,6 +47,23 @@ def size_controls(dims: Sequence[str] = ("N", "D", "H", "C")) -> None:
         col.selectbox(dim, range(1, MAX_DIM + 1), key=key, on_change=_resize, args=(dim,), help=SIZE_HELP[dim])
 
 
+_SIZE_NAMES = {"N": "samples", "D": "inputs", "H": "hidden units", "C": "outputs"}
+
+
+def inputs_column(dims: Sequence[str] = ("N", "D", "H", "C")):
+    """A problem page's two columns, (left, right). The left one starts with its heading, Reset and the sizes
+    ``dims`` (before the editors the page adds, so that the keyboard reaches them in a few Tab stops)."""
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.header("Inputs")
+        reset_button()
+        names = [_SIZE_NAMES[dim] for dim in dims]
+        more = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        with st.expander(f"Grow the problem: more {more}"):
+            size_controls(dims)
+    return left, right
+
+
 def editor_key(name: str) -> str:
     return f"editor_{name}_{st.session_state[state.GENERATION]}"
 

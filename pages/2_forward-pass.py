@@ -18,12 +18,8 @@ network = walkthrough.page_container(page)
 inputs = page.inputs
 right, stale = None, False  # the editors column and its state: not drawn in presenter mode
 if not page.presenter:
-    left, right = st.columns([2, 3], gap="large")
+    left, right = editors.inputs_column(("N", "D", "H"))
     with left:
-        st.header("Inputs")
-        editors.reset_button()
-        with st.expander("Grow the problem: more samples, inputs or hidden units"):
-            editors.size_controls(("N", "D", "H"))
         st.caption("Edit any cell: every step below follows.")
         X = editors.matrix_editor("X", inputs.X, symbol="X", row_name="sample", col_name="input",
                                   caption="one row per sample")

@@ -22,12 +22,8 @@ network = walkthrough.page_container(page)
 inputs = page.inputs
 right, stale = None, False  # the editors column and its state: not drawn in presenter mode
 if not page.presenter:
-    left, right = st.columns([2, 3], gap="large")
+    left, right = editors.inputs_column(("N", "H", "C"))
     with left:
-        st.header("Inputs")
-        editors.reset_button()
-        with st.expander("Grow the problem: more samples, hidden units or outputs"):
-            editors.size_controls(("N", "H", "C"))
         entered = {}
         if consistent:
             st.markdown("**A1** = σ(Z1), computed from X, W1 and b1")

@@ -20,12 +20,8 @@ inputs = page.inputs
 right, stale = None, False  # the editors column and its state: not drawn in presenter mode
 assignment_mode = page.mode == "assignment"
 if not page.presenter:
-    left, right = st.columns([2, 3], gap="large")
+    left, right = editors.inputs_column()
     with left:
-        st.header("Inputs")
-        editors.reset_button()
-        with st.expander("Grow the problem: more samples, inputs, hidden units or outputs"):
-            editors.size_controls()
         entered = {}
         if assignment_mode:
             entered["delta2"] = editors.matrix_editor("delta2", inputs.delta2, symbol="δ2 = ∂L/∂Z2",

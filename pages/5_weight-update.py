@@ -23,12 +23,8 @@ network = walkthrough.page_container(page)
 inputs = page.inputs
 right, stale = None, False  # the editors column and its state: not drawn in presenter mode
 if not page.presenter:
-    left, right = st.columns([2, 3], gap="large")
+    left, right = editors.inputs_column()
     with left:
-        st.header("Inputs")
-        editors.reset_button()
-        with st.expander("Grow the problem: more samples, inputs, hidden units or outputs"):
-            editors.size_controls()
         editors.number_field("Learning rate η", state.LR, minimum=1e-6, maximum=MAX_LR,
                              help="How far each step goes along the negative gradient (above 0, at most "
                                   f"{MAX_LR:g}). Too large and the loss can rise.")
