@@ -38,13 +38,19 @@ def steps_markdown(title: str, steps: Sequence[Step], preamble: str = "") -> str
     lines = [f"# {title}", ""]
     if preamble:
         lines += [preamble, ""]
+    return "\n".join(lines + step_lines(steps, "##"))
+
+
+def step_lines(steps: Sequence[Step], heading: str = "##") -> list[str]:
+    """Markdown lines for worked steps: a ``heading`` per step, display math in $$ … $$, the note beneath."""
+    lines = []
     for i, step in enumerate(steps, start=1):
-        lines += [f"## Step {i}: {step.title}", ""]
+        lines += [f"{heading} Step {i}: {step.title}", ""]
         for eq in step.equations:
             lines += ["$$", eq, "$$", ""]
         if step.note:
             lines += [step.note, ""]
-    return "\n".join(lines)
+    return lines
 
 
 def _listed(series) -> list | None:

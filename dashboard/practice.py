@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from backprop.practice import KINDS, Problem
+from dashboard.exports import step_lines
 from dashboard.latex import (
     Step,
     forward_steps,
@@ -145,12 +146,7 @@ def key_markdown(problems: Sequence[Problem], base: str) -> str:
         for answer in problem.answers:
             lines += ["$$", rf"{ANSWER_SYMBOLS[answer.key]} = {matrix(answer.value)}", "$$", ""]
         lines += ["**Worked solution**", ""]
-        for i, step in enumerate(worked_steps(problem), start=1):
-            lines += [f"### Step {i}: {step.title}", ""]
-            for eq in step.equations:
-                lines += ["$$", eq, "$$", ""]
-            if step.note:
-                lines += [step.note, ""]
+        lines += step_lines(worked_steps(problem), "###")
     return "\n".join(lines)
 
 
