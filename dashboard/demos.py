@@ -23,12 +23,17 @@ def norms_reading_text(reading: NormsReading, activation: str) -> str:
     return f"The first layer's gradient is {short(reading.ratio, 2)} × the output layer's. " + advice[reading.verdict]
 
 
-def random_problem(N: int, D: int, H: int, C: int, seed: int) -> tuple[bp.Params, np.ndarray, np.ndarray]:
+def random_problem(N: int, D: int, H: int, C: int, seed: int,
+                   loss: str = "mse") -> tuple[bp.Params, np.ndarray, np.ndarray]:
     """A seeded 2-layer problem: Params (init_params(D, H, C, seed)), X (N, D) standard normal and targets
-    y (N, C) uniform in [0, 1] (so that every loss applies)."""
+    y (N, C) that ``loss`` accepts: one-hot rows (a random class per sample) for "ce", otherwise uniform in
+    [0, 1] (which mse and bce both accept)."""
     rng = np.random.default_rng(seed)
     params = bp.init_params(D, H, C, seed=seed)
-    return params, rng.standard_normal((N, D)), rng.uniform(size=(N, C))
+    X = rng.standard_normal((N, D))
+    if loss == "ce":
+        return params, X, np.eye(C)[rng.integers(C, size=N)]
+    return params, X, rng.uniform(size=(N, C))
 
 
 def custom_activation_check(activation: bp.Activation) -> bp.GradientCheck:

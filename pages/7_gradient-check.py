@@ -35,7 +35,7 @@ if broken:
     st.caption(bp.BUGS[bug].explanation)
 
 output, loss = HEADS[head]
-params, X, y = demos.random_problem(N, D, H, C, int(seed))
+params, X, y = demos.random_problem(N, D, H, C, int(seed), loss=loss)
 check = bp.gradient_check(params, X, y, loss=loss, hidden=hidden, output=output, h=h, bug=bug if broken else None)
 
 st.header("Verdict")

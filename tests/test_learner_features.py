@@ -9,6 +9,7 @@ import pytest
 
 from backprop import assignment as a
 from dashboard import exports, latex
+from dashboard.lab import HEADS
 from dashboard.urlstate import (
     MAX_ENTRIES,
     ParamError,
@@ -289,6 +290,15 @@ def test_gradient_check_page_agrees_then_catches_a_planted_bug():
     analytic = next(v for k, v in heatmaps(at).items() if k.startswith("∂L/∂W2 by backprop"))
     numerical = next(v for k, v in heatmaps(at).items() if k.startswith("∂L/∂W2 by centred"))
     np.testing.assert_allclose(analytic, -numerical, rtol=1e-5)
+
+
+@pytest.mark.parametrize("head", list(HEADS))
+def test_gradient_check_page_agrees_for_every_output_and_loss(head):
+    """Each head the page offers gets targets its loss accepts (softmax + ce needs one-hot rows)."""
+    at = open_page("gradient-check")
+    at.selectbox(key="_widget_gc_head").set_value(head).run()
+    no_exception(at)
+    assert any("the gradients agree" in s.value for s in at.success), head
 
 
 def test_hidden_solutions_hide_the_downloads_and_the_overviews_answers():
