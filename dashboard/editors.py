@@ -64,8 +64,14 @@ def inputs_column(dims: Sequence[str] = ("N", "D", "H", "C")):
     return left, right
 
 
+_PASTED = "_pasted_editors"  # name → how many pastes replaced that editor's matrix
+
+
 def editor_key(name: str) -> str:
-    return f"editor_{name}_{st.session_state[state.GENERATION]}"
+    """The editor's widget key: a new generation (Reset, a new size, a link) restarts every editor; a paste
+    restarts only its own, so that what was typed in the others stays."""
+    pasted = st.session_state.get(_PASTED, {}).get(name, 0)
+    return f"editor_{name}_{st.session_state[state.GENERATION]}" + (f"_p{pasted}" if pasted else "")
 
 
 def _base(key: str, value: np.ndarray, row_name: str, col_name: str) -> pd.DataFrame:
@@ -108,8 +114,13 @@ def read_as(name: str, typed: pd.DataFrame, values: np.ndarray) -> str | None:
 
 
 def _apply_paste(name: str, field: str, key: str) -> None:
-    st.session_state[state.INPUTS] = state.current_inputs().with_values(**{field: st.session_state[key]})
-    state.rebuild_editors()
+    try:
+        st.session_state[state.INPUTS] = state.current_inputs().with_values(**{field: st.session_state[key]})
+    except ValueError as exc:  # the example changed since the preview (another size, a link)
+        st.error(str(exc), icon=":material/error:")
+        return
+    pasted = st.session_state.setdefault(_PASTED, {})
+    pasted[name] = pasted.get(name, 0) + 1
 
 
 def paste_box(name: str, field: str, shape: tuple[int, ...]) -> None:
@@ -130,6 +141,11 @@ def paste_box(name: str, field: str, shape: tuple[int, ...]) -> None:
         if matrix.shape != (rows, cols):
             st.error(f"{name} is {rows} × {cols} here, the pasted matrix {matrix.shape[0]} × {matrix.shape[1]}: "
                      "change the sizes first (Grow the problem).", icon=":material/error:")
+            return
+        try:  # the example's own rules too (a target y in [0, 1]), before the button is offered
+            state.current_inputs().with_values(**{field: matrix.reshape(shape)})
+        except ValueError as exc:
+            st.error(f"The pasted {name} cannot be used: {exc}", icon=":material/error:")
             return
         st.markdown(f"Read as {name} = (" + "; ".join(", ".join(canonical(v) for v in row) for row in matrix) + ")")
         st.session_state[f"paste_{name}_matrix"] = matrix.reshape(shape)

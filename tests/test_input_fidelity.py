@@ -153,6 +153,28 @@ def test_a_refused_entry_names_itself_and_changes_nothing(typed, reason):
     np.testing.assert_array_equal(at.session_state["inputs"].W1, [[0.5, 0.2], [0.3, 0.4]])  # nothing else lost
 
 
+def test_a_pasted_matrix_replaces_only_its_own_editor():
+    at = open_page("forward-pass")
+    edit_cell(at, "b1", 0, "hidden unit 1", "0,7")  # refused, and must stay on screen after the paste
+    at.text_area(key="paste_W1").input("0.5 0.6; 0.7 0.8").run()
+    at.button(key="paste_W1_apply").click().run()
+    no_exception(at)
+    np.testing.assert_array_equal(at.session_state["inputs"].W1, [[0.5, 0.6], [0.7, 0.8]])
+    np.testing.assert_allclose(heatmaps(at)[Z1], a.X @ [[0.5, 0.6], [0.7, 0.8]] + a.b1, rtol=1e-15)
+    assert any(e.value.startswith("b1, row 1") and "decimal comma" in e.value for e in at.error), \
+        "the refused b1 cell was lost with the paste"
+
+
+def test_a_pasted_target_the_loss_cannot_take_is_refused_before_it_is_offered():
+    at = open_page("output-gradient", {"mode": "consistent"})
+    at.text_area(key="paste_y").input("2 3").run()
+    no_exception(at)
+    assert any("The pasted y cannot be used" in e.value and "between 0 and 1" in e.value for e in at.error), \
+        [e.value for e in at.error]
+    assert not [b for b in at.button if b.key == "paste_y_apply"]
+    np.testing.assert_array_equal(at.session_state["inputs"].y, [[0.0, 1.0]])
+
+
 def test_an_edit_back_to_the_loaded_value_takes_effect():
     at = open_page("forward-pass", {"X": "5,3"})
     editor = at.session_state["editor_keys"]["X"]
