@@ -657,7 +657,8 @@ class RunReading:
     - rises: epochs whose loss was above the epoch before's (an oscillating or diverging run has many);
       first_rise: the first such epoch, or None
     - norm_sums: Σ over epochs of ‖∂L/∂W_l‖ per weight matrix; first_to_last: W1's sum over the last layer's
-    - best_test_epoch / best_test_loss / final_test_loss: the held-out loss at its lowest and at the end
+    - best_test_epoch / best_test_loss / final_test_loss: the held-out loss at its lowest and at the end;
+      loss_at_best_test: the training loss at best_test_epoch
     - gap: final_test_loss − final_loss (None without test data)
     - weight_change: {"W1": …, "WL": …} ‖W_l(end) − W_l(start)‖ / ‖W_l(start)‖, how far each weight matrix moved
       over the run relative to its size (empty if the run's first epoch has no snapshot)
@@ -679,6 +680,7 @@ class RunReading:
     final_test_loss: float | None
     gap: float | None
     weight_change: dict[str, float]
+    loss_at_best_test: float | None = None
 
 
 def read_run(history: History) -> RunReading:
@@ -689,10 +691,11 @@ def read_run(history: History) -> RunReading:
     sums = {name: float(series.sum()) for name, series in history.grad_norms.items()}
     names = list(sums)
     first_to_last = sums[names[0]] / sums[names[-1]] if sums[names[-1]] > 0 else float("inf")
-    best_epoch = best = gap = None
+    best_epoch = best = gap = loss_at_best = None
     if history.test_losses is not None and history.test_losses.size:
         i = int(np.argmin(history.test_losses))
         best_epoch, best = history.start_epoch + i, float(history.test_losses[i])
+        loss_at_best = float(history.losses[i])
         gap = history.final_test_loss - history.final_loss
     with np.errstate(over="ignore", invalid="ignore"):
         change = (history.final_loss - first) / first if first else float("nan")
@@ -709,7 +712,7 @@ def read_run(history: History) -> RunReading:
         diverged_at=history.diverged_at,
         norm_sums=sums, first_to_last=first_to_last, final_accuracy=history.final_accuracy,
         final_test_accuracy=history.final_test_accuracy, best_test_epoch=best_epoch, best_test_loss=best,
-        final_test_loss=history.final_test_loss, gap=gap, weight_change=moved,
+        final_test_loss=history.final_test_loss, gap=gap, weight_change=moved, loss_at_best_test=loss_at_best,
     )
 
 

@@ -11,10 +11,13 @@ import numpy as np
 
 import backprop as bp
 from backprop.training import RunReading, TrainConfig, read_run
+from dashboard.lab import MAX_WIDTH
 from dashboard.numbers import row, short
 
 #: A classification run that ends below this training accuracy gets a message saying so.
 LOW_ACCURACY = 0.9
+#: A weight matrix that moved by less than this share of its size over a run "hardly learns".
+HARDLY_MOVED = 0.05
 #: The test loss counts as having risen once it ends this far above its minimum (and above the training loss).
 TEST_RISE = 0.2
 #: "The first layer's gradient has vanished": summed over the run, at most this share of the last layer's.
@@ -57,11 +60,13 @@ def vanished(reading: RunReading, depth: int) -> bool:
 
 
 def test_rose(reading: RunReading) -> bool:
-    """The held-out loss ended well above its minimum and above the training loss."""
+    """The held-out loss ended well above its minimum and above the training loss, while the training loss
+    fell after that minimum (overfitting; a test loss that rises with the training loss is not)."""
     if reading.best_test_loss is None or reading.final_test_loss is None or not np.isfinite(reading.final_test_loss):
         return False
     return (reading.final_test_loss >= (1 + TEST_RISE) * reading.best_test_loss
-            and reading.final_test_loss > reading.final_loss)
+            and reading.final_test_loss > reading.final_loss
+            and reading.loss_at_best_test is not None and reading.final_loss < reading.loss_at_best_test)
 
 
 # --- the lessons ---------------------------------------------------------------------------------------
@@ -256,15 +261,33 @@ def diagnostics(run: bp.training.Run) -> list[tuple[str, str]]:
                else f"with a learning rate of {c.lr:g} some steps overshoot")
         out.append(("info", f"The loss fell from {short(r.first_loss)} to {short(r.final_loss)}, but rose from one "
                             f"epoch to the next {r.rises} times: {why}."))
+    lr_blamed = bool(out)  # every message above says the learning rate overshoots
     if vanished(r, L):
+        moved = r.weight_change.get("W1")
+        if moved is None:
+            learns = ""
+        elif moved < HARDLY_MOVED:
+            learns = f" Over the run W1 moved by only {moved:.1%} of its size: it hardly learns."
+        else:
+            size = f"{moved:.0f} times its size" if moved >= 2 else f"{moved:.0%} of its size"
+            learns = f" Even so, W1 moved by {size} over the run" + (
+                ": Adam divides each step by the gradient's own running size, so a small gradient still takes "
+                "full-sized steps." if c.optimizer == "adam" else ".")
         out.append(("info", f"Summed over the run, ‖∂L/∂W1‖ is {ratio_words(r.first_to_last)} ‖∂L/∂W{L}‖: the "
                             "error reaching the first layer has been multiplied by Wᵀ and by the activation's "
-                            "derivative once per layer on the way back, and has vanished. W1 hardly learns."))
+                            "derivative once per layer on the way back, and has vanished." + learns))
     classified = r.final_accuracy is not None and run.config.classes
     if r.diverged_at is None and classified and r.final_accuracy < LOW_ACCURACY:
-        hint = "more epochs, a larger learning rate or Adam, or more hidden units"
+        tries = ["more epochs"]
+        if not lr_blamed and c.optimizer != "adam":
+            tries.append("a larger learning rate")
+        if c.optimizer != "adam":
+            tries.append("Adam")
+        if max(c.hidden_sizes, default=0) < MAX_WIDTH:
+            tries.append("more hidden units")
         if c.noise >= 0.2 and c.dataset in ("spirals", "circles", "moons"):
-            hint = f"less noise (at {c.noise:g} the classes overlap), " + hint
+            tries.insert(0, f"less noise (at {c.noise:g} the classes overlap)")
+        hint = ", ".join(tries[:-1]) + " or " + tries[-1] if len(tries) > 1 else tries[0]
         out.append(("warning", f"Training accuracy ended at {percent(r.final_accuracy)}: the network has not "
                                f"separated the classes. Try {hint}."))
     if test_rose(r):

@@ -123,6 +123,28 @@ def test_diagnostics_name_what_happened_in_any_run():
     assert any("has vanished" in text for _, text in lessons.diagnostics(vanishing))
 
 
+def test_diagnostics_advise_only_what_the_run_has_not_tried():
+    vanishing = PRESETS["Vanishing gradients"].config
+    sgd = train_config(vanishing)
+    (text,) = [t for _, t in lessons.diagnostics(sgd) if "has vanished" in t]
+    moved = read_run(sgd.history).weight_change["W1"]
+    assert moved < lessons.HARDLY_MOVED and f"only {moved:.1%} of its size: it hardly learns" in text
+    adam = train_config(replace(vanishing, optimizer="adam"))
+    assert read_run(adam.history).weight_change["W1"] > 1
+    texts = " ".join(t for _, t in lessons.diagnostics(adam))
+    assert "has vanished" in texts and "hardly learns" not in texts and "Adam divides each step" in texts
+    assert "Try more epochs" in texts and "Adam or" not in texts and "or Adam" not in texts
+    spirals = replace(PRESETS["Learn XOR"].config, dataset="spirals", noise=0.2, hidden_sizes=(4,), epochs=300)
+    low = " ".join(t for _, t in lessons.diagnostics(train_config(spirals)))
+    assert "a larger learning rate" in low and "Adam" in low
+    overshoot = train_config(replace(spirals, lr=30, hidden_sizes=(8,), epochs=500))
+    texts = [t for _, t in lessons.diagnostics(overshoot)]
+    r = read_run(overshoot.history)
+    assert r.final_loss > r.first_loss and any("The loss went up" in t for t in texts)
+    assert not any("a larger learning rate" in t for t in texts)
+    assert not any("overfitting" in t for t in texts), "the training loss rose too: that is not overfitting"
+
+
 @pytest.mark.parametrize("label", list(PRESETS))
 def test_comparison_tables_quote_every_run(label):
     preset = PRESETS[label]
