@@ -28,8 +28,16 @@ def loss_change(before: float, after: float) -> str:
         return f"The loss did not change: it is {short(before)} before and after the step."
     old, new = distinct(before, after)
     verb = "fell" if after < before else "rose"
-    share = f" (by {abs(after - before) / abs(before):.1%})" if before != 0 else ""
+    share = f" (by {_percent(abs(after - before) / abs(before))})" if before != 0 else ""
     return f"The loss {verb} from {old} to {new}{share}."
+
+
+def _percent(share: float) -> str:
+    """A relative change as a percentage that is never 0.0% for a change that is not zero."""
+    pct = 100 * share
+    if pct >= 0.1:
+        return f"{pct:.1f}%"
+    return f"{short(pct, 2)}%" if pct >= 0.001 else "less than 0.001%"
 
 
 def descent_summary(losses: Sequence[float], first_step: int = 1) -> str:
@@ -47,9 +55,20 @@ def descent_summary(losses: Sequence[float], first_step: int = 1) -> str:
     rose = [first_step + i for i, d in enumerate(changes) if d > 0]
     end = f"After step {last} the loss is {short(losses[-1])}"
     if not rose and (changes < 0).all():
-        return f"{end}: it fell at every step, from {short(losses[0])}."
+        first, final = distinct(losses[0], losses[-1])
+        return f"After step {last} the loss is {final}: it fell at every step, from {first}."
     if not rose:
         return f"{end}: it never rose, and at some steps it did not change."
     listed = ", ".join(str(s) for s in rose[:5]) + (" …" if len(rose) > 5 else "")
     return (f"{end}, from {short(losses[0])}; it rose at step{'s' if len(rose) > 1 else ''} {listed}: "
             "η is too large for this example.")
+
+
+def modes_sentence(differences: Sequence[np.ndarray], differ: str, given: str) -> str:
+    """``differ`` (a sentence that says the two modes' numbers differ) when any of ``differences`` (assignment −
+    consistent) is not zero; otherwise a sentence saying that here they agree. ``given``: the one matrix the
+    assignment gives that the differences start from ("A1", "δ2" or "δ1")."""
+    if any(np.any(np.asarray(d) != 0) for d in differences):
+        return differ
+    return (f"With these numbers the assignment's given {given} is exactly what backprop computes from the "
+            "inputs, so the two modes agree: every difference below is 0.")

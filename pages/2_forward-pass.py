@@ -2,7 +2,7 @@
 import streamlit as st
 
 from backprop.assignment import compare_modes, solve
-from dashboard import display, editors, nav, sharing, solution, state, walkthrough
+from dashboard import claims, display, editors, nav, sharing, solution, state, walkthrough
 from dashboard import latex as tex
 
 page = nav.page_setup("forward-pass", "Problem 2 · Forward pass")
@@ -48,12 +48,13 @@ if not page.presenter:
         display.latex(tex.z1_cell(sol, n, j))
 
         st.subheader("The assignment's simplification")
-        st.markdown(
+        a1 = compare_modes(inputs)["A1"]
+        st.markdown(claims.modes_sentence(
+            [a1.difference],
             "The assignment asks you to compute Z1, then *assumes* a rounder A1 for Problems 3 and 4. "
             "Here are the two side by side; the **Numbers** switch in the sidebar chooses which one the "
-            "later pages use."
-        )
-        solution.compare(compare_modes(inputs)["A1"], symbol="A1")
+            "later pages use.", given="A1"))
+        solution.compare(a1, symbol="A1")
 
     st.header("Check my answer")
     st.markdown("**Z1 = X·W1 + b1**:")

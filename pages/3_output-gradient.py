@@ -2,7 +2,7 @@
 import streamlit as st
 
 from backprop.assignment import OUTPUT_LOSSES, compare_modes, solve
-from dashboard import display, editors, nav, sharing, solution, state, walkthrough
+from dashboard import claims, display, editors, nav, sharing, solution, state, walkthrough
 from dashboard import latex as tex
 from dashboard.numbers import short
 
@@ -81,9 +81,11 @@ if not page.presenter:
         display.latex(tex.db_cell(sol, 2, b))
 
         st.subheader("As in the assignment vs. consistent")
-        st.markdown("The assignment gives δ2 and computes the gradient from its assumed A1; with A1 = σ(Z1) and the "
-                    "δ2 the target y gives, the numbers change like this:")
         comparisons = compare_modes(inputs, loss)
+        st.markdown(claims.modes_sentence(
+            [comparisons[name].difference for name in ("delta2", "dW2", "db2")],
+            "The assignment gives δ2 and computes the gradient from its assumed A1; with A1 = σ(Z1) and the "
+            "δ2 the target y gives, the numbers change like this:", given="δ2"))
         for name, symbol in (("delta2", "δ2"), ("dW2", "∂L/∂W2"), ("db2", "∂L/∂b2")):
             st.markdown(f"**{symbol}**")
             solution.compare(comparisons[name], symbol=symbol)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from backprop.assignment import compare_modes, solve
-from dashboard import display, editors, nav, sharing, solution, state, walkthrough
+from dashboard import claims, display, editors, nav, sharing, solution, state, walkthrough
 from dashboard import latex as tex
 
 page = nav.page_setup("hidden-gradient", "Problem 4 · Hidden-layer gradient")
@@ -76,9 +76,12 @@ if not page.presenter:
                    "scales by how steep the sigmoid was at Z1[n,j].")
 
         st.subheader("As in the assignment vs. consistent")
-        st.markdown("The assignment *gives* δ1; backpropagating δ2 through W2 and σ′(Z1) yields a different one "
-                    "(in consistent mode from the δ2 the target y gives), and so different gradients:")
         comparisons = compare_modes(inputs, page.loss)
+        st.markdown(claims.modes_sentence(
+            [comparisons[name].difference for name in ("delta1", "dW1", "db1")],
+            "The assignment *gives* δ1; backpropagating δ2 through W2 and σ′(Z1) yields a different one "
+            "(in consistent mode from the δ2 the target y gives), and so different gradients:",
+            given="δ1"))
         st.markdown("**δ1**")
         solution.compare(comparisons["delta1"], symbol="δ1")
         st.markdown("**∂L/∂W1**")

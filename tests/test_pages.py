@@ -144,3 +144,23 @@ def test_cell_picker_writes_the_scalar_chain_rule():
     at.selectbox(key="dw1_cell_col").set_value(1).run()
     assert r"\frac{\partial L}{\partial W_1[2,2]}" in latex_text(at)
     assert r"3 \times (-0.02)" in latex_text(at)
+
+
+@pytest.mark.parametrize("page_id, name, differ", [
+    ("forward-pass", "A1", "assumes* a rounder A1"),
+    ("output-gradient", "delta2", "the numbers change like this"),
+    ("hidden-gradient", "delta1", "yields a different one"),
+])
+def test_the_modes_comparison_says_they_differ_only_when_they_do(page_id, name, differ):
+    at = open_page(page_id)
+    no_exception(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert differ in text and "the two modes agree" not in text
+    assert np.any(a.compare_modes(at.session_state["inputs"])[name].difference != 0)
+    # A link with another size and without the assignment's givens: they are computed, so nothing differs.
+    at = open_page(page_id, {"X": "1,2,3", "W1": "1,2;3,4;5,6"})
+    no_exception(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert differ not in text and "so the two modes agree: every difference below is 0" in text
+    for comparison in a.compare_modes(at.session_state["inputs"]).values():
+        assert not np.any(comparison.difference != 0)

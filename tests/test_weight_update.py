@@ -147,7 +147,8 @@ def test_each_update_mistake_is_diagnosed_as_itself(mode, quantity):
     (0.2998, 0.251, "The loss fell from 0.2998 to 0.251 (by 16.3%)."),
     (0.1, 0.2, "The loss rose from 0.1 to 0.2 (by 100.0%)."),
     (0.3, 0.3, "The loss did not change: it is 0.3 before and after the step."),
-    (0.29983181, 0.29983179, "The loss fell from 0.29983181 to 0.29983179 (by 0.0%)."),
+    (0.29983181, 0.29983179, "The loss fell from 0.29983181 to 0.29983179 (by less than 0.001%)."),
+    (0.3, 0.29996, "The loss fell from 0.3 to 0.29996 (by 0.013%)."),
 ])
 def test_loss_change_says_what_the_numbers_do(before, after, said):
     assert claims.loss_change(before, after) == said
@@ -155,6 +156,8 @@ def test_loss_change_says_what_the_numbers_do(before, after, said):
 
 @pytest.mark.parametrize("losses, said", [
     ([0.3, 0.2, 0.1], "After step 3 the loss is 0.1: it fell at every step, from 0.3."),
+    ([0.29983181, 0.2998318, 0.29983179], "After step 3 the loss is 0.29983179: it fell at every step, "
+                                          "from 0.29983181."),
     ([0.3, 0.4, 0.1], "After step 3 the loss is 0.1, from 0.3; it rose at step 2: η is too large for this example."),
     ([0.3, 0.3, 0.1], "After step 3 the loss is 0.1: it never rose, and at some steps it did not change."),
 ])
