@@ -15,7 +15,9 @@ def norms_reading_text(reading: NormsReading, activation: str) -> str:
         "vanishing": "It is vanishing: the early layers barely learn. "
                      + ("Try tanh or relu, " if activation == "sigmoid" else "Try ")
                      + "fewer layers or a larger scale.",
-        "exploding": "It is exploding: try a smaller weight scale or fewer layers.",
+        "exploding": ("It is exploding. " if reading.ratio > 1e2 else
+                      f"It is exploding all the same: the largest layer's gradient norm is "
+                      f"{short(reading.largest, 2)}. ") + "Try a smaller weight scale or fewer layers.",
         "tiny": f"Every layer's gradient is tiny (the largest is {short(reading.largest, 2)}): the weights are too "
                 "small for the signal to get through in either direction. Try a larger weight scale.",
         "healthy": "The gradients stay within a few orders of magnitude of each other: every layer can learn.",
