@@ -72,3 +72,15 @@ def modes_sentence(differences: Sequence[np.ndarray], differ: str, given: str) -
         return differ
     return (f"With these numbers the assignment's given {given} is exactly what backprop computes from the "
             "inputs, so the two modes agree: every difference below is 0.")
+
+
+def gradient_check_caption(n_checked: int, n_training: int, hidden: str) -> str:
+    """What the training lab's gradient check compared: on how many of the run's training samples, and the relu
+    caveat only when the run uses relu."""
+    samples = (f"all {n_training} training samples" if n_checked == n_training and n_training > 1 else
+               "its one training sample" if n_training == 1 else f"its first {n_checked} training samples")
+    text = ("Analytic gradients from the backward pass against centred differences of the loss, for the starting "
+            f"weights of this run, on {samples}.")
+    if hidden == "relu":
+        text += " relu has a kink at 0, where errors up to about 1e-4 are expected."
+    return text

@@ -17,7 +17,7 @@ from backprop.training import (
     train_config,
     uses_assignment_weights,
 )
-from dashboard import display, editors, exports, figures, lab, labfigures, lessons, nav, state, tables
+from dashboard import claims, display, editors, exports, figures, lab, labfigures, lessons, nav, state, tables
 from dashboard.numbers import row, short
 
 page = nav.page_setup("training", "Training lab", example_page=False)
@@ -72,12 +72,15 @@ def full_run(config: bp.TrainConfig) -> bp.training.Run:
     return run
 
 
+CHECKED_SAMPLES = 20
+
+
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def first_epoch_check(config: bp.TrainConfig):
-    """Gradient check of the starting weights on the first 20 training samples (the numerical gradient needs
-    two forward passes per parameter)."""
+    """Gradient check of the starting weights on the first CHECKED_SAMPLES training samples (the numerical
+    gradient needs two forward passes per parameter)."""
     run = start_run(config)
-    X, y = run.data.X[:20], run.targets(run.data)[:20]
+    X, y = run.data.X[:CHECKED_SAMPLES], run.targets(run.data)[:CHECKED_SAMPLES]
     return bp.gradient_check(run.initial, X, y, loss=config.loss, l2=config.l2)
 
 
@@ -396,9 +399,8 @@ with lesson_box:
 
 st.header("Is backprop right? Gradient check at epoch 0")
 display.rel_error_table(first_epoch_check(config).rel_errors)
-st.caption("Analytic gradients from the backward pass against centred differences of the loss, for the starting "
-           "weights of this run, on its first 20 training samples. relu has a kink at 0, where errors up to about "
-           "1e-4 are expected.")
+n_training = len(run_now.data.X)
+st.caption(claims.gradient_check_caption(min(CHECKED_SAMPLES, n_training), n_training, config.hidden))
 
 st.header("Share this run")
 link = (st.context.url or "/training") + ("?" + urlencode(wanted, safe=",") if wanted else "")

@@ -277,3 +277,16 @@ def test_read_run_is_what_the_lessons_quote():
     lesson = next(m.value for m in at.markdown if m.value.startswith("**Overfitting.**"))
     assert f"lowest at epoch {r.best_test_epoch}" in lesson
     assert curves_chart(at)["layout"]["shapes"][1]["x0"] == r.best_test_epoch, "the lowest test loss is marked"
+
+
+@pytest.mark.parametrize("query, says, relu", [
+    ({}, "on its first 20 training samples.", False),
+    ({"preset": "assignment"}, "on its one training sample.", False),
+    ({"n": "20", "test": "0.9", "act": "relu"}, "on all 2 training samples.", True),
+])
+def test_the_gradient_check_caption_says_what_was_checked(query, says, relu):
+    at = open_page("training", query)
+    no_exception(at)
+    caption = next(c.value for c in at.caption if c.value.startswith("Analytic gradients from the backward pass"))
+    assert says in caption
+    assert ("relu has a kink" in caption) is relu
