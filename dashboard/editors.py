@@ -5,6 +5,7 @@ Pages call these and ``backprop``; nothing here computes a gradient.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -247,11 +248,14 @@ def _problem_blanks(typed) -> list[bool]:
 def read_number(label: str, typed: str, *, minimum: float, maximum: float, integer: bool = False) -> float:
     """The number ``typed`` into the field ``label``, through dashboard.parsing; ValueError with a message that
     names the field, what was typed and why (decimal comma, text, out of range, not whole)."""
-    try:
-        value = parse_number(typed, limit=max(abs(minimum), abs(maximum))).value
+    try:  # the field's own range is checked below, with its own words
+        value = parse_number(typed, limit=math.inf).value
     except EntryError as exc:
-        raise ValueError(f"{label}: {shown(typed)} {exc.reason}." if str(typed).strip()
-                         else f"{label} {exc.reason}.") from None
+        reason = exc.reason
+        if integer and "decimal comma" in reason:
+            reason = "is not a whole number: type digits only, without a comma"
+        raise ValueError(f"{label}: {shown(typed)} {reason}." if str(typed).strip()
+                         else f"{label} {reason}.") from None
     if integer and value != int(value):
         raise ValueError(f"{label}: {shown(typed)} is not a whole number.")
     if not minimum <= value <= maximum:

@@ -287,7 +287,11 @@ def _parse(name: str, text: str):
         parts = text.split(",")
         if not 1 <= len(parts) <= MAX_LAYERS:
             raise LinkError(f"{name}: must list from 1 to {MAX_LAYERS} widths")
-        return tuple(_integer(name, p, range(1, MAX_WIDTH + 1)) for p in parts)
+        widths = range(1, MAX_WIDTH + 1)
+        if not all(_INT.fullmatch(p) and int(p) in widths for p in parts):
+            raise LinkError(f"{name}: must list each hidden layer's width, a whole number from 1 to {MAX_WIDTH}, "
+                            "separated by commas (e.g. 8,8)")
+        return tuple(int(p) for p in parts)
     if name == "act":
         return _choice(name, text, HIDDEN_ACTIVATIONS)
     if name == "out":

@@ -259,7 +259,8 @@ def test_a_typed_learning_rate_is_used_exactly(typed, used):
 
 
 @pytest.mark.parametrize("typed, reason", [("0,3", "uses a decimal comma"), ("abc", "is not a number"),
-                                           ("\u22120.5", "is outside"), ("1e9", "is beyond"), ("", "is empty")])
+                                           ("\u22120.5", "is outside"), ("1e9", "is outside 1e-06 … 100"),
+                                           ("", "is empty")])
 def test_a_refused_learning_rate_names_itself_and_keeps_the_last_one(typed, reason):
     at = open_page("weight-update")
     at.text_input(key="_text_lr").set_value("0.1").run()
@@ -282,5 +283,8 @@ def test_the_training_labs_seeds_are_typed_and_read_by_the_parser():
     no_exception(at)
     assert at.session_state["lab_config"].seed == 7
     at.text_input(key="_text_lab_w_seed").set_value("0,3").run()
-    assert any("Weight seed: “0,3” uses a decimal comma" in e.value and "Still using 7." in e.value for e in at.error)
+    assert any("Weight seed: “0,3” is not a whole number: type digits only, without a comma" in e.value
+               and "Still using 7." in e.value for e in at.error), [e.value for e in at.error]
+    at.text_input(key="_text_lab_w_seed").set_value("123456").run()
+    assert any("Weight seed: “123456” is outside 0 …" in e.value for e in at.error), [e.value for e in at.error]
     assert at.session_state["lab_config"].seed == 7
