@@ -102,13 +102,24 @@ class History:
         return chosen
 
 
-def accuracy(A2: np.ndarray, y: np.ndarray) -> float:
-    """Share of samples classified right: for several outputs whose targets are one-hot rows (softmax), the
-    largest output must be the target's class; otherwise every entry must fall on its 0/1 target's side of 0.5."""
-    A2, y = np.asarray(A2), np.asarray(y)
-    if A2.ndim == 2 and A2.shape[1] > 1 and y.shape == A2.shape and np.all(y.sum(axis=1) == 1.0) \
-            and np.all((y == 0.0) | (y == 1.0)):
-        return float(np.mean(A2.argmax(axis=1) == y.argmax(axis=1)))
+def accuracy(A2: np.ndarray, y: np.ndarray, *, softmax: bool = False) -> float:
+    """Share right, as train counts it.
+
+    - softmax=False (sigmoid outputs): the share of entries of A2 (N, C) on their 0/1 target's side of 0.5,
+      y (N, C)
+    - softmax=True: the share of samples whose largest output A2[n] is their class; y is one-hot rows (N, C)
+      or class labels (N,)
+    """
+    A2, y = np.atleast_2d(np.asarray(A2, dtype=np.float64)), np.asarray(y)
+    if softmax:
+        labels = y.argmax(axis=1) if y.ndim == 2 and y.shape == A2.shape else y
+        if labels.shape != (A2.shape[0],):
+            raise ValueError(f"y has shape {y.shape}: with softmax=True it must be one-hot rows {A2.shape} or "
+                             f"class labels ({A2.shape[0]},)")
+        return float(np.mean(A2.argmax(axis=1) == labels))
+    y = np.atleast_2d(y)
+    if y.shape != A2.shape:
+        raise ValueError(f"y has shape {y.shape}, A2 {A2.shape}: they must match")
     return float(np.mean((A2 >= 0.5) == (y >= 0.5)))
 
 

@@ -98,3 +98,18 @@ def test_decision_grid_is_the_trained_networks_output():
         assert A2[i, j] == pytest.approx(expected, rel=1e-12)
     with pytest.raises(ValueError, match="needs 2 inputs and 1 output"):
         bp.training.decision_grid(bp.init_params(3, 2, 1), np.zeros((2, 3)))
+
+
+def test_accuracy_is_counted_as_train_counts_it():
+    # A sigmoid output of the assignment's kind: y = (0, 1), outputs (0.4, 0.7): both on their target's side.
+    assert bp.accuracy([[0.4, 0.7]], [[0.0, 1.0]]) == 1.0
+    assert bp.accuracy([[0.6, 0.7]], [[0.0, 1.0]]) == 0.5
+    # softmax: the largest output against the class, as labels or as one-hot rows (N == C must not confuse it).
+    A = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.3, 0.5]])
+    assert bp.accuracy(A, [0, 1, 2], softmax=True) == 1.0
+    assert bp.accuracy(A, np.eye(3), softmax=True) == 1.0
+    assert bp.accuracy(A, [0, 1, 1], softmax=True) == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match=r"y has shape \(2,\)"):
+        bp.accuracy(A, [0, 1], softmax=True)
+    with pytest.raises(ValueError, match=r"y has shape \(1, 3\), A2 \(1, 2\)"):
+        bp.accuracy([[0.1, 0.2]], [[0, 1, 0]])
