@@ -247,8 +247,14 @@ def train(
         net = params
     else:
         raise ValueError(f"params must be Params or a Network; got {type(params).__name__}")
-    if resume is not None:
-        net = resume.network
+    if resume is not None:  # the weights come from resume; the network must be the one it was made with
+        stored = resume.network
+        mine = (net.sizes, get_output_or_hidden_name(net.hidden), get_output_or_hidden_name(net.output))
+        theirs = (stored.sizes, get_output_or_hidden_name(stored.hidden), get_output_or_hidden_name(stored.output))
+        if mine != theirs:
+            raise ValueError(f"resume was made with a network of sizes {theirs[0]}, hidden {theirs[1]!r} and output "
+                             f"{theirs[2]!r}; params give sizes {mine[0]}, hidden {mine[1]!r}, output {mine[2]!r}")
+        net = stored
     loss_fn = get_loss(loss, get_output(net.output))
     if optimizer == "sgd" and momentum:
         optimizer = "momentum"

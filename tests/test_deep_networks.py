@@ -167,6 +167,18 @@ def test_a_resumed_run_is_the_same_run(optimizer, batch_size):
         np.testing.assert_array_equal(a, b)
 
 
+def test_a_run_cannot_resume_on_another_network():
+    data = bp.make_dataset("circles", 32, 0.1, seed=2)
+    net = bp.init_network((2, 3, 1), hidden="tanh", output="sigmoid", seed=3)
+    first = bp.train(net, data.X, data.y, lr=0.1, epochs=5, loss="bce")
+    wider = bp.init_network((2, 5, 1), hidden="tanh", output="sigmoid", seed=3)
+    with pytest.raises(ValueError, match=r"resume was made with a network of sizes \(2, 3, 1\)"):
+        bp.train(wider, data.X, data.y, lr=0.1, epochs=5, loss="bce", resume=first.state)
+    relu = bp.init_network((2, 3, 1), hidden="relu", output="sigmoid", seed=3)
+    with pytest.raises(ValueError, match="hidden 'tanh'"):
+        bp.train(relu, data.X, data.y, lr=0.1, epochs=5, loss="bce", resume=first.state)
+
+
 def test_held_out_data_is_scored_but_never_trained_on():
     data = bp.make_dataset("xor", 100, 0.3, seed=0)
     train, test = data.split(0.3, seed=1)
