@@ -70,7 +70,10 @@ class History:
     - params: the parameters after the last update (always finite): Params or Network, as given
     - final_loss / final_accuracy / final_test_loss / final_test_accuracy: of ``params``
     - snapshots: Snapshot at the requested epochs, in order, ending with the trained network
-    - diverged_at: the epoch at which the loss or an update stopped being finite, else None
+    - diverged_at: the epoch at which the loss or an update stopped being finite, else None. When an update was
+      refused (its result not finite), the run ends at that epoch, diverged_at = the epoch it would have made,
+      and ``params`` and the last snapshot, labelled diverged_at, hold the parameters from before the refused
+      update (or, with mini-batches, from before the refused batch)
     - state: a TrainState to resume from
     """
 
@@ -736,7 +739,8 @@ def read_run(history: History) -> RunReading:
 @dataclass(frozen=True, eq=False)
 class Curves:
     """A run's curves with one value per epoch e = start … start + E, the last being the trained network (E updates
-    made), so that they end where the run ends. A value that is not finite (a diverged run's last loss) is NaN.
+    made, or E − 1 when the last was refused as not finite: see History.diverged_at), so that they end where the
+    run ends. A value that is not finite (a diverged run's last loss) is NaN.
 
     - epochs: (E + 1,) the epoch numbers
     - train_loss, test_loss: (E + 1,) the loss at each epoch, before that epoch's update (test_loss None without
