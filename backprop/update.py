@@ -109,9 +109,10 @@ def descend(params: Params, X, y, lr: float, steps: int, loss: str = "mse") -> D
     value, grads = gradients(params, X, y, loss)
     losses = [value]
     for _ in range(steps):
-        params = descent_step(params, grads, lr)
-        value, grads = gradients(params, X, y, loss)
-        if not (np.isfinite(value) and all(np.isfinite(g).all() for g in grads.for_params().values())):
-            break
+        stepped = descent_step(params, grads, lr)
+        value, stepped_grads = gradients(stepped, X, y, loss)
+        if not (np.isfinite(value) and all(np.isfinite(g).all() for g in stepped_grads.for_params().values())):
+            break  # params stay those of the last loss recorded
+        params, grads = stepped, stepped_grads
         losses.append(value)
     return Descent(np.array(losses), params, lr)

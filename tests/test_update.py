@@ -166,10 +166,22 @@ def test_descend_records_the_loss_before_and_after_every_step():
     np.testing.assert_allclose(again.params.W1, run.params.W1, rtol=1e-14)
 
 
-def test_descend_stops_when_the_loss_is_no_longer_finite():
-    params = bp.Params([[1.0]], [0.0], [[1.0]], [0.0])
-    run = bp.descend(params, [[1.0]], [[0.0]], 100.0, 50, "bce")
-    assert np.isfinite(run.losses).all() and 1 <= run.steps <= 50
+def test_descend_stops_when_the_loss_is_no_longer_finite(monkeypatch):
+    """The third step's loss is made NaN: the run keeps two steps, and the parameters of its last loss."""
+    params, X, y = random_problem()
+    real = update.gradients
+    calls = []
+
+    def failing_on_the_fourth_call(p, X, y, loss):
+        calls.append(p)
+        value, grads = real(p, X, y, loss)
+        return (float("nan") if len(calls) == 4 else value), grads
+
+    monkeypatch.setattr(update, "gradients", failing_on_the_fourth_call)
+    run = bp.descend(params, X, y, 0.5, 50)
+    assert run.steps == 2 and np.isfinite(run.losses).all() and len(run.losses) == 3
+    assert run.params is calls[2], "the parameters are those after step 2, whose loss was the last recorded"
+    assert run.losses[-1] == real(run.params, X, y, "mse")[0]
 
 
 @pytest.mark.parametrize("call, message", [
