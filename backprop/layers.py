@@ -139,9 +139,10 @@ def loss_and_delta(Z: np.ndarray, A: np.ndarray, Y: np.ndarray, cache: Activatio
                    loss: Loss) -> tuple[float, np.ndarray]:
     """The loss of the output A = f(Z) against Y (N, C), and dZ = ∂L/∂Z (N, C), where backpropagation starts.
 
-    Every loss here is a mean over the N samples, and ∂L/∂A = (A − Y)/N for each of them (mse, and bce or ce
-    written through A). For bce with a sigmoid and ce with a softmax the output's derivative cancels the
-    log's and dZ = (A − Y)/N; for mse, dZ = activation_backward((A − Y)/N).
+    Every loss here is a mean over the N samples. For mse, ∂L/∂A = (A − Y)/N and dZ = activation_backward of it.
+    bce (sigmoid only) and ce (softmax only) have other ∂L/∂A — (A − Y)/(N·A·(1 − A)) and −Y/(N·A), see
+    losses.loss_gradient — but their output's derivative cancels them to dZ = (A − Y)/N, which is used directly
+    (loss.cancels), so the backward pass never divides by a saturated output.
     """
     dA = A - Y
     value = float(np.vdot(dA, dA) / (2.0 * A.shape[0])) if loss.name == "mse" else loss.value(Z, A, Y)
