@@ -45,6 +45,18 @@ def _shape_error(what: str, a_name: str, a: np.ndarray, b_name: str, b: np.ndarr
     return ValueError(f"{a_name} has shape {a.shape} but {b_name} has shape {b.shape}: {what}")
 
 
+def _not_arrays(exc: Exception, **named) -> ValueError:
+    """The ValueError for arguments that are not the numpy arrays these functions take (they take arrays as the
+    network holds them and check nothing on the training loop's path: a wrong type surfaces as ``exc``, which
+    this turns into a message naming the argument)."""
+    for name, (a, ndim) in named.items():
+        if not isinstance(a, np.ndarray) or a.ndim != ndim or a.dtype.kind != "f":
+            got = (f"a {a.ndim}-D {a.dtype} array of shape {a.shape}" if isinstance(a, np.ndarray)
+                   else f"a {type(a).__name__}")
+            return ValueError(f"{name} must be a {ndim}-D float numpy array (np.asarray(..., dtype=float)); got {got}")
+    return ValueError(f"the arguments cannot be used ({exc})")
+
+
 @functools.lru_cache(maxsize=64)
 def _ones(n: int) -> np.ndarray:
     """A read-only row of n ones, made once per n (the training loop asks for the same n every epoch)."""
@@ -59,12 +71,15 @@ def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndar
     - X: (N, D) inputs, one row per sample; W: (D, H) weights; b: (H,) bias
     Returns Z: (N, H) and the cache (X, W).
     """
-    if X.shape[1] != W.shape[0]:
-        raise _shape_error("X needs one column per row of W", "X", X, "W", W)
-    if b.shape != (W.shape[1],):
-        raise _shape_error("b needs one entry per column of W", "b", b, "W", W)
-    Z = np.dot(X, W)  # = X @ W; np.dot skips matmul's slow path for thin matrices (see linear_backward)
-    Z += b
+    try:
+        if X.shape[1] != W.shape[0]:
+            raise _shape_error("X needs one column per row of W", "X", X, "W", W)
+        if b.shape != (W.shape[1],):
+            raise _shape_error("b needs one entry per column of W", "b", b, "W", W)
+        Z = np.dot(X, W)  # = X @ W; np.dot skips matmul's slow path for thin matrices (see linear_backward)
+        Z += b
+    except (AttributeError, IndexError, TypeError) as exc:
+        raise _not_arrays(exc, X=(X, 2), W=(W, 2), b=(b, 1)) from None
     return Z, LinearCache(X, W)
 
 
@@ -81,10 +96,13 @@ def linear_backward(dZ: np.ndarray, cache: LinearCache, out: tuple[np.ndarray, n
     gradient in one flat vector); they are returned as dW and db.
     """
     X, W = cache
-    if X is not None and X.shape[0] != dZ.shape[0]:
-        raise _shape_error("both need one row per sample", "dZ", dZ, "X", X)
-    if W is not None and W.shape[1] != dZ.shape[1]:
-        raise _shape_error("dZ needs one column per column of W", "dZ", dZ, "W", W)
+    try:
+        if X is not None and X.shape[0] != dZ.shape[0]:
+            raise _shape_error("both need one row per sample", "dZ", dZ, "X", X)
+        if W is not None and W.shape[1] != dZ.shape[1]:
+            raise _shape_error("dZ needs one column per column of W", "dZ", dZ, "W", W)
+    except (AttributeError, IndexError) as exc:
+        raise _not_arrays(exc, dZ=(dZ, 2)) from None
     # np.dot is the matrix product here; for an inner size of 1 (one output unit) it is about 3x faster than @
     dX = None if W is None else np.dot(dZ, W.T)
     if out is None:
@@ -119,7 +137,9 @@ def activation_backward(dA: np.ndarray, cache: ActivationCache) -> np.ndarray:
     - softmax, whose every output depends on the whole row: dZ[n, k] = A[n, k]·(dA[n, k] − Σⱼ dA[n, j]·A[n, j])
     """
     act, Z, A = cache
-    if dA.shape != A.shape:
+    if getattr(dA, "shape", None) != A.shape:
+        if not isinstance(dA, np.ndarray):
+            raise _not_arrays(TypeError(), dA=(dA, 2))
         raise _shape_error("dA needs the shape of the activation A", "dA", dA, "A", A)
     if act.grad is None:  # softmax: the Jacobian diag(s) − s·sᵀ applied to each row of dA
         return A * (dA - np.einsum("nk,nk->n", dA, A)[:, None])

@@ -153,3 +153,16 @@ def test_the_chain_rule_of_a_layer_is_written_only_in_layers():
             offenders[path.name] = hits
     assert not offenders, offenders
 
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: bp.linear_forward([[1.0, 2.0]], np.ones((2, 3)), np.zeros(3)), "X must be a 2-D float .* a list"),
+    (lambda: bp.linear_forward(np.ones(2), np.ones((2, 3)), np.zeros(3)), r"X .* got a 1-D float64 array"),
+    (lambda: bp.linear_forward(np.ones((1, 2), dtype=int), np.ones((2, 3), dtype=int), np.zeros(3)), "X .* int64"),
+    (lambda: bp.linear_forward(np.ones((1, 2)), np.ones((2, 3)), [0.0, 0.0, 0.0]), "b must be a 1-D float"),
+    (lambda: bp.linear_backward([[1.0]], LinearCache(np.ones((1, 1)), np.ones((1, 1)))), "dZ must be a 2-D"),
+    (lambda: bp.activation_backward([[1.0]], bp.activation_forward(np.ones((1, 1)), "tanh")[1]), "dA must be"),
+])
+def test_the_layer_functions_say_what_they_take(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
