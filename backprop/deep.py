@@ -83,6 +83,8 @@ class NormsReading:
 def read_norms(norms) -> NormsReading:
     """Read deep_gradient_norms' output: see NormsReading for the thresholds."""
     norms = np.asarray(norms, dtype=np.float64)
+    if norms.ndim != 1 or norms.size < 2:
+        raise ValueError(f"norms must be a 1-D array of at least two layers' gradient norms; got shape {norms.shape}")
     ratio = float(norms[0] / norms[-1]) if norms[-1] > 0 else float("inf")
     largest, smallest = float(norms.max()), float(norms.min())
     if largest < 1e-6:

@@ -190,6 +190,8 @@ def gradient_check(params: Params | Network, X, y, loss: str = "mse", hidden: st
     - X: (N, D) inputs; y: (N, C) targets (or (N,) labels for loss="ce"); l2: as in network_loss_and_grads
     Returns a GradientCheck with the relative error per parameter ("W1", "b1", …).
     """
+    if not isinstance(params, (Params, Network)):
+        raise ValueError(f"params must be Params or a Network; got {type(params).__name__}")
     net = params if isinstance(params, Network) else params.network(get_activation(hidden), get_output(output))
     loss_fn = get_loss(loss, get_output(net.output))
     l2 = finite_float("l2", l2, minimum=0.0)

@@ -128,17 +128,18 @@ def get_loss(loss: str, output: Activation | None = None) -> Loss:
     return found
 
 
-def targets(y, N: int, C: int, loss: Loss) -> np.ndarray:
+def targets(y, N: int, C: int, loss: Loss, name: str = "y") -> np.ndarray:
     """The targets ``y`` as a float64 (N, C) matrix Y, checked against the network's output.
 
     A 1-D y is read as a column when C == 1 and as one row when N == 1. For ``ce``, y may also be N
     integer class labels (0 … C−1), turned into one-hot rows; one-hot (or probability) rows are kept.
+    ``name``: the argument's name in error messages (y_test for held-out targets).
     """
-    arr = to_float_array("y", y)
+    arr = to_float_array(name, y)
     if loss.name == "ce" and arr.ndim == 1 and arr.shape[0] == N:
         if (arr != np.round(arr)).any() or (arr < 0).any() or (arr >= C).any():
-            raise ValueError(f"y holds class labels, which must be whole numbers from 0 to {C - 1} "
-                             f"(C = {C} outputs); y ranges over [{arr.min():g}, {arr.max():g}]")
+            raise ValueError(f"{name} holds class labels, which must be whole numbers from 0 to {C - 1} "
+                             f"(C = {C} outputs); {name} ranges over [{arr.min():g}, {arr.max():g}]")
         Y = np.zeros((N, C))
         Y[np.arange(N), arr.astype(np.intp)] = 1.0
         return Y
@@ -147,13 +148,13 @@ def targets(y, N: int, C: int, loss: Loss) -> np.ndarray:
             arr = arr.reshape(N, 1)
         elif N == 1:
             arr = arr.reshape(1, -1)
-    Y = as_matrix("y", arr)
+    Y = as_matrix(name, arr)
     if Y.shape != (N, C):
-        raise ValueError(f"y has shape {Y.shape} but the network's output has shape ({N}, {C})")
+        raise ValueError(f"{name} has shape {Y.shape} but the network's output has shape ({N}, {C})")
     if loss.targets_in_unit_interval and ((Y < 0).any() or (Y > 1).any()):
-        raise ValueError(f"loss {loss.name!r} needs targets y between 0 and 1; y ranges over "
+        raise ValueError(f"loss {loss.name!r} needs targets {name} between 0 and 1; {name} ranges over "
                          f"[{Y.min():g}, {Y.max():g}]")
     if loss.name == "ce" and not np.allclose(Y.sum(axis=1), 1.0, rtol=0, atol=1e-9):
-        raise ValueError("loss 'ce' needs each row of y to be one-hot (or to sum to 1), or y to be integer "
-                         f"class labels of shape ({N},)")
+        raise ValueError(f"loss 'ce' needs each row of {name} to be one-hot (or to sum to 1), or {name} to be "
+                         f"integer class labels of shape ({N},)")
     return Y

@@ -278,14 +278,17 @@ def train(
             raise ValueError("X_test and y_test go together: give both or neither")
         Xt = as_matrix("X_test", X_test)
         check_inner("X_test", Xt, "W1", net.Ws[0])
-        test = (Xt, targets(y_test, Xt.shape[0], net.sizes[-1], loss_fn))
+        test = (Xt, targets(y_test, Xt.shape[0], net.sizes[-1], loss_fn, "y_test"))
     if batch_size is not None:
         batch_size = positive_int("batch_size", batch_size)
     rng = np.random.default_rng(seed_value("seed", seed))
     if resume is not None:
         rng.bit_generator.state = resume.rng_state
     first = resume.epoch if resume is not None else 0
-    wanted = {int(e) for e in snapshot_epochs if first <= int(e) <= first + epochs}
+    try:
+        wanted = {int(e) for e in snapshot_epochs if first <= int(e) <= first + epochs}
+    except (TypeError, ValueError):
+        raise ValueError(f"snapshot_epochs must be whole epoch numbers; got {snapshot_epochs!r:.80}") from None
     softmax = loss_fn.name == "ce"
     classes = _classes(Y, loss_fn)
     Y_key = Y.argmax(axis=1) if softmax else Y >= 0.5

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import backprop as bp
+from backprop.deep import read_norms
 from backprop.training import evenly_spaced_epochs, train_config
 
 
@@ -113,3 +114,17 @@ def test_accuracy_is_counted_as_train_counts_it():
         bp.accuracy(A, [0, 1], softmax=True)
     with pytest.raises(ValueError, match=r"y has shape \(1, 3\), A2 \(1, 2\)"):
         bp.accuracy([[0.1, 0.2]], [[0, 1, 0]])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda net, X, y: bp.train(net, X, y, lr=0.1, epochs=2, X_test=X[:2], y_test=np.zeros((1, 2))),
+     r"y_test has shape \(1, 2\) but the network's output has shape \(2, 1\)"),
+    (lambda net, X, y: bp.train(net, X, y, lr=0.1, epochs=2, snapshot_epochs=["a"]),
+     "snapshot_epochs must be whole epoch numbers"),
+    (lambda net, X, y: bp.gradient_check({"W1": 1}, X, y), "params must be Params or a Network; got dict"),
+    (lambda net, X, y: read_norms([]), "norms must be a 1-D array of at least two"),
+])
+def test_bad_arguments_are_named(call, message):
+    net = bp.init_network((2, 3, 1), seed=0)
+    with pytest.raises(ValueError, match=message):
+        call(net, np.ones((4, 2)), np.zeros((4, 1)))
