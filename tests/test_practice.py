@@ -97,6 +97,51 @@ def test_a_thousand_seeds_give_valid_hand_workable_problems(kind):
                                        err_msg=f"{kind} seed {seed} {answer.key}")
 
 
+def by_hand(problem) -> dict[str, np.ndarray]:
+    """Every answer from the givens in plain numpy, the formulas written out (nothing from the package)."""
+    g, kind, lr = problem.givens, problem.kind, problem.lr
+
+    def sigma(z):
+        return 1.0 / (1.0 + np.exp(-z))
+
+    out = {}
+    if kind in ("forward", "whole"):
+        out["Z1"] = g["X"] @ g["W1"] + g["b1"]
+        out["A1"] = sigma(out["Z1"])
+    if kind == "output":
+        out["dW2"] = g["A1"].T @ g["delta2"]
+        out["db2"] = g["delta2"].sum(axis=0, keepdims=True)
+    if kind == "hidden":
+        s = sigma(g["Z1"])
+        out["delta1"] = (g["delta2"] @ g["W2"].T) * s * (1 - s)
+        out["dW1"] = g["X"].T @ out["delta1"]
+        out["db1"] = out["delta1"].sum(axis=0, keepdims=True)
+    if kind == "update":
+        for k in ("W1", "b1", "W2", "b2"):
+            out[f"{k}_new"] = np.atleast_2d(g[k] - lr * g[f"d{k}"])
+    if kind == "whole":
+        A1, N = out["A1"], g["X"].shape[0]
+        A2 = sigma(A1 @ g["W2"] + g["b2"])
+        out["delta2"] = (A2 - g["y"]) / N * A2 * (1 - A2)  # L = (1/2N)·Σ(A2 − y)²
+        out["dW2"] = A1.T @ out["delta2"]
+        out["delta1"] = (out["delta2"] @ g["W2"].T) * A1 * (1 - A1)
+        out["dW1"] = g["X"].T @ out["delta1"]
+        out["W1_new"] = g["W1"] - lr * out["dW1"]
+        out["W2_new"] = g["W2"] - lr * out["dW2"]
+    return out
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_answer_agrees_with_the_formulas_written_out_in_numpy(kind):
+    for seed in range(200):
+        problem = make_problem(kind, seed=seed)
+        expected = by_hand(problem)
+        assert [a.key for a in problem.answers] == list(expected), seed
+        for answer in problem.answers:
+            np.testing.assert_allclose(answer.value, expected[answer.key], rtol=1e-12, atol=1e-15,
+                                       err_msg=f"{kind} seed {seed} {answer.key}")
+
+
 def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="unknown kind 'swirl'"):
         make_problem("swirl")
