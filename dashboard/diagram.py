@@ -17,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from backprop.assignment import OUTPUT_LOSSES, Solution, Update
-from dashboard.figures import DIVERGING, HIGHLIGHT
+from dashboard.figures import DIVERGING, HIGHLIGHT, selected_customdata
 from dashboard.latex import db_cell, dW1_cell, dW2_cell, matrix
 from dashboard.numbers import short, tex
 
@@ -372,13 +372,8 @@ def network_figure(sol: Solution, step: GraphStep, *, compact: bool = False, hei
 
 def edge_from_selection(event) -> Edge | None:
     """The parameter edge a click on network_figure selected, from st.plotly_chart's selection event."""
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        return None
-    for point in points:
-        data = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(data, (list, tuple)) and data and data[0] in ("W1", "b1", "W2", "b2"):
+    for data in selected_customdata(event):
+        if data and data[0] in ("W1", "b1", "W2", "b2"):
             try:
                 return Edge(str(data[0]), tuple(int(i) for i in data[1:]))
             except (TypeError, ValueError):

@@ -126,15 +126,21 @@ def matrix_heatmap(
     return go.Figure(traces, layout=layout)
 
 
-def cell_from_selection(event) -> tuple[int, int] | None:
-    """The (row, column) a click on a clickable heatmap selected, from st.plotly_chart's selection event."""
+def selected_customdata(event) -> list[list | tuple]:
+    """The customdata of each point st.plotly_chart's selection event holds (lists and tuples only), in order;
+    empty for no event or a malformed one."""
     try:
         points = event["selection"]["points"]
     except (KeyError, TypeError):
-        return None
-    for point in points:
-        data = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(data, (list, tuple)) and len(data) == 2:
+        return []
+    datas = (point.get("customdata") if isinstance(point, dict) else None for point in points)
+    return [data for data in datas if isinstance(data, (list, tuple))]
+
+
+def cell_from_selection(event) -> tuple[int, int] | None:
+    """The (row, column) a click on a clickable heatmap selected, from st.plotly_chart's selection event."""
+    for data in selected_customdata(event):
+        if len(data) == 2:
             return int(data[0]), int(data[1])
     return None
 
