@@ -1,0 +1,140 @@
+"""The training lab's session: the run's settings (read from the link on arrival, and kept in the address bar),
+the finished run (trained once per setting and cached), the live run that Play, Pause, Step and Reset drive, and
+the epoch the page shows."""
+from __future__ import annotations
+
+import streamlit as st
+
+import backprop as bp
+from backprop.training import advance, start_run, train_config
+from dashboard import lab, state
+from dashboard.numbers import short
+
+CONFIG, NOTES, LIVE, PLAYING = "lab_config", "lab_notes", "lab_live", "lab_playing"
+EPOCH, LAYER, SPEED, ARRIVAL, LINK_WARNINGS = "lab_epoch", "lab_layer", "lab_speed", "lab_arrival", "lab_link_warnings"
+LOG_Y, RUN_TOKEN, LOG_Y_FOR = "lab_log_y", "lab_run_token", "lab_log_y_for"
+#: How many training samples the gradient check at epoch 0 compares (the numerical gradient needs two forward
+#: passes per parameter).
+CHECKED_SAMPLES = 20
+
+
+def use(config: bp.TrainConfig) -> None:
+    """Make ``config`` (put right and capped) the page's run: back to its finished run, the scrubber at its end."""
+    ss = st.session_state
+    settled, notes = lab.settle(config)
+    ss[CONFIG], ss[NOTES] = settled, notes
+    ss[LIVE], ss[PLAYING] = None, False
+    ss.pop(EPOCH, None)
+    ss[RUN_TOKEN] = ss.get(RUN_TOKEN, 0) + 1  # each run picks its own loss axis first
+
+
+def control_key(name: str) -> str:
+    """The session-state key of the widget for setting ``name`` (lab.URL_FIELDS' names, and widthN)."""
+    return f"lab_w_{name}"
+
+
+def changed(name: str) -> None:
+    """on_change of setting ``name``'s widget: the run with that setting changed."""
+    use(lab.with_control(st.session_state[CONFIG], name, st.session_state[control_key(name)]))
+
+
+def arrive() -> tuple[bp.TrainConfig, dict[str, str]]:
+    """The run's settings and its link's parameters. On arriving at the page (a link, or the sidebar) a link's
+    settings are read, with a warning per value not used; afterwards the address bar follows the settings."""
+    ss = st.session_state
+    if ss.get(ARRIVAL) != ss[state.GENERATION]:
+        ss[ARRIVAL] = ss[state.GENERATION]
+        params = st.query_params.to_dict()
+        ss[LINK_WARNINGS] = ()
+        if any(name in params for name in (*lab.URL_FIELDS, "preset")):
+            link = lab.config_from_params(params)
+            use(link.config)
+            ss[LINK_WARNINGS] = link.warnings
+        elif CONFIG not in ss:
+            use(lab.preset_config(lab.DEFAULT_PRESET))
+    config: bp.TrainConfig = ss[CONFIG]
+    wanted = lab.params_from_config(config)
+    if st.query_params.to_dict() != wanted:  # the address bar is always a link to this run
+        st.query_params.from_dict(wanted)
+    return config, wanted
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def full_run(config: bp.TrainConfig) -> bp.training.Run:
+    """The run trained to its end, once per distinct config, with a progress bar while it trains."""
+    bar = st.progress(0.0, text="Training…")
+    every = max(1, config.epochs // 40)
+
+    def report(epoch: int, loss: float) -> None:
+        if epoch % every == 0:
+            bar.progress(epoch / config.epochs, text=f"Training: epoch {epoch} of {config.epochs}, loss {short(loss)}")
+
+    run = train_config(config, callback=report)
+    bar.empty()
+    return run
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def first_epoch_check(config: bp.TrainConfig):
+    """Gradient check of the starting weights on the first CHECKED_SAMPLES training samples."""
+    run = start_run(config)
+    X, y = run.data.X[:CHECKED_SAMPLES], run.targets(run.data)[:CHECKED_SAMPLES]
+    return bp.gradient_check(run.initial, X, y, loss=config.loss, l2=config.l2)
+
+
+def current_run() -> bp.training.Run:
+    """The live run when one was started (Play, Step, Reset), else the settings' finished run."""
+    live = st.session_state.get(LIVE)
+    return live if live is not None else full_run(st.session_state[CONFIG])
+
+
+def playing() -> bool:
+    return bool(st.session_state.get(PLAYING))
+
+
+# --- Play, Pause, Step, Reset (on_click callbacks) ---------------------------------------------------------
+
+
+def play() -> None:
+    """Train on from the live run's epoch, or from the seeded starting weights."""
+    ss = st.session_state
+    live = ss.get(LIVE)
+    if live is None or live.finished:
+        ss[LIVE] = start_run(ss[CONFIG])
+    ss[PLAYING] = True
+    ss.pop(EPOCH, None)
+
+
+def pause() -> None:
+    ss = st.session_state
+    ss[PLAYING] = False
+    ss[EPOCH] = ss[LIVE].epochs_done
+
+
+def step() -> None:
+    ss = st.session_state
+    ss[LIVE] = advance(ss[LIVE], 1)
+    ss[EPOCH] = ss[LIVE].epochs_done
+
+
+def reset() -> None:
+    ss = st.session_state
+    ss[LIVE], ss[PLAYING] = start_run(ss[CONFIG]), False
+    ss[EPOCH] = 0
+
+
+def play_frame(run: bp.training.Run) -> bp.training.Run:
+    """While playing: ``run`` trained on by one frame's epochs (the live run from then on). At its end, playing
+    stops and the whole page reruns (the buttons, the scrubber, the lesson the finished run now supports)."""
+    ss = st.session_state
+    run = ss[LIVE] = advance(run, ss[SPEED])
+    if run.finished:
+        ss[PLAYING] = False
+        ss[EPOCH] = run.epochs_done
+        st.rerun()
+    return run
+
+
+def shown_epoch(run: bp.training.Run) -> int:
+    """The epoch every view shows: the latest while playing, otherwise the scrubber's."""
+    return run.epochs_done if playing() else st.session_state[EPOCH]
