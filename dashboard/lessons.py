@@ -121,13 +121,10 @@ def _vanishing(run, r: RunReading, others) -> str:
     else:
         text += sums + ", which is not the vanishing this lesson is about. "
     spread = after.spread[-2]
-    norms = run.history.grad_norms
-    meet = norms["W1"][-1] >= 0.1 * norms[f"W{L}"][-1]
     text += (f"The small weights shrink the signal on the way forward too: the last hidden layer's outputs differ by "
              f"at most {short(spread, 2)} from one point to another, so the output layer can learn little more than "
-             "the share of each class")
-    text += (f"; once it has, ‖∂L/∂W{L}‖ falls to the level of ‖∂L/∂W1‖ (the curves meet) and nothing moves any "
-             "more. " if meet else ". ")
+             "the share of each class. ")
+    text += _when_the_output_layer_is_done(run, L)
     change = f"from {short(r.first_loss)} to {short(r.final_loss)}"
     if abs(r.loss_change) < STALLED:
         text += (f"The loss stalls: it moved by only {abs(r.loss_change):.1%} ({change}), and "
@@ -140,6 +137,38 @@ def _vanishing(run, r: RunReading, others) -> str:
                  f"{'falls' if v.loss_change < 0 else 'moves'} from {short(v.first_loss)} to {short(v.final_loss)}: "
                  "the network " + ("learns XOR" if learned else "still does not learn XOR")
                  + f" ({percent(v.final_accuracy)}).")
+    return text
+
+
+def _when_the_output_layer_is_done(run: bp.training.Run, L: int) -> str:
+    """What the per-layer norms do once the output layer has learned what it can: the epoch from which
+    ‖∂L/∂W1‖ is no longer below a tenth of ‖∂L/∂W_L‖, and the epoch from which it stays above it, each said only
+    when the run has it, so that the bars at the last epoch are explained."""
+    first, last = (np.asarray(run.history.grad_norms[name], dtype=float) for name in ("W1", f"W{L}"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = first / last
+    tenth = int(np.argmax(ratio >= 0.1)) if (ratio >= 0.1).any() else None
+    if tenth is None or tenth == 0:
+        return ""
+    text = f"It has by epoch {tenth}"
+    losses, y = np.asarray(run.history.losses, dtype=float), run.targets(run.data)
+    if run.config.loss == "bce" and y.shape[1] == 1 and 0 < y.mean() < 1:
+        share = float(y.mean())
+        guess = -(share * np.log(share) + (1 - share) * np.log(1 - share))  # bce of predicting the share everywhere
+        if abs(losses[tenth] - guess) <= 1e-3 * guess:
+            text += (f" (its loss is then {short(losses[tenth])}, what predicting P(class 1) = {share:.0%} for every point "
+                     "gives)")
+    text += (f": until then ‖∂L/∂W1‖ stays below a tenth of ‖∂L/∂W{L}‖ "
+            f"({ratio_words(ratio[0])} it at epoch 0), while ‖∂L/∂W{L}‖ itself falls from {short(last[0], 2)} to "
+            f"{short(last[tenth], 2)}. ")
+    below = np.flatnonzero(~(ratio >= 1))
+    cross = None if below.size == 0 else int(below[-1]) + 1
+    if cross is not None and cross < len(ratio):
+        shown = [e for e in run.snapshot_epochs if e < tenth]
+        text += (f"From epoch {cross} on, ‖∂L/∂W{L}‖ is even smaller than ‖∂L/∂W1‖ ({short(ratio[-1], 2)} times "
+                 f"smaller at the end; both below {short(10.0 ** np.ceil(np.log10(max(first[-1], last[-1]))), 1)}), so nothing moves any more, "
+                 "and the bars at the last epoch no longer show the vanishing: set *Epoch shown* to "
+                 + " or ".join(str(e) for e in shown[-2:]) + " to see it. ")
     return text
 
 
