@@ -156,8 +156,8 @@ def _when_the_output_layer_is_done(run: bp.training.Run, L: int) -> str:
         share = float(y.mean())
         guess = -(share * np.log(share) + (1 - share) * np.log(1 - share))  # bce of predicting the share everywhere
         if abs(losses[tenth] - guess) <= 1e-3 * guess:
-            text += (f" (its loss is then {short(losses[tenth])}, what predicting P(class 1) = {share:.0%} for every point "
-                     "gives)")
+            text += (f" (its loss is then {short(losses[tenth])}, what predicting P(class 1) = {share:.0%} for every "
+                     "point gives)")
     text += (f": until then ‖∂L/∂W1‖ stays below a tenth of ‖∂L/∂W{L}‖ "
             f"({ratio_words(ratio[0])} it at epoch 0), while ‖∂L/∂W{L}‖ itself falls from {short(last[0], 2)} to "
             f"{short(last[tenth], 2)}. ")
@@ -165,8 +165,9 @@ def _when_the_output_layer_is_done(run: bp.training.Run, L: int) -> str:
     cross = None if below.size == 0 else int(below[-1]) + 1
     if cross is not None and cross < len(ratio):
         shown = [e for e in run.snapshot_epochs if e < tenth]
+        bound = 10.0 ** np.ceil(np.log10(max(first[-1], last[-1])))  # a power of ten above both
         text += (f"From epoch {cross} on, ‖∂L/∂W{L}‖ is even smaller than ‖∂L/∂W1‖ ({short(ratio[-1], 2)} times "
-                 f"smaller at the end; both below {short(10.0 ** np.ceil(np.log10(max(first[-1], last[-1]))), 1)}), so nothing moves any more, "
+                 f"smaller at the end; both below {short(bound, 1)}), so nothing moves any more, "
                  "and the bars at the last epoch no longer show the vanishing: set *Epoch shown* to "
                  + " or ".join(str(e) for e in shown[-2:]) + " to see it. ")
     return text
@@ -286,7 +287,8 @@ def diagnostics(run: bp.training.Run) -> list[tuple[str, str]]:
                                f"learning rate of {c.lr:g} the steps overshoot, so the loss bounces up the other side "
                                "of the valley instead of settling in it. Try a smaller learning rate."))
     elif r.rises > r.epochs // 10:
-        why = ("each update follows only one mini-batch of the data" if c.batch_size is not None
+        why = (f"each update follows only one mini-batch of the data (if the steps also overshoot, a learning rate "
+               f"smaller than {c.lr:g} steadies the curve)" if c.batch_size is not None
                else f"with a learning rate of {c.lr:g} some steps overshoot")
         out.append(("info", f"The loss fell from {short(r.first_loss)} to {short(r.final_loss)}, but rose from one "
                             f"epoch to the next {r.rises} times: {why}."))
@@ -308,7 +310,9 @@ def diagnostics(run: bp.training.Run) -> list[tuple[str, str]]:
     classified = r.final_accuracy is not None and run.config.classes
     if r.diverged_at is None and classified and r.final_accuracy < LOW_ACCURACY:
         tries = ["more epochs"]
-        if not lr_blamed and c.optimizer != "adam":
+        if r.rises > r.epochs // 10:
+            tries.insert(0, f"a learning rate smaller than {c.lr:g} (the loss rose at {r.rises} epochs)")
+        elif not lr_blamed and c.optimizer != "adam":
             tries.append("a larger learning rate")
         if c.optimizer != "adam":
             tries.append("Adam")
@@ -319,9 +323,12 @@ def diagnostics(run: bp.training.Run) -> list[tuple[str, str]]:
         hint = ", ".join(tries[:-1]) + " or " + tries[-1] if len(tries) > 1 else tries[0]
         out.append(("warning", f"Training accuracy ended at {percent(r.final_accuracy)}: the network has not "
                                f"separated the classes. Try {hint}."))
-    if test_rose(r):
+    underfits = classified and r.final_accuracy < LOW_ACCURACY  # failing on its own data is not overfitting
+    if test_rose(r) and not underfits:
+        l2 = f"A stronger L2 (now {c.l2:g})" if c.l2 > 0 else "L2"
         out.append(("info", f"The test loss was lowest at epoch {r.best_test_epoch} ({short(r.best_test_loss)}) and "
                             f"has risen to {short(r.final_test_loss)} since, while the training loss fell to "
                             f"{short(r.final_loss)}: the network is overfitting its {run.data.n_samples} training "
-                            "points. L2, more samples or fewer epochs help."))
+                            f"points. {l2}, more samples or "
+                            "fewer epochs help."))
     return out
