@@ -84,3 +84,20 @@ def gradient_check_caption(n_checked: int, n_training: int, hidden: str) -> str:
     if hidden == "relu":
         text += " relu has a kink at 0, where errors up to about 1e-4 are expected."
     return text
+
+
+def undrawn_norms_caption(norms: Sequence[float], epoch: int) -> str:
+    """Why a layer's gradient norm has no dot on the log-scale chart at ``epoch``: it is exactly 0 (saturated units or
+    dead relus can do that), or it is not finite (the run has diverged). Empty when every norm is drawn."""
+    values = np.asarray(norms, dtype=float)
+    names = [f"‖∂L/∂W{l}‖" for l in range(1, len(values) + 1)]
+    zero = [name for name, v in zip(names, values, strict=True) if v == 0]
+    infinite = [name for name, v in zip(names, values, strict=True) if not np.isfinite(v)]
+    parts = []
+    if zero:
+        parts.append(f"{', '.join(zero)} {'is' if len(zero) == 1 else 'are'} exactly 0 at epoch {epoch}, which a log "
+                     "scale cannot show (marked 0 on the chart).")
+    if infinite:
+        parts.append(f"{', '.join(infinite)} {'is' if len(infinite) == 1 else 'are'} not finite at epoch {epoch}: "
+                     "the network has diverged.")
+    return " ".join(parts)

@@ -152,18 +152,37 @@ def _layout(title: str, height: int, **extra) -> dict:
 
 
 def layer_norms_figure(norms: Sequence[float], *, title: str, log_y: bool = True) -> go.Figure:
-    """Bars of one gradient norm per layer (layer 1 nearest the input, the last the output layer)."""
+    """One gradient norm per layer (layer 1 nearest the input, the last the output layer) as a dot with its value.
+
+    Dots, not bars: on a log axis a bar's length depends on where the axis happens to start, so bars of 7e-7 and
+    1e-6 can look ten times apart. A norm of exactly 0, or one that is not finite, has no place on a log axis: it is
+    written at the bottom of its column instead ("0", "not finite")."""
     labels = [f"layer {i + 1}" for i in range(len(norms) - 1)] + ["output"]
-    bars = go.Bar(
-        x=labels, y=list(norms), marker_color=SERIES[0],
-        text=[short(v, 2) for v in norms], textposition="outside", textfont={"size": 14},
-        hovertemplate="%{x}: ‖∂L/∂W‖ = %{y:.3g}<extra></extra>",
+    values = np.asarray(norms, dtype=float)
+    drawn = np.isfinite(values) & ((values > 0) if log_y else True)
+    at = np.flatnonzero(drawn)
+    dots = go.Scatter(
+        x=at.tolist(), y=values[drawn].tolist(), customdata=[labels[i] for i in at],
+        mode="markers+text", marker={"color": SERIES[0], "size": 14},
+        text=[short(v, 2) for v in values[drawn]], textposition="top center", textfont={"size": 14},
+        hovertemplate="%{customdata}: ‖∂L/∂W‖ = %{y:.3g}<extra></extra>", cliponaxis=False,
     )
-    return go.Figure(bars, layout=_layout(
+    notes = [{"x": int(i), "y": 0, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
+              "text": "0" if np.isfinite(values[i]) else "not finite", "font": {"size": 14}}
+             for i in np.flatnonzero(~drawn)]
+    yaxis = {"type": "log" if log_y else "linear", "title": "‖∂L/∂W‖ (Frobenius norm)", "tickfont": {"size": 14},
+             "exponentformat": "power"}
+    if log_y and at.size:
+        # At least two decades, so that norms within a factor of 1.3 do not look ten times apart.
+        low, high = np.log10(values[drawn].min()), np.log10(values[drawn].max())
+        middle, half = (low + high) / 2, max(1.0, (high - low) / 2 + 0.3)
+        yaxis["range"] = [middle - half, middle + half]
+    return go.Figure(dots, layout=_layout(
         title, 380,
-        yaxis={"type": "log" if log_y else "linear", "title": "‖∂L/∂W‖ (Frobenius norm)", "tickfont": {"size": 14},
-               "exponentformat": "power"},
-        xaxis={"tickfont": {"size": 14}},
+        yaxis=yaxis,
+        xaxis={"tickfont": {"size": 14}, "tickvals": list(range(len(labels))), "ticktext": labels,
+               "range": [-0.5, len(labels) - 0.5]},
+        annotations=notes,
     ))
 
 

@@ -15,7 +15,7 @@ from backprop.datasets import MULTICLASS
 from backprop.training import curves, layer_maps, plane, read_run, uses_assignment_weights
 from dashboard import claims, display, editors, exports, figures, lab, labfigures, lessons, tables
 from dashboard import lab_state as ls
-from dashboard.numbers import row, short
+from dashboard.numbers import row
 
 FRAME_SECONDS = 0.1  # Play asks for a new frame this often (requests made while a frame runs are merged)
 
@@ -142,10 +142,6 @@ def _status(run: bp.training.Run, playing: bool) -> str:
     return f"Finished: {run.epochs_done:,} epochs" + ("" if diverged is None else f" (diverged at epoch {diverged})")
 
 
-def _loss_text(value: float | None) -> str:
-    return "—" if value is None else short(value, 3) if np.isfinite(value) else "not finite"
-
-
 def live_views() -> None:
     """What changes from epoch to epoch: the numbers, the pictures and the curves, as a fragment that reruns every
     FRAME_SECONDS while playing (and otherwise with the page)."""
@@ -176,8 +172,8 @@ def _live_views() -> None:
         return None if series is None else float(series[i])
 
     m = st.columns(4)
-    m[0].metric("Training loss", _loss_text(loss), help=f"at epoch {epoch}, before that epoch's update")
-    m[1].metric("Test loss", _loss_text(at("test_loss")))
+    m[0].metric("Training loss", lessons.loss_words(loss), help=f"at epoch {epoch}, before that epoch's update")
+    m[1].metric("Test loss", lessons.loss_words(at("test_loss")))
     m[2].metric("Training accuracy", lessons.percent(at("train_accuracy")))
     m[3].metric("Test accuracy", lessons.percent(at("test_accuracy")))
 
@@ -238,14 +234,14 @@ def backprop_view(run: bp.training.Run, epoch: int) -> None:
                                              r"\frac{\partial L}{\partial W_l} = A_{l-1}^T \, \delta_l"), strict=True):
         with col:
             display.latex(equation)
-    fig = figures.layer_norms_figure(grads.norms, title=f"‖∂L/∂W_l‖ at epoch {epoch}")
+    fig = figures.layer_norms_figure(grads.norms, title=f"Gradient norm ‖∂L/∂W‖ of each layer at epoch {epoch}")
     fig.layout.height = 300
     st.plotly_chart(fig, key="lab_norms", config={"displayModeBar": False}, width="stretch")
     with st.expander("The chart's numbers"):
         st.table(tables.layer_norms_frame(grads.norms), hide_index=True)
-    too_large = [f"‖∂L/∂W{l}‖" for l, n in enumerate(grads.norms, start=1) if not np.isfinite(n)]
-    if too_large:
-        st.caption(f"Not finite at epoch {epoch}, so not drawn: {', '.join(too_large)}. The network has diverged.")
+    caption = claims.undrawn_norms_caption(grads.norms, epoch)
+    if caption:
+        st.caption(caption)
     names = {l: ("output layer" if l == L else f"hidden layer {l}") + f" (W{l})" for l in range(1, L + 1)}
     if ss.get(ls.LAYER) not in names:
         ss[ls.LAYER] = 1

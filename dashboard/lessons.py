@@ -30,6 +30,11 @@ def percent(x: float | None) -> str:
     return "—" if x is None or not np.isfinite(x) else f"{x:.0%}"
 
 
+def loss_words(x: float | None, digits: int = 3) -> str:
+    """A loss as the lab writes it everywhere: "—" when there is none, "not finite" past a divergence."""
+    return "—" if x is None else short(x, digits) if np.isfinite(x) else "not finite"
+
+
 def network_words(config: TrainConfig) -> str:
     """"4 hidden layers of 8 sigmoid units", "hidden layers of 16, 16 and 8 tanh units"."""
     sizes = config.hidden_sizes
@@ -185,6 +190,7 @@ def _too_large(run, r: RunReading, others) -> str:
                  f"next, from epoch {r.first_rise} on, and ended at {short(r.final_loss)}.")
     else:
         text += f"With these settings the loss never rose: it fell from {short(r.first_loss)} to {short(r.final_loss)}."
+    text += _first_layer_went_silent(run)
     for name, _, v in others:
         if v.diverged_at is None and not v.rises:
             text += (f" With {name} the same network's loss falls at every epoch, from {short(v.first_loss)} to "
@@ -192,6 +198,24 @@ def _too_large(run, r: RunReading, others) -> str:
         else:
             text += f" With {name} the loss rose {v.rises} times."
     return text
+
+
+def _first_layer_went_silent(run: bp.training.Run) -> str:
+    """When ‖∂L/∂W1‖ is exactly 0 from some epoch to the end (its curve stops on a log scale), say from when, and
+    why when the run shows it: tanh units whose every output is ±1 to the last digit have slope 1 − tanh² = 0."""
+    first = np.asarray(run.history.grad_norms["W1"], dtype=float)
+    moving = np.flatnonzero(first != 0)
+    if first[-1] != 0 or moving.size == 0:
+        return ""
+    since = int(moving[-1]) + 1
+    text = (f" From epoch {since} on ‖∂L/∂W1‖ is exactly 0, so its curve stops there on the log scale (a log scale "
+            "has no 0)")
+    if run.config.hidden == "tanh":
+        shown = [e for e in run.snapshot_epochs if e >= since]  # the epochs the scrubber can show from then on
+        if all(np.all(np.abs(bp.network_forward(run.network_at(e), run.data.X).As[0]) == 1.0) for e in shown):
+            text += (": the first layer's weights have grown so large that every tanh unit outputs ±1 to the last "
+                     "digit, where its slope 1 − tanh² is 0, so no error passes back through them")
+    return text + "."
 
 
 def _spirals(run, r: RunReading, others) -> str:
@@ -250,8 +274,8 @@ def comparison(label: str, run: bp.training.Run, variants: Sequence[tuple[str, b
         entry = {"run": name}
         if label == "Vanishing gradients":
             entry[f"Σ‖∂L/∂W1‖ / Σ‖∂L/∂W{L}‖"] = short(v.first_to_last, 3)
-        entry["loss at epoch 0"] = short(v.first_loss, 3)
-        entry["final loss"] = short(v.final_loss, 3)
+        entry["loss at epoch 0"] = loss_words(v.first_loss)
+        entry["final loss"] = loss_words(v.final_loss)
         if label == "Learning rate too large":
             entry["loss rose (epochs)"] = str(v.rises)
             entry["diverged at epoch"] = "—" if v.diverged_at is None else str(v.diverged_at)

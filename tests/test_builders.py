@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from backprop import assignment as a
-from dashboard import figures, latex
+from dashboard import claims, figures, latex
 from dashboard.numbers import short, tex
 from dashboard.tables import from_frame, to_frame
 
@@ -181,3 +181,27 @@ def test_the_training_curves_table_holds_the_plotted_numbers():
     for _, row in frame.iterrows():
         i = int(row["epoch"]) - int(c.epochs[0])
         assert row["training loss"] == c.train_loss[i] and row["‖∂L/∂W1‖"] == c.grad_norms["W1"][i]
+
+
+def test_layer_norms_are_dots_with_their_values_and_zero_or_infinite_ones_are_written_not_drawn():
+    fig = figures.layer_norms_figure([9.6e-7, 3e-7, 0.0, float("inf"), 7.2e-7], title="norms")
+    (dots,) = fig.data
+    assert dots.type == "scatter" and "markers" in dots.mode  # no bars: a bar's length on a log axis misleads
+    assert list(dots.x) == [0, 1, 4] and list(dots.y) == [9.6e-7, 3e-7, 7.2e-7]
+    assert list(dots.text) == ["9.6e-7", "3e-7", "7.2e-7"] and list(dots.customdata) == ["layer 1", "layer 2", "output"]
+    assert list(fig.layout.xaxis.ticktext) == ["layer 1", "layer 2", "layer 3", "layer 4", "output"]
+    assert [(a.x, a.text) for a in fig.layout.annotations] == [(2, "0"), (3, "not finite")]
+    low, high = fig.layout.yaxis.range  # two decades at least: 3e-7 and 9.6e-7 must not look far apart
+    assert high - low >= 2 and low < np.log10(3e-7) and high > np.log10(9.6e-7)
+    wide = figures.layer_norms_figure([1e-6, 1.0], title="norms").layout.yaxis.range
+    assert wide[0] < -6 and wide[1] > 0
+    linear = figures.layer_norms_figure([0.0, 2.0], title="norms", log_y=False)
+    assert list(linear.data[0].y) == [0.0, 2.0] and not linear.layout.annotations  # 0 has a place on a linear axis
+
+
+def test_the_norms_caption_says_which_norms_have_no_dot_and_why():
+    assert claims.undrawn_norms_caption([1e-3, 2e-3], 40) == ""
+    text = claims.undrawn_norms_caption([0.0, float("inf")], 141)
+    assert text == ("‖∂L/∂W1‖ is exactly 0 at epoch 141, which a log scale cannot show (marked 0 on the chart). "
+                    "‖∂L/∂W2‖ is not finite at epoch 141: the network has diverged.")
+    assert claims.undrawn_norms_caption([0.0, 0.0, 1.0], 3).startswith("‖∂L/∂W1‖, ‖∂L/∂W2‖ are exactly 0 at epoch 3")

@@ -65,6 +65,14 @@ def test_too_large_a_learning_rate_diverges_and_says_so():
     assert r.diverged_at is not None and r.rises > r.epochs // 2
     assert f"stopped being a finite number at epoch {r.diverged_at}" in text
     assert f"rose in {r.rises} of the {r.epochs - 1} steps" in text
+    # W1's curve stops on the log scale: its gradient is exactly 0 from some epoch on, because tanh saturated
+    first = np.asarray(run.history.grad_norms["W1"])
+    since = max(e for e in range(len(first)) if first[e] != 0) + 1
+    assert 0 < since < r.epochs and not first[since:].any()
+    assert f"From epoch {since} on ‖∂L/∂W1‖ is exactly 0" in text
+    for e in (e for e in run.snapshot_epochs if e >= since):
+        assert np.all(np.abs(bp.network_forward(run.network_at(e), run.data.X).As[0]) == 1.0)
+    assert "every tanh unit outputs ±1 to the last digit" in text
     smaller = read_run(variants[0][1].history)
     assert smaller.diverged_at is None and smaller.rises == 0 and smaller.final_loss < smaller.first_loss
     assert f"falls at every epoch, from {short(smaller.first_loss)} to {short(smaller.final_loss)}" in text
@@ -182,7 +190,8 @@ def test_comparison_tables_quote_every_run(label):
     rows = lessons.comparison(label, run, variants)
     assert [row["run"] for row in rows] == ["this run", *(name for name, _ in variants)]
     for row, (_, other) in zip(rows, [("this run", run), *variants], strict=True):
-        assert row["final loss"] == short(read_run(other.history).final_loss, 3)
+        final = read_run(other.history).final_loss
+        assert row["final loss"] == (short(final, 3) if np.isfinite(final) else "not finite")
 
 
 def test_the_readme_quotes_each_lessons_own_run():

@@ -245,7 +245,11 @@ def test_a_diverged_run_starts_on_a_log_axis_and_says_what_it_cannot_draw():
     assert at.toggle(key="lab_log_y").value, "a linear axis would flatten all but the last epochs"
     assert curves_chart(at)["layout"]["yaxis"]["type"] == "log"
     assert next(m for m in at.metric if m.label == "Training loss").value == "not finite"
-    assert any(f"Not finite at epoch {run.epochs_done}, so not drawn: ‖∂L/∂W2‖" in c.value for c in at.caption)
+    e = run.epochs_done
+    assert any(c.value == f"‖∂L/∂W1‖ is exactly 0 at epoch {e}, which a log scale cannot show (marked 0 on the "
+               f"chart). ‖∂L/∂W2‖ is not finite at epoch {e}: the network has diverged." for c in at.caption)
+    norms, _ = chart(at, f"Gradient norm ‖∂L/∂W‖ of each layer at epoch {e}")
+    assert [a["text"] for a in norms["layout"]["annotations"]] == ["0", "not finite"]
     at.button(key="lab_preset_xor").click().run()
     assert not at.toggle(key="lab_log_y").value, "the next run picks its own axis"
 
