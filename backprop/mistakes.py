@@ -58,6 +58,11 @@ MISTAKES: dict[str, Mistake] = {
         "the other A1",
         "Check which A1 this mode uses: the one the assignment assumes, or σ(Z1) from the forward pass.",
     ),
+    "dW2_other_mode": Mistake(
+        "the other mode's ∂L/∂W2",
+        "Check which A1 and δ2 this mode uses: the assignment's assumed A1 and given δ2, or σ(Z1) and the δ2 "
+        "derived from the target y.",
+    ),
     "dW2_X_instead_of_A1": Mistake(
         "X instead of A1",
         "The weights W2 act on the hidden activations, so their gradient is built from A1, not from the inputs X.",
@@ -268,13 +273,18 @@ def a1_candidates(Z1, XW1, *, A1_given=None) -> dict[str, np.ndarray]:
     return _keep(right, out)
 
 
-def dW2_candidates(A1, delta2, *, other_A1=None, X=None) -> dict[str, np.ndarray]:
-    """Wrong ∂L/∂W2s: (H, C) each. ``other_A1`` is the A1 of the other mode."""
+def dW2_candidates(A1, delta2, *, other_A1=None, other_dW2=None, X=None) -> dict[str, np.ndarray]:
+    """Wrong ∂L/∂W2s: (H, C) each. ``other_A1`` is the A1 of the other mode; ``other_dW2`` the other mode's
+    whole gradient (its A1 and its δ2), kept when it differs from the one with only A1 swapped."""
     A1, delta2 = as_matrix("A1", A1), as_matrix("delta2", delta2)
     right = output_layer_gradient(A1, delta2)
     out = {"sign": -right, "averaged_again": right / A1.shape[0], "dW2_transposed": right.T}
     if other_A1 is not None:
         out["dW2_other_A1"] = output_layer_gradient(as_matrix("other_A1", other_A1), delta2)
+    if other_dW2 is not None:
+        other_dW2 = as_matrix("other_dW2", other_dW2)
+        if "dW2_other_A1" not in out or not close(other_dW2, out["dW2_other_A1"]).all():
+            out["dW2_other_mode"] = other_dW2
     if X is not None and as_matrix("X", X).shape[0] == delta2.shape[0]:
         out["dW2_X_instead_of_A1"] = output_layer_gradient(X, delta2)
     return _keep(right, out)
@@ -377,7 +387,8 @@ def expected_and_candidates(quantity: str, sol: Solution | Update) -> tuple[np.n
         return sol.delta2_derived, delta2_candidates(sol.delta2_derived, sol.dA2)
     if quantity == "dW2":
         other = sol.A1_sigmoid if sol.mode == "assignment" else inp.A1_given
-        return sol.dW2, dW2_candidates(sol.A1, sol.delta2, other_A1=other, X=inp.X)
+        other_mode = solve(inp, "consistent" if sol.mode == "assignment" else "assignment", sol.loss)
+        return sol.dW2, dW2_candidates(sol.A1, sol.delta2, other_A1=other, other_dW2=other_mode.dW2, X=inp.X)
     if quantity == "db2":
         return np.atleast_2d(sol.db2), {k: np.atleast_2d(v) for k, v in bias_candidates(sol.delta2).items()}
     if quantity == "db1":

@@ -19,7 +19,7 @@ class Marking:
     - verdict: "right" or "wrong"; summary: one sentence for the banner
     - cells: a word per cell, shaped like the answer: "✓" for a right cell; for a wrong one "too high" or
       "too low" (solutions hidden), or its difference from the right value (solutions revealed)
-    - hints: (label, hint) of each misconception the answer matches, rounding first
+    - hints: (label, hint) of each misconception the answer matches; or, when none does, the rounding hint
     - unexplained: wrong, and neither rounding nor a common mistake gives this answer
     """
 
@@ -61,7 +61,7 @@ def mark(diagnosis: Diagnosis, reveal: bool = False) -> Marking:
              for rr, dd in zip(right, diagnosis.difference, strict=True)]
     hints = tuple((MISTAKES[m].label, MISTAKES[m].hint) for m in diagnosis.mistakes)
     rounding = rounding_hint(diagnosis, reveal)
-    if rounding is not None:
+    if rounding is not None and not diagnosis.mistakes:  # a mistake that explains the answer explains its digits too
         hints = (rounding, *hints)
     if diagnosis.all_right:
         return Marking("right", f"All {right.size} cells are right.", cells, hints, False)

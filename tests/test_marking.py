@@ -30,3 +30,19 @@ def test_an_answer_no_mistake_explains_says_so():
 
 def test_cell_words():
     assert (cell_word(True, 1.0), cell_word(False, 0.1), cell_word(False, -0.1)) == ("✓", "too high", "too low")
+
+
+def test_the_other_modes_gradient_typed_as_the_page_prints_it_is_named():
+    # Problem 3 in the assignment's mode, answered with the consistent mode's ∂L/∂W2 to four digits
+    consistent = a.solve(a.DEFAULT_INPUTS, "consistent").dW2
+    typed = np.array([[float(f"{v:.3g}") for v in row] for row in consistent])
+    digits = np.full(typed.shape, 3)
+    m = mark(check_answer("dW2", SOL, typed, digits))
+    assert [label for label, _ in m.hints] == ["the other mode's ∂L/∂W2"] and not m.unexplained
+
+
+def test_a_named_mistake_is_not_also_called_a_rounding_slip():
+    # the assignment's given δ1 (−0.01, −0.02) typed for Problem 4's δ1: −0.01 is also −0.0112 rounded, by chance
+    typed = np.array([[-0.01, -0.02]])
+    m = mark(check_answer("delta1", SOL, typed, np.array([[1, 1]])))
+    assert [label for label, _ in m.hints] == ["the δ1 the assignment gives"]

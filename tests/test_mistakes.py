@@ -121,6 +121,8 @@ def _hand_made_wrong_answers(sol):
     other_delta1 = back * s * (1 - s) if sol.mode == "assignment" else i.delta1_given
     n = X.shape[0]
     a2 = _sig(s @ W2 + i.b2)  # the real output layer, from σ(Z1), for δ2 from the targets y
+    # the other mode's whole ∂L/∂W2: σ(Z1) with δ2 from y (mse), or the assumed A1 with the given δ2
+    other_mode_dW2 = s.T @ ((a2 - i.y) / n * a2 * (1 - a2)) if sol.mode == "assignment" else i.A1_given.T @ i.delta2
     return [
         ("Z1", "z1_missing_bias", X @ W1),
         ("Z1", "z1_bias_subtracted", X @ W1 - b1),
@@ -144,6 +146,7 @@ def _hand_made_wrong_answers(sol):
         ("dW2", "averaged_again", A1.T @ d2 / n),
         ("dW2", "dW2_transposed", d2.T @ A1),
         ("dW2", "dW2_other_A1", other_A1.T @ d2),
+        ("dW2", "dW2_other_mode", other_mode_dW2),
         ("dW2", "dW2_X_instead_of_A1", X.T @ d2),
         ("delta1", "delta1_no_sigma_prime", back),
         ("delta1", "delta1_sigma_prime_at_A1", back * _sig(s) * (1 - _sig(s))),
