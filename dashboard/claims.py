@@ -51,16 +51,17 @@ def descent_summary(losses: Sequence[float], first_step: int = 1) -> str:
     if steps < 1:
         return "No steps were taken."
     last = first_step + steps - 1
+    since = f" after step {first_step - 1}" if first_step > 1 else " before step 1"  # what losses[0] is
     changes = np.diff(losses)
     rose = [first_step + i for i, d in enumerate(changes) if d > 0]
     end = f"After step {last} the loss is {short(losses[-1])}"
     if not rose and (changes < 0).all():
         first, final = distinct(losses[0], losses[-1])
-        return f"After step {last} the loss is {final}: it fell at every step, from {first}."
+        return f"After step {last} the loss is {final}: it fell at every step, from {first}{since}."
     if not rose:
         return f"{end}: it never rose, and at some steps it did not change."
     listed = ", ".join(str(s) for s in rose[:5]) + (" …" if len(rose) > 5 else "")
-    return (f"{end}, from {short(losses[0])}; it rose at step{'s' if len(rose) > 1 else ''} {listed}: "
+    return (f"{end}, from {short(losses[0])}{since}; it rose at step{'s' if len(rose) > 1 else ''} {listed}: "
             "η is too large for this example.")
 
 

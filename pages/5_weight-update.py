@@ -4,7 +4,7 @@ import streamlit as st
 
 from backprop.assignment import MODES, OUTPUT_LOSSES, gradient_step, more_steps, solve
 from backprop.update import MAX_LR
-from dashboard import claims, editors, nav, sharing, solution, state, walkthrough
+from dashboard import claims, display, editors, nav, sharing, solution, state, walkthrough
 from dashboard import latex as tex
 from dashboard.numbers import short
 
@@ -67,6 +67,12 @@ def loss_before_and_after() -> None:
 
 if right is not None:
     right.info(tex.update_gradients_note(step), icon=":material/info:")
+    # The step's own givens: with solutions hidden they are nowhere else on this page.
+    with right.expander("The gradients this step uses (the answers to Problems 3 and 4)"):
+        for name, rows, cols in (("W1", "input", "hidden unit"), ("b1", "row", "hidden unit"),
+                                 ("W2", "hidden unit", "output"), ("b2", "row", "output")):
+            st.markdown(f"**∂L/∂{name}**")
+            display.show_table(step.grads[name], row_name=rows, col_name=cols)
 show = solution.section(page, right, shown, steps, stale=stale, summary=loss_before_and_after,
                         note=f"Each new matrix is the old one minus η = {short(lr)} times its gradient; the loss is "
                         f"measured by a full forward pass against y with the {OUTPUT_LOSSES[page.loss]}.")

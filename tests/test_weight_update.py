@@ -155,10 +155,11 @@ def test_loss_change_says_what_the_numbers_do(before, after, said):
 
 
 @pytest.mark.parametrize("losses, said", [
-    ([0.3, 0.2, 0.1], "After step 3 the loss is 0.1: it fell at every step, from 0.3."),
+    ([0.3, 0.2, 0.1], "After step 3 the loss is 0.1: it fell at every step, from 0.3 after step 1."),
     ([0.29983181, 0.2998318, 0.29983179], "After step 3 the loss is 0.29983179: it fell at every step, "
-                                          "from 0.29983181."),
-    ([0.3, 0.4, 0.1], "After step 3 the loss is 0.1, from 0.3; it rose at step 2: η is too large for this example."),
+                                          "from 0.29983181 after step 1."),
+    ([0.3, 0.4, 0.1], "After step 3 the loss is 0.1, from 0.3 after step 1; it rose at step 2: η is too large for "
+                      "this example."),
     ([0.3, 0.3, 0.1], "After step 3 the loss is 0.1: it never rose, and at some steps it did not change."),
 ])
 def test_descent_summary_says_what_the_numbers_do(losses, said):
@@ -175,3 +176,22 @@ def test_hidden_solutions_keep_the_step_and_the_loss_after_it_until_revealed():
     next(b for b in at.button if b.label == "Reveal the solution").click().run()
     assert {m.label for m in at.metric} == {"Loss before the step", "Loss after the step"}
     np.testing.assert_allclose(heatmaps(at)["W2 after the step"], [[0.41, 0.735], [0.605, 0.9425]], atol=1e-12)
+
+
+def test_with_solutions_hidden_the_page_still_gives_the_gradients_the_step_uses():
+    # Problem 5's givens are the gradients of Problems 3 and 4: without them the step cannot be worked by hand.
+    at = open_page("weight-update", LINK)
+    at.sidebar.toggle[1].set_value(True).run()  # "Hide solutions until I ask"
+    no_exception(at)
+    (box,) = [e for e in at.expander if e.label.startswith("The gradients this step uses")]
+    labels = [m.value for m in box.markdown]
+    assert labels == ["**∂L/∂W1**", "**∂L/∂b1**", "**∂L/∂W2**", "**∂L/∂b2**"]
+    X, W1, b1, W2, b2, y = (matrix(LINK[k]) for k in ("X", "W1", "b1", "W2", "b2", "y"))
+    b1, b2 = b1[0], b2[0]
+    A1 = sigmoid(X @ W1 + b1)
+    A2 = sigmoid(A1 @ W2 + b2)
+    d2 = (A2 - y) / len(X) * A2 * (1 - A2)
+    d1 = (d2 @ W2.T) * A1 * (1 - A1)
+    expected = [X.T @ d1, d1.sum(0, keepdims=True), A1.T @ d2, d2.sum(0, keepdims=True)]
+    for table, want in zip(box.dataframe, expected, strict=True):
+        np.testing.assert_allclose(table.value.to_numpy(), want, rtol=1e-12)
