@@ -17,6 +17,13 @@ def latex(equation: str, *, size: str = r"\large") -> None:
     st.latex(f"{size} {equation}")
 
 
+def latex_row(parts, *, size: str = r"\large") -> None:
+    """Equations side by side that wrap onto the next line where the screen is narrow (a phone), each whole."""
+    with st.container(horizontal=True, wrap=True, gap="large"):
+        for part in parts:
+            st.latex(f"{size} {part}", width="content")
+
+
 def show_table(M, *, row_name: str, col_name: str) -> None:
     frame = to_frame(M, row_name, col_name)
     st.dataframe(frame, width="content",

@@ -52,12 +52,17 @@ TASKS = {
 }
 
 
-def givens_latex(problem: Problem) -> tuple[str, ...]:
-    """The givens as LaTeX lines, as many side by side as fit: X = (…), W1 = (…), …, and η."""
+def givens_parts(problem: Problem) -> tuple[str, ...]:
+    """The givens, one LaTeX equation each: X = (…), W1 = (…), …, and η."""
     parts = [rf"{SYMBOLS[name]} = {matrix(value)}" for name, value in problem.givens.items()]
     if problem.lr is not None:
         parts.append(rf"\eta = {tex(problem.lr)}")
-    return side_by_side(*parts)
+    return tuple(parts)
+
+
+def givens_latex(problem: Problem) -> tuple[str, ...]:
+    """The givens as LaTeX lines, as many side by side as fit a wide page (for worked steps and sheets)."""
+    return side_by_side(*givens_parts(problem))
 
 
 def worked_steps(problem: Problem) -> list[Step]:

@@ -35,8 +35,7 @@ st.caption(f"{problem.size.text} · seed {problem.seed} · the address bar now g
 
 st.header("The problem")
 st.markdown(practice.TASKS[problem.kind])
-for line in practice.givens_latex(problem):
-    display.latex(line)
+display.latex_row(practice.givens_parts(problem))
 
 st.header("Your answers")
 shown = session.revealed(problem)
