@@ -90,8 +90,11 @@ def matrix_heatmap(
                "line": {"color": HIGHLIGHT, "width": 5}} for r, c in highlight]
     layout = _layout(
         title + (scale_note if show_values else ""), height or 150 + (75 if rows <= 8 else 22) * rows, shapes=shapes,
+        # Two-word names break before the second word ("hidden<br>unit 1"): side by side they ran together on a
+        # phone. Only the ticks' text changes; the categories, hover and clicks keep "hidden unit 1".
         xaxis={"title": {"text": col_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
-               "fixedrange": True, "tickangle": 0, "type": "category"},
+               "fixedrange": True, "tickangle": 0, "type": "category", "tickmode": "array", "tickvals": x_labels,
+               "ticktext": [label.replace(" ", "<br>", 1) if label.count(" ") >= 2 else label for label in x_labels]},
         yaxis={"title": {"text": row_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
                "autorange": "reversed", "fixedrange": True, "type": "category"},
     )

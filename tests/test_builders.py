@@ -205,3 +205,11 @@ def test_the_norms_caption_says_which_norms_have_no_dot_and_why():
     assert text == ("‖∂L/∂W1‖ is exactly 0 at epoch 141, which a log scale cannot show (marked 0 on the chart). "
                     "‖∂L/∂W2‖ is not finite at epoch 141: the network has diverged.")
     assert claims.undrawn_norms_caption([0.0, 0.0, 1.0], 3).startswith("‖∂L/∂W1‖, ‖∂L/∂W2‖ are exactly 0 at epoch 3")
+
+
+def test_two_word_column_ticks_break_onto_two_lines_so_they_do_not_run_together_on_a_phone():
+    fig = figures.matrix_heatmap(np.eye(2), title="Z1", row_name="sample", col_name="hidden unit")
+    assert list(fig.layout.xaxis.ticktext) == ["hidden<br>unit 1", "hidden<br>unit 2"]
+    assert list(fig.layout.xaxis.tickvals) == list(fig.data[0].x) == ["hidden unit 1", "hidden unit 2"]
+    short_names = figures.matrix_heatmap(np.eye(2), title="W2", row_name="hidden unit", col_name="output")
+    assert list(short_names.layout.xaxis.ticktext) == ["output 1", "output 2"]
