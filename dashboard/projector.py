@@ -8,7 +8,8 @@ Both are constant strings written here, never built from anything a user typed o
 - KEYS_HTML (st.iframe, an invisible frame): PageDown (what a clicker sends), → and Space go to the next
   step, PageUp and ← to the previous one, by clicking the presenter's own buttons in the page (found by
   their keys). Keys typed into a text field, a grid cell or a menu are left alone, and Space on a focused
-  button keeps its usual meaning.
+  button keeps its usual meaning. A button clicked with the mouse gives up the focus, so that Space after a
+  mouse click on "Previous" goes on to the next step instead of pressing "Previous" again.
 
 Streamlit's own ``st.button(shortcut=...)`` takes one key per button, and ignores every key while any
 input has the focus — a toggle included, so right after "Presenter mode" is switched on a clicker would
@@ -57,9 +58,17 @@ KEYS_HTML = """<!doctype html><html><body><script>
     event.preventDefault();
     button.click();
   }
+  function onClick(event) {
+    if (event.detail === 0) return;  // a click made with Enter or Space keeps its focus, as keyboard users expect
+    var target = event.target && event.target.closest && event.target.closest('button, [role="button"]');
+    if (target) target.blur();
+  }
   if (doc.__presenterKeys) doc.removeEventListener("keydown", doc.__presenterKeys, true);
+  if (doc.__presenterClicks) doc.removeEventListener("click", doc.__presenterClicks, true);
   doc.__presenterKeys = onKey;
+  doc.__presenterClicks = onClick;
   doc.addEventListener("keydown", onKey, true);
+  doc.addEventListener("click", onClick, true);
 })();
 </script></body></html>"""
 

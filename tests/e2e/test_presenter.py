@@ -89,6 +89,15 @@ def test_clicker_and_keyboard_move_between_steps(app, projector):
     tab.keyboard.press("PageUp")  # nothing before the first step
     app.settle(tab)
     assert step_label(tab)[0] == 1
+    # after a mouse click on "Previous", Space still goes forward (the clicked button gave up the focus)
+    press_and_wait(app, tab, "PageDown", 2)
+    press_and_wait(app, tab, "PageDown", 3)
+    tab.get_by_role("button", name="Previous", exact=True).click()
+    tab.locator(STEP, has_text=re.compile(r"Step 2 of \d+")).wait_for(timeout=20_000)
+    app.settle(tab)
+    press_and_wait(app, tab, " ", 3)
+    press_and_wait(app, tab, "PageUp", 2)
+    press_and_wait(app, tab, "PageUp", 1)
     # keys typed into a text field are the field's: put one on the page, type into it, and nothing moves
     tab.evaluate("""() => { const f = document.createElement('input'); f.id = 'typing-here';
                             document.querySelector('[data-testid="stMain"]').prepend(f); }""")
