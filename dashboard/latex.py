@@ -6,6 +6,7 @@ formats them. A Step is one stage of a worked solution; presenter mode shows one
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -100,6 +101,48 @@ def rows_of(latex_text: str) -> int:
         return 1
     body = re.sub(r"\\begin\{pmatrix\}.*?\\end\{pmatrix\}", "M", latex_text)
     return body.count(r"\\") + 1
+
+
+_BEGIN, _END = r"\begin{aligned} ", r" \end{aligned}"
+_ENVIRONMENT = re.compile(r"\\(begin|end)\{[a-z*]+\}|\\\\")
+
+
+def aligned_rows(latex_text: str) -> list[str] | None:
+    """The rows of an equation that is one aligned block (as aligned() and its kin write it), split at its own
+    line breaks only (a matrix's rows stay inside their row); None for any other equation."""
+    if not (latex_text.startswith(_BEGIN) and latex_text.endswith(_END)):
+        return None
+    body = latex_text[len(_BEGIN):-len(_END)]
+    rows, depth, start = [], 0, 0
+    for match in _ENVIRONMENT.finditer(body):
+        if match.group(1) == "begin":
+            depth += 1
+        elif match.group(1) == "end":
+            depth -= 1
+        elif depth == 0:
+            rows.append(body[start:match.start()].strip())
+            start = match.end()
+    if depth != 0:
+        return None
+    return rows + [body[start:].strip()]
+
+
+def join_rows(rows: Sequence[str]) -> str:
+    """Rows back into one aligned block."""
+    return _BEGIN + r" \\ ".join(rows) + _END
+
+
+def height_px(latex_text: str) -> int:
+    """About how tall an equation is in pixels at \\large in the app (measured in Chromium: a line of scalars
+    about 37 px per row, a row holding 3-row matrices about 97, plus the display's margins)."""
+    rows = aligned_rows(latex_text) or [latex_text]
+
+    def row_px(row: str) -> int:
+        inner = [m.count("\\\\") + 1 for m in re.findall(r"\\begin\{pmatrix\}(.*?)\\end\{pmatrix\}", row)]
+        tallest = max(inner, default=1)
+        return 37 if tallest == 1 else 25 + 24 * tallest
+
+    return 18 + sum(row_px(row) for row in rows)
 
 
 def aligned(lhs: str, *rhs: str) -> str:

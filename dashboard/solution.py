@@ -116,24 +116,85 @@ def _presenter_lines(equations: Sequence[str]) -> list[str]:
     return lines
 
 
-def presenter(steps: Sequence[Step], page_id: str) -> tuple[Step, bool]:
-    """One step at a time, with Previous / Next (PageUp / PageDown on a clicker); returns the step shown
-    and whether its result is shown.
+#: A 1280 × 720 projector's height in pixels, what presenter mode's chrome, title and step heading take above a
+#: step's math, and the margin kept below it (measured in Chromium with projector.FIT_CSS).
+PROJECTOR_HEIGHT, ABOVE_MATH, BELOW_MATH = 720, 180, 20
+NOTE_PX = 45
 
-    The position is kept by the step's key, so it survives reruns and a mode switch that adds or
+
+def _parts(lines: Sequence[str], budget: int, last_budget: int) -> list[list[str]]:
+    """A step's equations cut into parts of at most ``budget`` pixels of height (latex.height_px), the last at
+    most ``last_budget`` (it shares the screen with the step's result): whole lines while they fit, and an
+    aligned block too tall for the last part split between its rows. One part for a step that fits."""
+    def height(piece_list: Sequence[str]) -> int:
+        return sum(map(latex_builders.height_px, piece_list))
+
+    pieces: list[str] = []
+    for line in lines:
+        rows = latex_builders.aligned_rows(line)
+        if rows is None or len(rows) == 1 or latex_builders.height_px(line) <= last_budget:
+            pieces.append(line)
+            continue
+        chunk: list[str] = []
+        for row in rows:
+            if chunk and latex_builders.height_px(latex_builders.join_rows([*chunk, row])) > last_budget:
+                pieces.append(latex_builders.join_rows(chunk))
+                chunk = []
+            chunk.append(row)
+        pieces.append(latex_builders.join_rows(chunk))
+    parts: list[list[str]] = [[]]
+    for piece in pieces:
+        if parts[-1] and height([*parts[-1], piece]) > budget:
+            parts.append([])
+        parts[-1].append(piece)
+    if height(parts[-1]) > last_budget:  # the result needs room: end with as much as fits beside it
+        head, tail = parts[-1], []
+        while head and (not tail or height([head[-1], *tail]) <= last_budget):
+            tail.insert(0, head.pop())
+        parts[-1:] = [head, tail] if head else [tail]
+    return parts
+
+
+def slides(steps: Sequence[Step], reserve: Callable[[Step], int] = lambda step: 0) -> list[tuple[int, list[str]]]:
+    """Presenter mode's pages: (index of the step, its equations on this page), each fitting a 1280 × 720
+    projector, with ``reserve(step)`` pixels kept below the math of the step's last page for its result (its
+    heatmap and note)."""
+    out = []
+    for i, step in enumerate(steps):
+        parts = _parts(_presenter_lines(step.equations), _budget(step), _budget(step, reserve))
+        out += [(i, part) for part in parts]
+    return out
+
+
+def _budget(step: Step, reserve: Callable[[Step], int] = lambda step: 0) -> int:
+    """The pixels of height a step's math may take on a projector (at least 120), with ``reserve(step)`` kept."""
+    return max(120, PROJECTOR_HEIGHT - ABOVE_MATH - BELOW_MATH - reserve(step) - (NOTE_PX if step.note else 0))
+
+
+def presenter(steps: Sequence[Step], page_id: str,
+              reserve: Callable[[Step], int] = lambda step: 0) -> tuple[Step, bool]:
+    """One step at a time, with Previous / Next (PageUp / PageDown on a clicker); returns the step shown
+    and whether its result is shown. A step too tall for a projector is shown in parts ("part 1 of 2"), its
+    result with the last (see slides).
+
+    The position is kept by the step's key (and part), so it survives reruns and a mode switch that adds or
     removes a step elsewhere; a key that has gone falls back to the same position in the list. With
     "Let the class guess" on, a step that computes something first shows its question; Next (or
     "Reveal the result") shows the result, and the next Next moves on. Going back shows a step whole.
     """
     key_name = f"step_{page_id}"
-    keys = [step.key for step in steps]
-    count = len(steps)
+    pages = slides(steps, reserve)
+    keys = [f"{steps[i].key}:{sum(1 for j, _ in pages[:n] if j == i)}" for n, (i, _) in enumerate(pages)]
+    count = len(pages)
     index, key = st.session_state.get(key_name, (0, keys[0]))[:2]
     index = keys.index(key) if key in keys else min(max(int(index), 0), count - 1)
-    step = steps[index]
+    step_index, equations = pages[index]
+    step = steps[step_index]
+    own = [n for n, (i, _) in enumerate(pages) if i == step_index]  # this step's pages
+    part, last_part = own.index(index), index == own[-1]
     guessing = bool(st.session_state.get(GUESS, False))
     revealed = st.session_state.get(f"{key_name}_revealed", False)
-    hidden = guessing and step.question is not None and not revealed
+    hidden = guessing and step.question is not None and not revealed and part == 0
 
     def move(delta: int) -> None:
         if delta > 0 and hidden:
@@ -146,7 +207,8 @@ def presenter(steps: Sequence[Step], page_id: str) -> tuple[Step, bool]:
     left, middle, right, guess, leave = st.columns([1.3, 3.6, 1.3, 1.6, 1.0], vertical_alignment="center")
     left.button("Previous", icon=":material/arrow_back:", on_click=move, args=(-1,), disabled=index == 0,
                 key=projector.PREVIOUS_KEY, width="stretch", help="Keys: PageUp or ←")
-    middle.progress((index + 1) / count, text=f"Step {index + 1} of {count}")
+    label = f"Step {step_index + 1} of {len(steps)}" + (f" · part {part + 1} of {len(own)}" if len(own) > 1 else "")
+    middle.progress((index + 1) / count, text=label)
     right.button("Next", icon=":material/arrow_forward:", on_click=move, args=(1,),
                  disabled=index == count - 1 and not hidden, key=projector.NEXT_KEY, width="stretch", type="primary",
                  help="Keys: PageDown (a clicker's forward button), → or Space")
@@ -155,29 +217,37 @@ def presenter(steps: Sequence[Step], page_id: str) -> tuple[Step, bool]:
     leave.button("Exit", icon=":material/close:", key="presenter_exit", width="stretch",
                  help="Leave presenter mode", on_click=lambda: st.session_state.update({state.PRESENTER: False}))
     st.header(step.title)
-    lines = _presenter_lines(step.question if hidden else step.equations)
-    size = r"\Large" if sum(latex_builders.rows_of(line) for line in lines) <= 4 else r"\large"
-    for line in lines:  # the largest math while it fits, a size smaller for long derivations
+    lines = _presenter_lines(step.question) if hidden else equations
+    # The largest math (\Large, 1.2 times \large) while it fits, a size smaller for long derivations.
+    room = _budget(step, reserve) if last_part else _budget(step)
+    large_fits = 1.2 * sum(map(latex_builders.height_px, lines)) <= room
+    size = r"\Large" if sum(latex_builders.rows_of(line) for line in lines) <= 4 and large_fits else r"\large"
+    for line in lines:
         latex(line, size=size)
     if hidden:
         st.button("Reveal the result", icon=":material/visibility:", on_click=move, args=(1,),
                   key="presenter_reveal", help="Or press Next, PageDown, → or Space")
-    elif step.note:
+    elif step.note and last_part:
         st.markdown(f"##### {step.note}")
-    return step, not hidden
+    return step, not hidden and last_part
 
 
 def present(page: Page, steps: Sequence[Step], shown: dict[str, Shown]) -> None:
     """Presenter mode: one step at a time, fitted to a projector, and the matrix that step computes with
     its cells outlined (once its result is shown)."""
     projector.fit_to_projector()
-    step, result_shown = presenter(steps, page.page_id)
+
+    def result_height(step: Step) -> int:
+        if step.focus is None or step.focus[0] not in shown:
+            return 0
+        return 90 + 42 * np.atleast_2d(shown[step.focus[0]].M).shape[0]
+
+    step, result_shown = presenter(steps, page.page_id, reserve=lambda step: result_height(step) + 16)
     if result_shown and step.focus is not None and step.focus[0] in shown:
         name, cells = step.focus
         item = shown[name]
-        rows = np.atleast_2d(item.M).shape[0]
         heatmap(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name, symbol=item.symbol,
-                key=f"present_{name}", highlight=cells, height=90 + 42 * rows)
+                key=f"present_{name}", highlight=cells, height=result_height(step))
     projector.clicker_keys()
 
 

@@ -213,3 +213,24 @@ def test_two_word_column_ticks_break_onto_two_lines_so_they_do_not_run_together_
     assert list(fig.layout.xaxis.tickvals) == list(fig.data[0].x) == ["hidden unit 1", "hidden unit 2"]
     short_names = figures.matrix_heatmap(np.eye(2), title="W2", row_name="hidden unit", col_name="output")
     assert list(short_names.layout.xaxis.ticktext) == ["output 1", "output 2"]
+
+
+def test_an_aligned_block_splits_between_its_own_rows_only():
+    block = latex.aligned("A", r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", "B", "C")
+    rows = latex.aligned_rows(block)
+    assert rows == [r"A &= \begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", "&= B", "&= C"]
+    assert latex.join_rows(rows) == block and latex.aligned_rows("x = 1") is None
+    assert latex.height_px(block) > latex.height_px(latex.join_rows(rows[1:])) > latex.height_px("x = 1") - 1
+
+
+def test_presenter_parts_fit_their_budgets_and_keep_every_row_in_order():
+    from dashboard.solution import _parts
+    tall = latex.aligned("S", *[f"{i}" for i in range(18)])
+    lines = ["a = 1", tall, r"b = \begin{pmatrix} 1 \\ 2 \\ 3 \end{pmatrix}"]
+    parts = _parts(lines, budget=450, last_budget=250)
+    assert len(parts) > 1
+    assert all(sum(map(latex.height_px, p)) <= 450 for p in parts[:-1])
+    assert sum(map(latex.height_px, parts[-1])) <= 250 and parts[-1][-1] == lines[-1]
+    rows = [r for p in parts for line in p for r in (latex.aligned_rows(line) or [line])]
+    assert rows == ["a = 1", *latex.aligned_rows(tall), lines[-1]]
+    assert _parts(["a = 1"], budget=450, last_budget=250) == [["a = 1"]]
