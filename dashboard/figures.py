@@ -88,8 +88,9 @@ def matrix_heatmap(
     # The layout goes into the constructor: Figure.update_layout costs tens of milliseconds per call.
     shapes = [{"type": "rect", "x0": c - 0.5, "x1": c + 0.5, "y0": r - 0.5, "y1": r + 0.5,
                "line": {"color": HIGHLIGHT, "width": 5}} for r, c in highlight]
+    fig_height = height or 150 + (75 if rows <= 8 else 22) * rows
     layout = _layout(
-        title + (scale_note if show_values else ""), height or 150 + (75 if rows <= 8 else 22) * rows, shapes=shapes,
+        title + (scale_note if show_values else ""), fig_height, shapes=shapes,
         # Two-word names break before the second word ("hidden<br>unit 1"): side by side they ran together on a
         # phone. Only the ticks' text changes; the categories, hover and clicks keep "hidden unit 1".
         xaxis={"title": {"text": col_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
@@ -113,7 +114,8 @@ def matrix_heatmap(
             zmax=limit,
             xgap=2,
             ygap=2,
-            colorbar={"thickness": 14, "tickfont": {"size": 13}},
+            # a short figure (presenter mode's) gets three colour-bar labels, not five on top of each other
+            colorbar={"thickness": 14, "tickfont": {"size": 13}, "nticks": 3 if fig_height < 260 else 0},
             hovertemplate=f"{symbol}[{row_name} %{{y}}, {col_name} %{{x}}] = %{{customdata}}<extra></extra>"
             if rows > 4 or cols > 4 else f"{symbol}[%{{y}}, %{{x}}] = %{{customdata}}<extra></extra>",
         ),

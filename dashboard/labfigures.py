@@ -109,15 +109,17 @@ def wide_losses(c: Curves | None, factor: float = 10.0) -> bool:
 
 
 def _log_range(series: list) -> list[float] | None:
-    """A log axis's range (powers of ten) around the positive finite values of ``series``, at least a decade wide;
-    given rather than left to Plotly, which would work it out again at every frame."""
+    """A log axis's range (powers of ten) around the positive finite values of ``series``, at least two decades
+    wide (so that it has at least two labelled powers of ten, the only labels it gets: Plotly's "2" and "5"
+    between them ran into the powers' labels); given rather than left to Plotly, which would work it out again
+    at every frame."""
     values = [np.asarray(v, dtype=np.float64) for v in series]
     finite = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in values]) if values else np.array([])
     if not finite.size:
         return None
     lo, hi = np.log10(finite.min()), np.log10(finite.max())
-    if hi - lo < 1.0:
-        lo, hi = (lo + hi) / 2 - 0.5, (lo + hi) / 2 + 0.5
+    if hi - lo < 2.0:
+        lo, hi = (lo + hi) / 2 - 1.0, (lo + hi) / 2 + 1.0
     return [lo - 0.1, hi + 0.1]
 
 
@@ -179,7 +181,7 @@ def curves_figure(c: Curves | None, *, end_epoch: int, epoch: int | None = None,
         yaxis3={"title": "accuracy", "overlaying": "y", "side": "right", "range": [0, 1.02], "tickformat": ".0%",
                 "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickfont": {"size": 14}, "showgrid": False},
         yaxis2={"title": "norm (log)", "type": "log", "tickfont": {"size": 14}, "gridcolor": "#eeeeee",
-                "exponentformat": "power", "domain": [0.0, 0.36], "range": norm_range},
+                "exponentformat": "power", "dtick": 1, "domain": [0.0, 0.36], "range": norm_range},
         showlegend=interactive, legend={**legend, "y": 0.93, "x": 0, "xanchor": "left"},
         legend2={**legend, "y": -0.1, "yanchor": "top", "x": 0, "xanchor": "left"},
         shapes=markers["shapes"], annotations=markers["annotations"] + titles,
