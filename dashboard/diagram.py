@@ -330,7 +330,8 @@ def network_figure(sol: Solution, step: GraphStep, *, compact: bool = False, hei
     on = [n in step.nodes for n in names]
     traces.append(go.Scatter(
         x=[pos[n][0] for n in names], y=[pos[n][1] for n in names], mode="markers+text",
-        marker={"size": [34 if n in ("b1", "b2") else (44 if compact else 52) for n in names],
+        # opacity 1 given: left out, plotly.js drew these points at 0.7 and the lit edges showed through the labels
+        marker={"size": [34 if n in ("b1", "b2") else (44 if compact else 52) for n in names], "opacity": 1,
                 "symbol": ["square" if n in ("b1", "b2") else "circle" for n in names],
                 "color": [FILL[n[0]] if lit_ else "#f7f7f7" for n, lit_ in zip(names, on, strict=True)],
                 "line": {"color": [HIGHLIGHT if lit_ else DIM for lit_ in on],
