@@ -81,6 +81,8 @@ def test_the_figure_dims_the_rest_colours_by_sign_and_keeps_labels_readable():
     lit_outline = [c for c, n in zip(nodes.marker.line.color, ("x0", "x1", "h0", "h1", "o0", "o1", "b1", "b2", "L"),
                                      strict=True) if n in step.nodes]
     assert set(lit_outline) == {diagram.HIGHLIGHT}
+    # nodes come after the edges and are opaque, so that the edges end under them and not across their labels
+    assert fig.data.index(nodes) > max(fig.data.index(t) for t in lines) and nodes.marker.opacity == 1
 
 
 def test_a_click_on_an_edge_names_it_and_opens_its_chain_rule():
