@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 import backprop as bp
-from backprop.training import RunReading, TrainConfig, read_run
+from backprop.training import RunReading, TrainConfig, curves, read_run
 from dashboard.lab import MAX_WIDTH
 from dashboard.numbers import row, short
 
@@ -145,36 +145,46 @@ def _vanishing(run, r: RunReading, others) -> str:
     return text
 
 
+def _class_share_loss(run: bp.training.Run) -> tuple[float, float] | None:
+    """(share of class 1, the bce of predicting that share for every point) for a binary bce run, else None."""
+    y = run.targets(run.data)
+    if run.config.loss != "bce" or y.shape[1] != 1 or not 0 < y.mean() < 1:
+        return None
+    share = float(y.mean())
+    return share, -(share * np.log(share) + (1 - share) * np.log(1 - share))
+
+
 def _when_the_output_layer_is_done(run: bp.training.Run, L: int) -> str:
-    """What the per-layer norms do once the output layer has learned what it can: the epoch from which
-    ‖∂L/∂W1‖ is no longer below a tenth of ‖∂L/∂W_L‖, and the epoch from which it stays above it, each said only
-    when the run has it, so that the bars at the last epoch are explained."""
-    first, last = (np.asarray(run.history.grad_norms[name], dtype=float) for name in ("W1", f"W{L}"))
+    """What the per-layer norms do once the output layer has learned the share of each class: the epoch from
+    which ‖∂L/∂W1‖ is no longer below a tenth of ‖∂L/∂W_L‖, and the epoch from which it stays above it. Each
+    clause is said only when the run bears it out (the loss then is that of predicting the class share; the
+    output layer's norm fell; the loss stopped moving), so that the dots at the last epoch are explained."""
+    c = curves(run.history)  # per epoch, and the trained network's values last
+    first, last = (np.asarray(c.grad_norms[name], dtype=float) for name in ("W1", f"W{L}"))
+    losses = np.asarray(c.train_loss, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = first / last
     tenth = int(np.argmax(ratio >= 0.1)) if (ratio >= 0.1).any() else None
-    if tenth is None or tenth == 0:
+    share = _class_share_loss(run)
+    if (tenth is None or tenth == 0 or share is None or not last[tenth] < last[0]
+            or not abs(losses[tenth] - share[1]) <= 1e-3 * share[1]):
         return ""
-    text = f"It has by epoch {tenth}"
-    losses, y = np.asarray(run.history.losses, dtype=float), run.targets(run.data)
-    if run.config.loss == "bce" and y.shape[1] == 1 and 0 < y.mean() < 1:
-        share = float(y.mean())
-        guess = -(share * np.log(share) + (1 - share) * np.log(1 - share))  # bce of predicting the share everywhere
-        if abs(losses[tenth] - guess) <= 1e-3 * guess:
-            text += (f" (its loss is then {short(losses[tenth])}, what predicting P(class 1) = {share:.0%} for every "
-                     "point gives)")
-    text += (f": until then ‖∂L/∂W1‖ stays below a tenth of ‖∂L/∂W{L}‖ "
+    text = (f"It has by epoch {tenth} (its loss is then {short(losses[tenth])}, what predicting P(class 1) = "
+            f"{share[0]:.0%} for every point gives): until then ‖∂L/∂W1‖ stays below a tenth of ‖∂L/∂W{L}‖ "
             f"({ratio_words(ratio[0])} it at epoch 0), while ‖∂L/∂W{L}‖ itself falls from {short(last[0], 2)} to "
             f"{short(last[tenth], 2)}. ")
     below = np.flatnonzero(~(ratio >= 1))
     cross = None if below.size == 0 else int(below[-1]) + 1
-    if cross is not None and cross < len(ratio):
-        shown = [e for e in run.snapshot_epochs if e < tenth]
-        bound = 10.0 ** np.ceil(np.log10(max(first[-1], last[-1])))  # a power of ten above both
-        text += (f"From epoch {cross} on, ‖∂L/∂W{L}‖ is even smaller than ‖∂L/∂W1‖ ({short(ratio[-1], 2)} times "
-                 f"smaller at the end; both below {short(bound, 1)}), so nothing moves any more, "
-                 "and the bars at the last epoch no longer show the vanishing: set *Epoch shown* to "
-                 + " or ".join(str(e) for e in shown[-2:]) + " to see it. ")
+    if cross is None or cross >= len(ratio):
+        return text
+    still = abs(losses[-1] - losses[cross]) <= 1e-3 * abs(losses[cross])
+    bound = 10.0 ** (np.floor(np.log10(max(first[-1], last[-1]))) + 1)  # a power of ten above both
+    shown = [e for e in run.snapshot_epochs if e < tenth]
+    text += (f"From epoch {cross} on, ‖∂L/∂W{L}‖ is even smaller than ‖∂L/∂W1‖ ({ratio_words(1 / ratio[-1])} it at "
+             f"the end; both below {short(bound, 1)})"
+             + (f" and the loss stays at {short(losses[-1])}" if still else "")
+             + ", so the dots at the last epoch no longer show the vanishing: set *Epoch shown* to "
+             + " or ".join(str(e) for e in shown[-2:]) + " to see it. ")
     return text
 
 

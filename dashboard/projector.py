@@ -60,6 +60,7 @@ KEYS_HTML = """<!doctype html><html><body><script>
   }
   function onClick(event) {
     if (event.detail === 0) return;  // a click made with Enter or Space keeps its focus, as keyboard users expect
+    if (!doc.querySelector(".st-key-presenter_next")) return;  // only while presenting
     var target = event.target && event.target.closest && event.target.closest('button, [role="button"]');
     if (target) target.blur();
   }

@@ -135,12 +135,23 @@ def _parts(lines: Sequence[str], budget: int, last_budget: int) -> list[list[str
         if rows is None or len(rows) == 1 or latex_builders.height_px(line) <= last_budget:
             pieces.append(line)
             continue
-        chunk: list[str] = []
+        # A row that continues the one before (an operand "&\qquad ∗ B" or "&\qquad + …") stays with it; a
+        # part that starts with "&= …" gets the block's left-hand side again.
+        units: list[list[str]] = []
         for row in rows:
-            if chunk and latex_builders.height_px(latex_builders.join_rows([*chunk, row])) > last_budget:
+            if units and row.startswith(r"&\qquad"):
+                units[-1].append(row)
+            else:
+                units.append([row])
+        lhs = rows[0].split("&=")[0].strip() if "&=" in rows[0] and not rows[0].startswith("&") else ""
+        chunk: list[str] = []
+        for unit in units:
+            if chunk and latex_builders.height_px(latex_builders.join_rows([*chunk, *unit])) > last_budget:
                 pieces.append(latex_builders.join_rows(chunk))
                 chunk = []
-            chunk.append(row)
+            if not chunk and lhs and unit[0].startswith("&="):
+                unit = [f"{lhs} {unit[0]}", *unit[1:]]
+            chunk += unit
         pieces.append(latex_builders.join_rows(chunk))
     parts: list[list[str]] = [[]]
     for piece in pieces:
@@ -187,7 +198,13 @@ def presenter(steps: Sequence[Step], page_id: str,
     keys = [f"{steps[i].key}:{sum(1 for j, _ in pages[:n] if j == i)}" for n, (i, _) in enumerate(pages)]
     count = len(pages)
     index, key = st.session_state.get(key_name, (0, keys[0]))[:2]
-    index = keys.index(key) if key in keys else min(max(int(index), 0), count - 1)
+    if key in keys:
+        index = keys.index(key)
+    else:  # the step may now have fewer parts (another loss, a smaller example): its nearest part, else the position
+        step_key, _, part = str(key).rpartition(":") if ":" in str(key) else (str(key), "", "0")
+        same = [n for n, k in enumerate(keys) if k.rpartition(":")[0] == step_key]
+        index = (same[min(int(part) if part.isdigit() else 0, len(same) - 1)] if same
+                 else min(max(int(index), 0), count - 1))
     step_index, equations = pages[index]
     step = steps[step_index]
     own = [n for n, (i, _) in enumerate(pages) if i == step_index]  # this step's pages

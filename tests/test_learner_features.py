@@ -331,3 +331,17 @@ def test_page_controls_are_remembered_across_pages():
     check_rows = table.value
     assert (check_rows["backprop − centred difference"]
             == check_rows["backprop"] - check_rows["centred difference"]).all()
+
+
+def test_presenter_position_survives_a_step_that_now_has_fewer_parts():
+    # the position is kept as "step key:part"; a part that no longer exists (a smaller example, another loss)
+    # lands on the same step's nearest part, not on whatever step now has that page number
+    at = open_page("hidden-gradient")
+    at.sidebar.toggle[0].set_value(True).run()
+    while at.header[0].value != "Why X is transposed":
+        next(b for b in at.button if b.label == "Next").click().run()
+    index, key = at.session_state["step_hidden-gradient"][:2]
+    assert key.endswith(":0")
+    at.session_state["step_hidden-gradient"] = (0, key.replace(":0", ":3"))
+    at.run()
+    assert at.header[0].value == "Why X is transposed"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import backprop as bp
-from backprop.training import read_run, train_config
+from backprop.training import curves, read_run, train_config
 from dashboard import lessons
 from dashboard.lab import PRESETS, variant_configs
 from dashboard.numbers import short
@@ -230,3 +230,29 @@ def test_the_readme_quotes_each_lessons_own_run():
 
 def ratio_text(ratio: float) -> str:
     return f"1/{1 / ratio:,.0f}"
+
+
+@pytest.mark.parametrize("changes", [
+    {"optimizer": "adam", "lr": 0.03, "dataset": "circles", "init_scale": 0.03},
+    {"hidden_sizes": (4, 4), "optimizer": "adam", "lr": 0.03, "epochs": 300},
+    {"dataset": "moons", "optimizer": "adam", "lr": 0.01, "epochs": 300},
+    {"l2": 0.01},
+    {},
+])
+def test_the_vanishing_paragraph_says_of_the_output_layer_only_what_the_run_shows(changes):
+    run = train_config(replace(PRESETS["Vanishing gradients"].config, **changes))
+    L = run.initial.depth
+    text = lessons._when_the_output_layer_is_done(run, L)
+    c = curves(run.history)
+    first, last, loss = np.asarray(c.grad_norms["W1"]), np.asarray(c.grad_norms[f"W{L}"]), np.asarray(c.train_loss)
+    if not text:
+        return
+    tenth = int(text.split("It has by epoch ")[1].split(" ")[0])
+    share = run.data.y.mean()
+    assert abs(loss[tenth] + share * np.log(share) + (1 - share) * np.log(1 - share)) < 1e-3
+    assert last[tenth] < last[0] and all(first[e] < 0.1 * last[e] for e in range(tenth))
+    if "From epoch " in text:
+        cross = int(text.split("From epoch ")[1].split(" ")[0])
+        assert all(first[e] >= last[e] for e in range(cross, len(first)))
+        if "the loss stays at" in text:
+            assert abs(loss[-1] - loss[cross]) <= 1e-3 * loss[cross]
