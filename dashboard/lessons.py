@@ -213,7 +213,7 @@ def _too_large(run, r: RunReading, others) -> str:
 def _first_layer_went_silent(run: bp.training.Run) -> str:
     """When ‖∂L/∂W1‖ is exactly 0 from some epoch to the end (its curve stops on a log scale), say from when, and
     why when the run shows it: tanh units whose every output is ±1 to the last digit have slope 1 − tanh² = 0."""
-    first = np.asarray(run.history.grad_norms["W1"], dtype=float)
+    first = np.asarray(curves(run.history).grad_norms["W1"], dtype=float)  # the chart's curve, trained net last
     moving = np.flatnonzero(first != 0)
     if first[-1] != 0 or moving.size == 0:
         return ""
