@@ -26,7 +26,7 @@ PREVIOUS_KEY = "presenter_prev"
 FIT_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 0.25rem; }
 [data-testid="stHeader"] { height: 2.5rem; background: transparent; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 1.35rem; padding: 0; line-height: 1.3; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.35rem; padding: 0 0 0.45rem 0; line-height: 1.3; }
 [data-testid="stMainBlockContainer"] h2 { font-size: 1.5rem; padding: 0.1rem 0 0 0; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
 [data-testid="stMainBlockContainer"] .katex-display { margin: 0.45em 0; }
