@@ -156,6 +156,16 @@ def _layout(title: str, height: int, **extra) -> dict:
             "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, **extra}
 
 
+def log_range(positive, *, decades: float, pad: float) -> list[float]:
+    """A log axis's range (in powers of ten) around ``positive`` values (all > 0 and finite): widened about its
+    middle to at least ``decades``, then ``pad`` decades added at each end."""
+    low, high = float(np.log10(np.min(positive))), float(np.log10(np.max(positive)))
+    if high - low < decades:
+        middle = (low + high) / 2
+        low, high = middle - decades / 2, middle + decades / 2
+    return [low - pad, high + pad]
+
+
 def layer_norms_figure(norms: Sequence[float], *, title: str, log_y: bool = True) -> go.Figure:
     """One gradient norm per layer (layer 1 nearest the input, the last the output layer) as a dot with its value.
 
@@ -179,9 +189,7 @@ def layer_norms_figure(norms: Sequence[float], *, title: str, log_y: bool = True
              "exponentformat": "power"}
     if log_y and at.size:
         # At least two decades, so that norms within a factor of 1.3 do not look ten times apart.
-        low, high = np.log10(values[drawn].min()), np.log10(values[drawn].max())
-        middle, half = (low + high) / 2, max(1.0, (high - low) / 2 + 0.3)
-        yaxis["range"] = [middle - half, middle + half]
+        yaxis["range"] = log_range(values[drawn], decades=1.4, pad=0.3)
     return go.Figure(dots, layout=_layout(
         title, 380,
         yaxis=yaxis,

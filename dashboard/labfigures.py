@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from PIL import Image, ImageDraw
 
 from backprop.training import Curves, crossings
-from dashboard.figures import DIVERGING, SERIES
+from dashboard.figures import DIVERGING, SERIES, log_range
 from dashboard.figures import _layout as _base_layout
 from dashboard.numbers import short
 
@@ -90,11 +90,7 @@ def _loss_range(values: list[np.ndarray], log_y: bool) -> list[float] | None:
     positive = finite[finite > 0]
     if not positive.size:
         return None
-    top, bottom = np.log10(hi), np.log10(float(positive.min()))
-    if top - bottom < 1.0:
-        middle = (top + bottom) / 2
-        bottom, top = middle - 0.5, middle + 0.5
-    return [bottom - 0.05, top + 0.05]
+    return log_range(positive, decades=1.0, pad=0.05)
 
 
 def wide_losses(c: Curves | None, factor: float = 10.0) -> bool:
@@ -117,10 +113,7 @@ def _log_range(series: list) -> list[float] | None:
     finite = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in values]) if values else np.array([])
     if not finite.size:
         return None
-    lo, hi = np.log10(finite.min()), np.log10(finite.max())
-    if hi - lo < 2.0:
-        lo, hi = (lo + hi) / 2 - 1.0, (lo + hi) / 2 + 1.0
-    return [lo - 0.1, hi + 0.1]
+    return log_range(finite, decades=2.0, pad=0.1)
 
 
 def curves_figure(c: Curves | None, *, end_epoch: int, epoch: int | None = None, log_y: bool = False,
