@@ -342,7 +342,8 @@ def diagnostics(run: bp.training.Run) -> list[tuple[str, str]]:
                             "error reaching the first layer has been multiplied by Wᵀ and by the activation's "
                             "derivative once per layer on the way back, and has vanished." + learns))
     classified = r.final_accuracy is not None and run.config.classes
-    if r.diverged_at is None and classified and r.final_accuracy < LOW_ACCURACY:
+    underfits = classified and r.final_accuracy < LOW_ACCURACY  # failing on its own data is not overfitting
+    if r.diverged_at is None and underfits:
         tries = ["more epochs"]
         if r.rises > r.epochs // 10:
             tries.insert(0, f"a learning rate smaller than {c.lr:g} (the loss rose at {r.rises} epochs)")
@@ -357,7 +358,6 @@ def diagnostics(run: bp.training.Run) -> list[tuple[str, str]]:
         hint = ", ".join(tries[:-1]) + " or " + tries[-1] if len(tries) > 1 else tries[0]
         out.append(("warning", f"Training accuracy ended at {percent(r.final_accuracy)}: the network has not "
                                f"separated the classes. Try {hint}."))
-    underfits = classified and r.final_accuracy < LOW_ACCURACY  # failing on its own data is not overfitting
     if test_rose(r) and not underfits:
         l2 = f"A stronger L2 (now {c.l2:g})" if c.l2 > 0 else "L2"
         out.append(("info", f"The test loss was lowest at epoch {r.best_test_epoch} ({short(r.best_test_loss)}) and "

@@ -166,14 +166,15 @@ def _parts(lines: Sequence[str], budget: int, last_budget: int) -> list[list[str
     return parts
 
 
-def slides(steps: Sequence[Step], reserve: Callable[[Step], int] = lambda step: 0) -> list[tuple[int, list[str]]]:
-    """Presenter mode's pages: (index of the step, its equations on this page), each fitting a 1280 × 720
-    projector, with ``reserve(step)`` pixels kept below the math of the step's last page for its result (its
-    heatmap and note)."""
+def slides(steps: Sequence[Step],
+           reserve: Callable[[Step], int] = lambda step: 0) -> list[tuple[int, int, int, list[str]]]:
+    """Presenter mode's pages: (index of the step, index of the part, the step's number of parts, its equations
+    on this page), each fitting a 1280 × 720 projector, with ``reserve(step)`` pixels kept below the math of the
+    step's last part for its result (its heatmap and note)."""
     out = []
     for i, step in enumerate(steps):
         parts = _parts(_presenter_lines(step.equations), _budget(step), _budget(step, reserve))
-        out += [(i, part) for part in parts]
+        out += [(i, p, len(parts), part) for p, part in enumerate(parts)]
     return out
 
 
@@ -195,7 +196,7 @@ def presenter(steps: Sequence[Step], page_id: str,
     """
     key_name = f"step_{page_id}"
     pages = slides(steps, reserve)
-    keys = [f"{steps[i].key}:{sum(1 for j, _ in pages[:n] if j == i)}" for n, (i, _) in enumerate(pages)]
+    keys = [f"{steps[i].key}:{p}" for i, p, _, _ in pages]
     count = len(pages)
     index, key = st.session_state.get(key_name, (0, keys[0]))[:2]
     if key in keys:
@@ -205,10 +206,9 @@ def presenter(steps: Sequence[Step], page_id: str,
         same = [n for n, k in enumerate(keys) if k.rpartition(":")[0] == step_key]
         index = (same[min(int(part) if part.isdigit() else 0, len(same) - 1)] if same
                  else min(max(int(index), 0), count - 1))
-    step_index, equations = pages[index]
+    step_index, part, parts, equations = pages[index]
     step = steps[step_index]
-    own = [n for n, (i, _) in enumerate(pages) if i == step_index]  # this step's pages
-    part, last_part = own.index(index), index == own[-1]
+    last_part = part == parts - 1
     guessing = bool(st.session_state.get(GUESS, False))
     revealed = st.session_state.get(f"{key_name}_revealed", False)
     hidden = guessing and step.question is not None and not revealed and part == 0
@@ -224,7 +224,7 @@ def presenter(steps: Sequence[Step], page_id: str,
     left, middle, right, guess, leave = st.columns([1.3, 3.6, 1.3, 1.6, 1.0], vertical_alignment="center")
     left.button("Previous", icon=":material/arrow_back:", on_click=move, args=(-1,), disabled=index == 0,
                 key=projector.PREVIOUS_KEY, width="stretch", help="Keys: PageUp or ←")
-    label = f"Step {step_index + 1} of {len(steps)}" + (f" · part {part + 1} of {len(own)}" if len(own) > 1 else "")
+    label = f"Step {step_index + 1} of {len(steps)}" + (f" · part {part + 1} of {parts}" if parts > 1 else "")
     middle.progress((index + 1) / count, text=label)
     right.button("Next", icon=":material/arrow_forward:", on_click=move, args=(1,),
                  disabled=index == count - 1 and not hidden, key=projector.NEXT_KEY, width="stretch", type="primary",

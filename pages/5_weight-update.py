@@ -47,9 +47,11 @@ if not page.presenter:
 lr = page.lr
 sol = solve(inputs, page.mode, page.loss)
 step = gradient_step(sol, lr)
+#: each parameter with what its rows and columns index
+PARAMETERS = (("W1", "input", "hidden unit"), ("b1", "row", "hidden unit"), ("W2", "hidden unit", "output"),
+              ("b2", "row", "output"))
 shown = {f"{name}_new": solution.Shown(getattr(step.after, name), f"{name} after the step", rows, cols, f"{name} new")
-         for name, rows, cols in (("W1", "input", "hidden unit"), ("b1", "row", "hidden unit"),
-                                  ("W2", "hidden unit", "output"), ("b2", "row", "output"))}
+         for name, rows, cols in PARAMETERS}
 steps = tex.update_steps(step)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, step, reveal=solution.revealed(page))
@@ -69,8 +71,7 @@ if right is not None:
     right.info(tex.update_gradients_note(step), icon=":material/info:")
     # The step's own givens: with solutions hidden they are nowhere else on this page.
     with right.expander("The gradients this step uses (the answers to Problems 3 and 4)"):
-        for name, rows, cols in (("W1", "input", "hidden unit"), ("b1", "row", "hidden unit"),
-                                 ("W2", "hidden unit", "output"), ("b2", "row", "output")):
+        for name, rows, cols in PARAMETERS:
             st.markdown(f"**∂L/∂{name}**")
             display.show_table(step.grads[name], row_name=rows, col_name=cols)
 show = solution.section(page, right, shown, steps, stale=stale, summary=loss_before_and_after,
