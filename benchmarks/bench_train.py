@@ -84,6 +84,23 @@ def time_lessons(repeats: int) -> list[tuple[str, float, float]]:
     return out
 
 
+def torch_descent(torch, tensors, loss, lr: float, epochs: int) -> np.ndarray:
+    """Plain gradient descent in PyTorch's eager autograd, as backprop.train does it: ``loss()`` builds the loss
+    from ``tensors`` (leaf tensors with requires_grad), backward, then t ← t − lr·∂L/∂t. Returns the loss before
+    each update."""
+    losses = np.empty(epochs)
+    for epoch in range(epochs):
+        value = loss()
+        for t in tensors:
+            t.grad = None
+        value.backward()
+        losses[epoch] = value.item()
+        with torch.no_grad():
+            for t in tensors:
+                t -= lr * t.grad
+    return losses
+
+
 def time_torch(data, params, repeats: int) -> tuple[float, float] | None:
     try:
         import torch
@@ -95,20 +112,12 @@ def time_torch(data, params, repeats: int) -> tuple[float, float] | None:
     def run():
         W1, b1, W2, b2 = (torch.tensor(np.array(a), requires_grad=True)
                           for a in (params.W1, params.b1, params.W2, params.b2))
-        tensors = (W1, b1, W2, b2)
-        losses = np.empty(EPOCHS)
-        for epoch in range(EPOCHS):
-            A1 = torch.sigmoid(X @ W1 + b1)
-            A2 = torch.sigmoid(A1 @ W2 + b2)
-            loss = ((A2 - y) ** 2).sum() / (2 * X.shape[0])
-            for t in tensors:
-                t.grad = None
-            loss.backward()
-            losses[epoch] = loss.item()
-            with torch.no_grad():
-                for t in tensors:
-                    t -= LR * t.grad
-        return losses
+
+        def loss():
+            A2 = torch.sigmoid(torch.sigmoid(X @ W1 + b1) @ W2 + b2)
+            return ((A2 - y) ** 2).sum() / (2 * X.shape[0])
+
+        return torch_descent(torch, (W1, b1, W2, b2), loss, LR, EPOCHS)
 
     seconds, losses = best_cpu(run, repeats)
     return EPOCHS / seconds, float(losses[-1])
@@ -124,22 +133,15 @@ def time_deep_torch(data, net, repeats: int) -> tuple[float, float] | None:
     def run():
         Ws = [torch.tensor(np.array(W), requires_grad=True) for W in net.Ws]
         bs = [torch.tensor(np.array(b), requires_grad=True) for b in net.bs]
-        tensors = Ws + bs
-        losses = np.empty(DEEP_EPOCHS)
-        for epoch in range(DEEP_EPOCHS):
+
+        def loss():
             A = X
             for layer, (W, b) in enumerate(zip(Ws, bs, strict=True)):
                 Z = A @ W + b
                 A = torch.tanh(Z) if layer < len(Ws) - 1 else Z
-            loss = torch.nn.functional.cross_entropy(A, labels)  # softmax and the mean cross-entropy
-            for t in tensors:
-                t.grad = None
-            loss.backward()
-            losses[epoch] = loss.item()
-            with torch.no_grad():
-                for t in tensors:
-                    t -= DEEP_LR * t.grad
-        return losses
+            return torch.nn.functional.cross_entropy(A, labels)  # softmax and the mean cross-entropy
+
+        return torch_descent(torch, Ws + bs, loss, DEEP_LR, DEEP_EPOCHS)
 
     seconds, losses = best_cpu(run, repeats)
     return DEEP_EPOCHS / seconds, float(losses[-1])
