@@ -17,6 +17,34 @@ ROOT = Path(__file__).resolve().parents[1]
 _VMRSS = re.compile(r"^VmRSS:\s*(\d+)\s*kB\s*$", re.MULTILINE)
 
 
+def cpu_description(cpuinfo_text: str) -> str:
+    """The processor a figure came from, from the text of /proc/cpuinfo: "AMD EPYC (family 25, model 17; AVX-512)".
+
+    Ratios against PyTorch depend on it: both sides spend their time in BLAS kernels chosen per processor."""
+    fields: dict[str, str] = {}
+    for line in cpuinfo_text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() not in fields:
+            fields[key.strip()] = value.strip()
+    name = fields.get("model name") or fields.get("Model") or fields.get("Processor") or "unknown CPU"
+    flags = set(fields.get("flags", fields.get("Features", "")).split())
+    vector = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2" if flags else ""
+    detail = [f"family {fields['cpu family']}, model {fields['model']}"] if "cpu family" in fields else []
+    detail += [vector] if vector else []
+    return f"{name} ({'; '.join(detail)})" if detail else name
+
+
+def this_cpu() -> str:
+    """cpu_description of this machine, with its core count."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        import platform
+
+        return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+    return f"{cpu_description(text)}, {os.cpu_count()} cores"
+
+
 def percentile(values: Iterable[float], q: float) -> float:
     """The q-th percentile (0 ≤ q ≤ 100) with linear interpolation between closest ranks (numpy's default)."""
     data = sorted(float(v) for v in values)

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
-from _common import markdown_table
+from _common import markdown_table, this_cpu
 
 import backprop as bp
 from backprop.training import TrainConfig, train_config
@@ -172,7 +172,8 @@ def main(argv=None) -> int:
             torch.set_num_threads(args.threads)
         except ImportError:
             pass
-    print(f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
+    print(f"CPU: {this_cpu()}   OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
+    print("(ratios against PyTorch depend on the processor: both sides spend their time in its BLAS kernels)")
     page_s, config = time_page_default(args.repeats)
     shape = "-".join(str(n) for n in (2, *config.hidden_sizes, 1))
     print(f"training lab default run ({config.dataset}, {config.n_samples} points, {shape} "

@@ -5,7 +5,8 @@ functions: the page shows their text, the tests check it against the runs.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -299,6 +300,107 @@ def comparison(label: str, run: bp.training.Run, variants: Sequence[tuple[str, b
             entry["test − training loss"] = short(v.gap, 3)
         rows.append(entry)
     return rows
+
+
+# --- what each lesson's run must show --------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Lesson:
+    """A lesson's runs, as its claims read them: its own run and reading, and each compared run's by name."""
+
+    run: bp.training.Run
+    reading: RunReading
+    variants: dict[str, tuple[bp.training.Run, RunReading]]
+
+    def variant(self, name: str) -> RunReading:
+        return self.variants[name][1]
+
+
+@dataclass(frozen=True, eq=False)
+class Claim:
+    """A bound a lesson's run satisfies, with the margin the lesson needs: ``text`` is how the README's table of
+    lessons states it, ``holds`` checks it on the runs. Bounds, not a machine's last digits: a seeded run ends a
+    few last digits (or one percentage point) apart on another processor, and every claim must hold there too."""
+
+    text: str
+    holds: Callable[[Lesson], bool]
+
+
+def read_lesson(run: bp.training.Run, variants: Sequence[tuple[str, bp.training.Run]] = ()) -> Lesson:
+    """The Lesson of ``run`` (trained to its end) and the runs it is compared with."""
+    return Lesson(run, read_run(run.history), {name: (v, read_run(v.history)) for name, v in variants})
+
+
+def _norms(lesson: Lesson, name: str) -> np.ndarray:
+    return np.asarray(lesson.run.history.grad_norms[name])
+
+
+def _first_layer_below_a_tenth(lesson: Lesson, epochs: int) -> bool:
+    first, last = _norms(lesson, "W1"), _norms(lesson, f"W{lesson.run.initial.depth}")
+    return bool(np.all(first[:epochs] < 0.1 * last[:epochs]))
+
+
+def _delta_ratio(lesson: Lesson) -> float:
+    """The larger, at epoch 0 and at the end, of ‖δ1‖ / ‖δ_L‖: how much of the output's error reaches layer 1."""
+    y = lesson.run.targets(lesson.run.data)
+    signals = (bp.layer_signal(net, lesson.run.data.X, y, lesson.run.config.loss)
+               for net in (lesson.run.initial, lesson.run.network))
+    return max(s.delta_norms[0] / s.delta_norms[-1] for s in signals)
+
+
+#: What each lesson's run shows, as bounds: asserted on the run (and on runs perturbed by far less than any machine
+#: difference) by tests/test_lessons.py, and stated in these words in the README's table of lessons.
+CLAIMS: dict[str, tuple[Claim, ...]] = {
+    "Learn XOR": (
+        Claim("100% of the training points classified right", lambda s: s.reading.final_accuracy == 1.0),
+        Claim("the loss falls below a tenth of its start", lambda s: s.reading.final_loss < 0.1 * s.reading.first_loss),
+    ),
+    "Vanishing gradients": (
+        Claim("Σ over the run of ‖∂L/∂W1‖ ≤ 1/100 of ‖∂L/∂W5‖", lambda s: s.reading.first_to_last <= VANISHED),
+        Claim("the loss moves < 5%", lambda s: abs(s.reading.loss_change) < STALLED),
+        Claim("the error δ1 reaching the first layer stays < 10⁻³ of the output's", lambda s: _delta_ratio(s) < 1e-3),
+        Claim("‖∂L/∂W1‖ is below a tenth of ‖∂L/∂W5‖ for at least the first 10 epochs",
+              lambda s: _first_layer_below_a_tenth(s, 10)),
+        Claim("with tanh the network learns XOR (≥ 95%)",
+              lambda s: s.variant("tanh instead of sigmoid").final_accuracy >= 0.95),
+        Claim("a larger init alone does not (< 60%)",
+              lambda s: s.variant("initial weights of std 1/√fan-in instead of 0.1").final_accuracy < 0.6),
+    ),
+    "Learning rate too large": (
+        Claim("the loss rises at more than half of the steps", lambda s: s.reading.rises > s.reading.epochs // 2),
+        Claim("and stops being finite before epoch 200 (marked)",
+              lambda s: s.reading.diverged_at is not None and s.reading.diverged_at < 200),
+        Claim("at lr 0.5 it falls at every epoch",
+              lambda s: (v := s.variant("learning rate 0.5")).diverged_at is None and v.rises == 0),
+    ),
+    "Spirals": (
+        Claim("≥ 95% training accuracy", lambda s: s.reading.final_accuracy >= 0.95),
+        Claim("≥ 90% test accuracy", lambda s: s.reading.final_test_accuracy >= 0.9),
+        Claim("one layer of 4 units gets < 80%",
+              lambda s: s.variant("one hidden layer of 4 units").final_accuracy < 0.8),
+        Claim("noise 0.2 memorises: training accuracy ≥ 90% and ≥ 20 points above test",
+              lambda s: (v := s.variant("noise 0.2 instead of 0.05")).final_accuracy >= 0.9
+              and v.final_accuracy - v.final_test_accuracy >= 0.2),
+    ),
+    "Overfitting": (
+        Claim("the training loss falls below a tenth of its start", lambda s: s.reading.final_loss
+              < 0.1 * s.reading.first_loss),
+        Claim("the test loss ends ≥ 20% above its minimum and above the training loss", lambda s: test_rose(s.reading)),
+        Claim("with L2 0.003 the gap between them shrinks by ≥ 40%",
+              lambda s: s.variant("L2 strength 0.003").gap <= 0.6 * s.reading.gap),
+    ),
+    "Assignment 5's network": (
+        Claim("the loss falls below 1/100 of its start", lambda s: s.reading.final_loss < 0.01 * s.reading.first_loss),
+        Claim("both outputs end within 0.05 of the target (0, 1)",
+              lambda s: float(np.abs(bp.predict(s.run.network, s.run.data.X)[0] - s.run.data.y[0]).max()) < 0.05),
+    ),
+}
+
+
+def broken_claims(lesson: Lesson, label: str) -> list[str]:
+    """The texts of ``label``'s claims that ``lesson`` does not bear out (empty when all hold)."""
+    return [claim.text for claim in CLAIMS[label] if not claim.holds(lesson)]
 
 
 # --- what any run says ---------------------------------------------------------------------------------

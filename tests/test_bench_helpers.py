@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from benchmarks._common import (
+    cpu_description,
     fmt,
     markdown_table,
     median,
@@ -20,6 +21,7 @@ from benchmarks._common import (
     percentile,
     redraw_rate,
     rss_mb,
+    this_cpu,
     tree_cpu_seconds,
 )
 
@@ -182,3 +184,13 @@ def test_a_frame_is_an_epoch_every_picture_has_drawn():
     assert frames_of(titles) == [(0.2, 5), (0.5, 10)], "epoch 15: the output map has not drawn it yet"
     assert frames_of([(0.1, "The network at epoch 5")]) == [(0.1, 5)], "a page without an output map"
     assert frames_of([]) == []
+
+
+def test_cpu_description_names_the_processor_and_its_vector_unit():
+    zen4 = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 17\nmodel name\t: AMD EPYC\n" \
+           "flags\t\t: fpu avx2 avx512f fma\n\nprocessor\t: 1\nmodel name\t: AMD EPYC\n"
+    assert cpu_description(zen4) == "AMD EPYC (family 25, model 17; AVX-512)"
+    zen2 = "cpu family\t: 23\nmodel\t\t: 49\nmodel name\t: AMD EPYC 7B12\nflags\t\t: fpu avx2 fma\n"
+    assert cpu_description(zen2) == "AMD EPYC 7B12 (family 23, model 49; AVX2)"
+    assert cpu_description("") == "unknown CPU"
+    assert "cores" in this_cpu()
