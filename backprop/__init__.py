@@ -20,6 +20,10 @@ Backpropagation itself lives in ``layers``: a forward/backward pair per layer (l
 and the output's loss). ``network`` chains them into the 2-layer MLP above and into a ``Network`` of
 any depth (sizes D, H1, …, C; W_l of shape (sizes[l−1], sizes[l])); everything else — training, the
 gradient check, the deep stack of Problem 1, the diagnosis of wrong answers — goes through them.
+
+Training in four modules, one job each: ``training`` (the loop: ``train`` → ``History``), ``runs`` (the lab's run
+model: ``TrainConfig`` → ``Run``, advanced a few epochs at a time), ``reading`` (what a run did, in the numbers its
+lesson quotes) and ``planes`` (pictures over the input plane).
 """
 from backprop.activations import (
     ACTIVATIONS,
@@ -82,7 +86,8 @@ from backprop.network import (
     predict,
 )
 from backprop.optim import OPTIMIZERS
-from backprop.training import History, Snapshot, TrainConfig, TrainState, accuracy, train, train_config
+from backprop.runs import TrainConfig, train_config
+from backprop.training import History, Snapshot, TrainState, accuracy, train
 from backprop.update import Descent, descend, descent_step, loss_value
 
 __all__ = [

@@ -19,9 +19,9 @@ from backprop.network import (
     Grads,
     Network,
     Params,
-    _check_X,
-    _forward,
     backward_swapped,
+    check_inputs,
+    forward_unchecked,
     l2_penalty,
     network_backward,
 )
@@ -195,15 +195,15 @@ def gradient_check(params: Params | Network, X, y, loss: str = "mse", hidden: st
     net = params if isinstance(params, Network) else params.network(get_activation(hidden), get_output(output))
     loss_fn = get_loss(loss, get_output(net.output))
     l2 = finite_float("l2", l2, minimum=0.0)
-    X = _check_X(net, X)
+    X = check_inputs(net, X)
     Y = targets(y, X.shape[0], net.sizes[-1], loss_fn)
     planted = _bug(bug)
 
     def loss_of(model: Network) -> float:
-        cache = _forward(model, X)
+        cache = forward_unchecked(model, X)
         return loss_fn.value(cache.Zs[-1], cache.output, Y) + (l2_penalty(model, l2) if l2 else 0.0)
 
-    cache = _forward(net, X)
+    cache = forward_unchecked(net, X)
     _, dZ_out = loss_and_delta(cache.Zs[-1], cache.output, Y, cache.activation[-1], loss_fn)
     dWs, dbs, _ = network_backward(net, cache, dZ_out, swap=planted.swap(net.depth) if planted else None)
     analytic = {}

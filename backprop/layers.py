@@ -33,36 +33,12 @@ class LinearCache(NamedTuple):
 class ActivationCache(NamedTuple):
     """What activation_backward needs: the activation, its input Z (N, H) and its output A = f(Z).
 
-    Z is None when A was written over it (activation_forward's ``overwrite``).
+    Z is None when A was written over it (the training loop's activation_forward_inplace).
     """
 
     activation: Activation
     Z: np.ndarray | None
     A: np.ndarray
-
-
-def _shape_error(what: str, a_name: str, a: np.ndarray, b_name: str, b: np.ndarray) -> ValueError:
-    return ValueError(f"{a_name} has shape {a.shape} but {b_name} has shape {b.shape}: {what}")
-
-
-def _not_arrays(exc: Exception, **named) -> ValueError:
-    """The ValueError for arguments that are not the numpy arrays these functions take (they take arrays as the
-    network holds them and check nothing on the training loop's path: a wrong type surfaces as ``exc``, which
-    this turns into a message naming the argument)."""
-    for name, (a, ndim) in named.items():
-        if not isinstance(a, np.ndarray) or a.ndim != ndim or a.dtype.kind != "f":
-            got = (f"a {a.ndim}-D {a.dtype} array of shape {a.shape}" if isinstance(a, np.ndarray)
-                   else f"a {type(a).__name__}")
-            return ValueError(f"{name} must be a {ndim}-D float numpy array (np.asarray(..., dtype=float)); got {got}")
-    return ValueError(f"the arguments cannot be used ({exc})")
-
-
-@functools.lru_cache(maxsize=64)
-def _ones(n: int) -> np.ndarray:
-    """A read-only row of n ones, made once per n (the training loop asks for the same n every epoch)."""
-    ones = np.ones(n)
-    ones.setflags(write=False)
-    return ones
 
 
 def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, LinearCache]:
@@ -71,20 +47,12 @@ def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndar
     - X: (N, D) inputs, one row per sample; W: (D, H) weights; b: (H,) bias
     Returns Z: (N, H) and the cache (X, W).
     """
-    try:
-        if X.shape[1] != W.shape[0]:
-            raise _shape_error("X needs one column per row of W", "X", X, "W", W)
-        if b.shape != (W.shape[1],):
-            raise _shape_error("b needs one entry per column of W", "b", b, "W", W)
-        Z = np.dot(X, W)  # = X @ W; np.dot skips matmul's slow path for thin matrices (see linear_backward)
-        Z += b
-    except (AttributeError, IndexError, TypeError) as exc:
-        raise _not_arrays(exc, X=(X, 2), W=(W, 2), b=(b, 1)) from None
+    _check_linear(X, W, b)
+    Z = X @ W + b
     return Z, LinearCache(X, W)
 
 
-def linear_backward(dZ: np.ndarray, cache: LinearCache, out: tuple[np.ndarray, np.ndarray] | None = None,
-                    ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
+def linear_backward(dZ: np.ndarray, cache: LinearCache) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
     """The gradients of Z = X·W + b, given dZ = ∂L/∂Z.
 
     - dZ: (N, H) upstream gradient; cache: (X (N, D), W (D, H)) from linear_forward
@@ -92,38 +60,22 @@ def linear_backward(dZ: np.ndarray, cache: LinearCache, out: tuple[np.ndarray, n
     - dX = dZ·Wᵀ (N, D): what the layer below receives (None if the cache has no W)
     - dW = Xᵀ·dZ (D, H): a sum over the N samples, so it has W's shape (None if the cache has no X)
     - db = Σₙ dZ[n, :] (H,): b is added to every row, so its gradient collects every row
-    out: arrays (D, H) and (H,) to write dW and db into instead of new ones (the training loop keeps every
-    gradient in one flat vector); they are returned as dW and db.
     """
     X, W = cache
-    try:
-        if X is not None and X.shape[0] != dZ.shape[0]:
-            raise _shape_error("both need one row per sample", "dZ", dZ, "X", X)
-        if W is not None and W.shape[1] != dZ.shape[1]:
-            raise _shape_error("dZ needs one column per column of W", "dZ", dZ, "W", W)
-    except (AttributeError, IndexError) as exc:
-        raise _not_arrays(exc, dZ=(dZ, 2)) from None
-    # np.dot is the matrix product here; for an inner size of 1 (one output unit) it is about 3x faster than @
-    dX = None if W is None else np.dot(dZ, W.T)
-    if out is None:
-        dW = None if X is None else np.dot(X.T, dZ)
-        # Σₙ dZ[n, :] as a product with a row of ones: a few times faster than dZ.sum(axis=0) on tall matrices
-        return dX, dW, np.dot(_ones(dZ.shape[0]), dZ)
-    return dX, np.dot(X.T, dZ, out=out[0]), np.dot(_ones(dZ.shape[0]), dZ, out=out[1])
+    _check_upstream(dZ, X, W)
+    dX = None if W is None else dZ @ W.T
+    dW = None if X is None else X.T @ dZ
+    db = dZ.sum(axis=0)
+    return dX, dW, db
 
 
-def activation_forward(Z: np.ndarray, activation: str | Activation, *,
-                       overwrite: bool = False) -> tuple[np.ndarray, ActivationCache]:
+def activation_forward(Z: np.ndarray, activation: str | Activation) -> tuple[np.ndarray, ActivationCache]:
     """A = f(Z): element-wise for sigmoid, tanh, relu and identity; row by row for softmax.
 
     - Z: (N, H) pre-activations; activation: a name from ACTIVATIONS or OUTPUTS, or an Activation
-    - overwrite: A may be written over Z when f′ can be had from A alone (σ′ = A(1 − A)); the training
-      loop does this to save a copy, and the cache then holds no Z
     Returns A: (N, H) and the cache (f, Z, A).
     """
     act = activation if isinstance(activation, Activation) else get_output_or_hidden(activation)
-    if overwrite and act.fn_inplace is not None and act.grad_from_output is not None:
-        return (A := act.fn_inplace(Z)), ActivationCache(act, None, A)
     A = act.fn(Z)
     return A, ActivationCache(act, Z, A)
 
@@ -137,17 +89,93 @@ def activation_backward(dA: np.ndarray, cache: ActivationCache) -> np.ndarray:
     - softmax, whose every output depends on the whole row: dZ[n, k] = A[n, k]·(dA[n, k] − Σⱼ dA[n, j]·A[n, j])
     """
     act, Z, A = cache
-    if getattr(dA, "shape", None) != A.shape:
-        if not isinstance(dA, np.ndarray):
-            raise _not_arrays(TypeError(), dA=(dA, 2))
-        raise _shape_error("dA needs the shape of the activation A", "dA", dA, "A", A)
+    _check_same_shape(dA, A)
     if act.grad is None:  # softmax: the Jacobian diag(s) − s·sᵀ applied to each row of dA
-        return A * (dA - np.einsum("nk,nk->n", dA, A)[:, None])
-    if act.fn_inplace is not None:  # a built-in, whose f′ comes as a new array: multiply into it, no temporary
-        dZ = act.grad_at(Z, A)
-        dZ *= dA
-        return dZ
+        return A * (dA - (dA * A).sum(axis=1, keepdims=True))
     return dA * act.grad_at(Z, A)
+
+
+# --- the training loop's fast path ------------------------------------------------------------------------
+# The same products as the pairs above, for the loop that runs them thousands of times on arrays it has already
+# checked: no checks, results written into arrays the loop owns, activations computed over their input.
+# tests/backprop/test_layers.py checks that each gives the textbook function's numbers.
+
+
+def linear_forward_fast(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, LinearCache]:
+    """linear_forward without checks. np.dot rather than @: numpy's matmul takes a slow path for an inner size of 1."""
+    Z = np.dot(X, W)
+    Z += b
+    return Z, LinearCache(X, W)
+
+
+def linear_backward_into(dZ: np.ndarray, cache: LinearCache, dW: np.ndarray, db: np.ndarray,
+                         ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """linear_backward, writing dW (D, H) and db (H,) into the given arrays (the training loop keeps every
+    gradient in one flat vector) and returning them. Σₙ is a product with a row of ones: a few times faster than
+    dZ.sum(axis=0) on tall matrices."""
+    X, W = cache
+    dX = None if W is None else np.dot(dZ, W.T)
+    return dX, np.dot(X.T, dZ, out=dW), np.dot(_ones(dZ.shape[0]), dZ, out=db)
+
+
+def activation_forward_inplace(Z: np.ndarray, act: Activation) -> tuple[np.ndarray, ActivationCache]:
+    """activation_forward, writing A over Z when f′ can be had from A alone (σ′ = A(1 − A)): no copy of Z is made,
+    and the cache holds no Z. Other activations are computed as activation_forward does."""
+    if act.fn_inplace is not None and act.grad_from_output is not None:
+        return (A := act.fn_inplace(Z)), ActivationCache(act, None, A)
+    A = act.fn(Z)
+    return A, ActivationCache(act, Z, A)
+
+
+@functools.lru_cache(maxsize=64)
+def _ones(n: int) -> np.ndarray:
+    """A read-only row of n ones, made once per n (the training loop asks for the same n every epoch)."""
+    ones = np.ones(n)
+    ones.setflags(write=False)
+    return ones
+
+
+# --- checks at the public entry points ----------------------------------------------------------------------
+
+
+def _array_error(name: str, a, ndim: int) -> ValueError | None:
+    if isinstance(a, np.ndarray) and a.ndim == ndim and a.dtype.kind == "f":
+        return None
+    got = f"a {a.ndim}-D {a.dtype} array of shape {a.shape}" if isinstance(a, np.ndarray) else f"a {type(a).__name__}"
+    return ValueError(f"{name} must be a {ndim}-D float numpy array (np.asarray(..., dtype=float)); got {got}")
+
+
+def _check_arrays(**named: tuple[object, int]) -> None:
+    """Raise a ValueError naming the first argument that is not a float numpy array of its number of dimensions."""
+    for name, (a, ndim) in named.items():
+        if (error := _array_error(name, a, ndim)) is not None:
+            raise error
+
+
+def _shape_error(what: str, a_name: str, a: np.ndarray, b_name: str, b: np.ndarray) -> ValueError:
+    return ValueError(f"{a_name} has shape {a.shape} but {b_name} has shape {b.shape}: {what}")
+
+
+def _check_linear(X, W, b) -> None:
+    _check_arrays(X=(X, 2), W=(W, 2), b=(b, 1))
+    if X.shape[1] != W.shape[0]:
+        raise _shape_error("X needs one column per row of W", "X", X, "W", W)
+    if b.shape != (W.shape[1],):
+        raise _shape_error("b needs one entry per column of W", "b", b, "W", W)
+
+
+def _check_upstream(dZ, X, W) -> None:
+    _check_arrays(dZ=(dZ, 2))
+    if X is not None and X.shape[0] != dZ.shape[0]:
+        raise _shape_error("both need one row per sample", "dZ", dZ, "X", X)
+    if W is not None and W.shape[1] != dZ.shape[1]:
+        raise _shape_error("dZ needs one column per column of W", "dZ", dZ, "W", W)
+
+
+def _check_same_shape(dA, A: np.ndarray) -> None:
+    _check_arrays(dA=(dA, A.ndim))
+    if dA.shape != A.shape:
+        raise _shape_error("dA needs the shape of the activation A", "dA", dA, "A", A)
 
 
 def get_output_or_hidden(name: str) -> Activation:

@@ -28,8 +28,11 @@ from backprop.layers import (
     LinearCache,
     activation_backward,
     activation_forward,
+    activation_forward_inplace,
     linear_backward,
+    linear_backward_into,
     linear_forward,
+    linear_forward_fast,
     loss_and_delta,
 )
 from backprop.losses import get_loss, loss_gradient, loss_terms, targets
@@ -117,12 +120,14 @@ class NetworkCache(NamedTuple):
         return self.As[-1]
 
 
-def _forward(net: Network, X: np.ndarray, *, overwrite: bool = False, keep_output_z: bool = True) -> NetworkCache:
-    """network_forward without the input checks.
+def forward_unchecked(net: Network, X: np.ndarray, *, overwrite: bool = False,
+                      keep_output_z: bool = True) -> NetworkCache:
+    """network_forward without the input checks, for callers that checked X once (check_inputs) and then run the
+    network many times: the training loop, the gradient check, pictures over the plane.
 
-    overwrite: for the training loop, activations are computed in place (activation_forward's option):
-    a hidden layer's A is written over its Z (Zs then holds those A), the output's over a copy of Z, or over
-    Z itself when ``keep_output_z`` is False (the mean squared error needs only A).
+    overwrite: the training loop's fast path (layers' linear_forward_fast and activation_forward_inplace): a hidden
+    layer's A is written over its Z (Zs then holds those A), the output's over a copy of Z, or over Z itself when
+    ``keep_output_z`` is False (the mean squared error needs only A).
     """
     hidden, output = get_activation(net.hidden), get_output(net.output)
     Ws, bs = net.Ws, net.bs
@@ -130,15 +135,17 @@ def _forward(net: Network, X: np.ndarray, *, overwrite: bool = False, keep_outpu
     A = X
     Zs, As, linear, activation = [], [], [], []
     for l in range(last + 1):
-        Z, lin = linear_forward(A, Ws[l], bs[l])
-        if l < last:
-            A, act = activation_forward(Z, hidden, overwrite=overwrite)
+        act = hidden if l < last else output
+        if overwrite:
+            Z, lin = linear_forward_fast(A, Ws[l], bs[l])
+            A, act_cache = activation_forward_inplace(Z.copy() if l == last and keep_output_z else Z, act)
         else:
-            A, act = activation_forward(Z.copy() if overwrite and keep_output_z else Z, output, overwrite=overwrite)
+            Z, lin = linear_forward(A, Ws[l], bs[l])
+            A, act_cache = activation_forward(Z, act)
         Zs.append(Z)
         As.append(A)
         linear.append(lin)
-        activation.append(act)
+        activation.append(act_cache)
     return NetworkCache(X, Zs, As, linear, activation)
 
 
@@ -170,15 +177,18 @@ def network_backward(net: Network, cache: NetworkCache, dZ_out: np.ndarray, *, s
             lin = LinearCache(lin.X, None)
         if swap:
             dA, dWs[l - 1], dbs[l - 1] = swap.get(("linear", l), linear_backward)(dZ, lin)
+        elif out is not None:  # the training loop's fast path, straight into its flat gradient vector
+            dA, dWs[l - 1], dbs[l - 1] = linear_backward_into(dZ, lin, *out[l - 1])
         else:
-            dA, dWs[l - 1], dbs[l - 1] = linear_backward(dZ, lin, None if out is None else out[l - 1])
+            dA, dWs[l - 1], dbs[l - 1] = linear_backward(dZ, lin)
         if l > 1:
             back = swap.get(("activation", l - 1), activation_backward) if swap else activation_backward
             dZ = back(dA, cache.activation[l - 2])
     return tuple(dWs), tuple(dbs), tuple(deltas)
 
 
-def _check_X(net: Network | Params, X) -> np.ndarray:
+def check_inputs(net: Network | Params, X) -> np.ndarray:
+    """X (N, D) as a float64 matrix, or a ValueError naming X if it is not one or its D is not the network's."""
     X = as_matrix("X", X)
     check_inner("X", X, "W1", net.Ws[0] if isinstance(net, Network) else net.W1)
     return X
@@ -190,7 +200,7 @@ def network_forward(net: Network, X) -> NetworkCache:
     - X: (N, D), D = net.sizes[0]
     Returns a NetworkCache: every Z_l and A_l (N, sizes[l]), and the layers' caches for network_backward.
     """
-    return _forward(net, _check_X(net, X))
+    return forward_unchecked(net, check_inputs(net, X))
 
 
 def l2_penalty(net: Network, l2: float) -> float:
@@ -236,10 +246,10 @@ def network_gradients(net: Network, X, y, loss: str = "mse", *, l2: float = 0.0)
 
     - X: (N, D); y: (N, C) targets, or (N,) integer class labels for loss="ce"; l2: λ ≥ 0
     """
-    X = _check_X(net, X)
+    X = check_inputs(net, X)
     l2 = finite_float("l2", l2, minimum=0.0)
     loss_fn = get_loss(loss, get_output(net.output))
-    cache = _forward(net, X)
+    cache = forward_unchecked(net, X)
     Y = targets(y, X.shape[0], net.sizes[-1], loss_fn)
     value, dZ_out = loss_and_delta(cache.Zs[-1], cache.output, Y, cache.activation[-1], loss_fn)
     dWs, dbs, deltas = network_backward(net, cache, dZ_out)
@@ -263,8 +273,8 @@ class LayerSignal(NamedTuple):
 
 def layer_signal(net: Network, X, y, loss: str = "mse") -> LayerSignal:
     """The LayerSignal of ``net`` on (X, y): X (N, D); y (N, C) targets or (N,) labels for loss="ce"."""
-    X = _check_X(net, X)
-    cache = _forward(net, X)
+    X = check_inputs(net, X)
+    cache = forward_unchecked(net, X)
     with np.errstate(over="ignore", invalid="ignore"):
         spread = tuple(float(A.std(axis=0).max()) for A in cache.As)
         deltas = tuple(float(np.linalg.norm(d)) for d in network_gradients(net, X, y, loss).deltas)
@@ -526,7 +536,7 @@ def forward(params: Params, X, hidden: str | Activation = "sigmoid",
     Returns a ForwardCache with X (N, D), Z1 and A1 (N, H), Z2 and A2 (N, C).
     """
     net = params.network(get_activation(hidden), get_output(output))
-    c = _forward(net, _check_X(params, X))
+    c = forward_unchecked(net, check_inputs(params, X))
     return ForwardCache(c.X, c.Zs[0], c.As[0], c.Zs[1], c.As[1])
 
 

@@ -3,30 +3,27 @@ dashboard plots.
 
 ``train`` is plain full-batch gradient descent by default (p ← p − lr·g, no shuffling), so
 ``History.losses[e]`` is the loss of the parameters *before* update e. Every epoch goes forward and
-backward through the layer pairs (``network._forward`` and ``network.network_backward``).
+backward through the layer pairs (``network.forward_unchecked`` and ``network.network_backward``).
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from backprop._checks import as_matrix, check_inner, finite_float, positive_int, seed_value
 from backprop.activations import Activation, get_activation, get_output, unguarded
-from backprop.datasets import DATASETS, MULTICLASS, REGRESSION, Dataset, make_dataset
 from backprop.layers import loss_and_delta
 from backprop.losses import Loss, get_loss, targets
 from backprop.network import (
     Network,
     Params,
-    _check_X,
-    _forward,
-    init_network,
+    check_inputs,
+    forward_unchecked,
     l2_penalty,
     network_backward,
-    predict,
 )
 from backprop.optim import OPTIMIZERS, optimizer_state
 
@@ -165,7 +162,7 @@ class _Evaluator:
 
     def run(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, list[np.ndarray]]:
         """The loss at theta on (X, Y), the output, and the weight gradients; ``grad`` holds every gradient."""
-        cache = _forward(self.net, X, overwrite=True, keep_output_z=self.loss.cancels)
+        cache = forward_unchecked(self.net, X, overwrite=True, keep_output_z=self.loss.cancels)
         value, dZ_out = loss_and_delta(cache.Zs[-1], cache.output, Y, cache.activation[-1], self.loss)
         dWs, dbs, _ = network_backward(self.net, cache, dZ_out, out=self.grad_views)  # straight into grad
         if self.l2:
@@ -176,7 +173,7 @@ class _Evaluator:
 
     def value(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
         """The loss at theta on (X, Y) and the output, without gradients."""
-        cache = _forward(self.net, X)
+        cache = forward_unchecked(self.net, X)
         value = self.loss.value(cache.Zs[-1], cache.output, Y)
         return value + (l2_penalty(self.net, self.l2) if self.l2 else 0.0), cache.output
 
@@ -240,38 +237,59 @@ def train(
     - resume: the ``state`` of an earlier History: go on from there (epochs are then numbered on from it)
     A loss, gradient or update that is not finite stops the run: ``diverged_at`` says when.
     """
-    as_params = isinstance(params, Params)
-    if as_params:
-        net = params.network(hidden or "sigmoid", output or "sigmoid")  # names, so that a History pickles
-    elif isinstance(params, Network):
-        for given, own, what in ((hidden, params.hidden, "hidden"), (output, params.output, "output")):
-            if given is not None and get_output_or_hidden_name(given) != get_output_or_hidden_name(own):
-                raise ValueError(f"{what}={given!r} disagrees with the Network's own {what} activation {own!r}")
-        net = params
-    else:
-        raise ValueError(f"params must be Params or a Network; got {type(params).__name__}")
-    if resume is not None:  # the weights come from resume; the network must be the one it was made with
-        stored = resume.network
-        mine = (net.sizes, get_output_or_hidden_name(net.hidden), get_output_or_hidden_name(net.output))
-        theirs = (stored.sizes, get_output_or_hidden_name(stored.hidden), get_output_or_hidden_name(stored.output))
-        if mine != theirs:
-            raise ValueError(f"resume was made with a network of sizes {theirs[0]}, hidden {theirs[1]!r} and output "
-                             f"{theirs[2]!r}; params give sizes {mine[0]}, hidden {mine[1]!r}, output {mine[2]!r}")
-        net = stored
+    plan = _plan(params, X, y, lr=lr, epochs=epochs, hidden=hidden, output=output, loss=loss, optimizer=optimizer,
+                 momentum=momentum, l2=l2, batch_size=batch_size, seed=seed, snapshot_epochs=snapshot_epochs,
+                 X_test=X_test, y_test=y_test, resume=resume)
+    # one errstate for the whole run: the activations are computed unguarded (see _Evaluator)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        return _history(plan, _run_epochs(plan, callback))
+
+
+# --- train, in three parts: the checked arguments, the epoch loop, the History ---------------------------
+
+
+@dataclass(eq=False)
+class _Plan:
+    """One call of train with its arguments checked: the network to start from, the data as matrices, the optimizer
+    (its update and state), the shuffler and the epochs to run and to keep."""
+
+    net: Network
+    as_params: bool
+    loss: Loss
+    optimizer: str
+    update: Callable
+    opt_state: dict
+    l2: float
+    epochs: int
+    X: np.ndarray
+    Y: np.ndarray
+    test: tuple[np.ndarray, np.ndarray] | None
+    batch_size: int | None
+    rng: np.random.Generator
+    first: int
+    wanted: set[int]
+
+    @property
+    def softmax(self) -> bool:
+        return self.loss.name == "ce"
+
+
+def _plan(params, X, y, *, lr, epochs, hidden, output, loss, optimizer, momentum, l2, batch_size, seed,
+          snapshot_epochs, X_test, y_test, resume) -> _Plan:
+    """train's arguments checked (a ValueError names the one that is wrong) and resume applied."""
+    net, as_params = _starting_network(params, hidden, output, resume)
     loss_fn = get_loss(loss, get_output(net.output))
     if optimizer == "sgd" and momentum:
         optimizer = "momentum"
     opt_state = optimizer_state(optimizer, lr, momentum)
-    update = OPTIMIZERS[optimizer]
     if resume is not None:
         if resume.optimizer != optimizer:
             raise ValueError(f"resume was made with optimizer {resume.optimizer!r}, not {optimizer!r}")
         opt_state = {**resume.optimizer_state, **opt_state}
     epochs = positive_int("epochs", epochs)
     l2 = finite_float("l2", l2, minimum=0.0)
-    X = _check_X(net, X)
-    N = X.shape[0]
-    Y = targets(y, N, net.sizes[-1], loss_fn)
+    X = check_inputs(net, X)
+    Y = targets(y, X.shape[0], net.sizes[-1], loss_fn)
     test = None
     if X_test is not None or y_test is not None:
         if X_test is None or y_test is None:
@@ -289,515 +307,155 @@ def train(
         wanted = {int(e) for e in snapshot_epochs if first <= int(e) <= first + epochs}
     except (TypeError, ValueError):
         raise ValueError(f"snapshot_epochs must be whole epoch numbers; got {snapshot_epochs!r:.80}") from None
-    softmax = loss_fn.name == "ce"
-    classes = _classes(Y, loss_fn)
+    return _Plan(net, as_params, loss_fn, optimizer, OPTIMIZERS[optimizer], opt_state, l2, epochs, X, Y, test,
+                 batch_size, rng, first, wanted)
+
+
+def _starting_network(params, hidden, output, resume: TrainState | None) -> tuple[Network, bool]:
+    """The Network train starts from (resume's, when given) and whether the caller gave Params."""
+    as_params = isinstance(params, Params)
+    if as_params:
+        net = params.network(hidden or "sigmoid", output or "sigmoid")  # names, so that a History pickles
+    elif isinstance(params, Network):
+        for given, own, what in ((hidden, params.hidden, "hidden"), (output, params.output, "output")):
+            if given is not None and activation_name(given) != activation_name(own):
+                raise ValueError(f"{what}={given!r} disagrees with the Network's own {what} activation {own!r}")
+        net = params
+    else:
+        raise ValueError(f"params must be Params or a Network; got {type(params).__name__}")
+    if resume is not None:  # the weights come from resume; the network must be the one it was made with
+        stored = resume.network
+        mine = (net.sizes, activation_name(net.hidden), activation_name(net.output))
+        theirs = (stored.sizes, activation_name(stored.hidden), activation_name(stored.output))
+        if mine != theirs:
+            raise ValueError(f"resume was made with a network of sizes {theirs[0]}, hidden {theirs[1]!r} and output "
+                             f"{theirs[2]!r}; params give sizes {mine[0]}, hidden {mine[1]!r}, output {mine[2]!r}")
+        net = stored
+    return net, as_params
+
+
+@dataclass(eq=False)
+class _Record:
+    """What the epoch loop wrote down: per-epoch series (the first ``run`` entries are filled; norms squared, train
+    accuracies as counts), snapshots, the divergence, and the evaluator holding the final parameters."""
+
+    ev: _Evaluator
+    run: int
+    losses: np.ndarray
+    norms: np.ndarray
+    accs: np.ndarray | None
+    test_losses: np.ndarray | None
+    test_accs: np.ndarray | None
+    snapshots: list[Snapshot]
+    diverged_at: int | None
+    opt_state: dict
+
+
+def _run_epochs(plan: _Plan, callback: Callable[[int, float], None] | None) -> _Record:
+    """The epoch loop: forward, backward and update through the layer pairs, recording each epoch."""
+    X, Y, test, softmax = plan.X, plan.Y, plan.test, plan.softmax
+    N = X.shape[0]
+    classes = _classes(Y, plan.loss)
     Y_key = Y.argmax(axis=1) if softmax else Y >= 0.5
     test_key = None if test is None else (test[1].argmax(axis=1) if softmax else test[1] >= 0.5)
-
-    ev = _Evaluator(net, loss_fn, l2)
-    names = [f"W{l}" for l in range(1, net.depth + 1)]
-    losses = np.empty(epochs)
-    norms = np.empty((len(names), epochs))
-    accs = np.empty(epochs) if classes else None
-    test_losses = np.empty(epochs) if test is not None else None
-    test_accs = np.empty(epochs) if test is not None and classes else None
-    snapshots: list[Snapshot] = []
-    diverged_at: int | None = None
-
-    def model() -> Params | Network:
-        current = ev.network()
-        return Params.of(current) if as_params else current
+    ev = _Evaluator(plan.net, plan.loss, plan.l2)
+    epochs = plan.epochs
+    rec = _Record(ev, 0, np.empty(epochs), np.empty((plan.net.depth, epochs)), np.empty(epochs) if classes else None,
+                  np.empty(epochs) if test is not None else None,
+                  np.empty(epochs) if test is not None and classes else None, [], None, plan.opt_state)
 
     def step() -> bool:
         """Apply one update; leave theta untouched and return False if the result is not finite.
 
         (Checked through its squared norm, one product instead of two passes: a NaN or ±inf anywhere makes it
         NaN or inf, and so do parameters beyond 1e154, which have diverged whatever they are.)"""
-        nonlocal opt_state
-        trial, new_state = update(ev.theta, ev.grad, opt_state)
+        trial, new_state = plan.update(ev.theta, ev.grad, rec.opt_state)
         if not math.isfinite(np.dot(trial, trial)):
             return False
         ev.theta[...] = trial
-        opt_state = new_state
+        rec.opt_state = new_state
         return True
 
-    minibatches = batch_size is not None and batch_size < N
-    run = 0
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for i in range(epochs):
-            epoch = first + i
-            value, A, dWs = ev.run(X, Y)
-            if not math.isfinite(value):  # a gradient that is not finite shows in the update, checked in step()
-                diverged_at = epoch
-                break
-            losses[i] = value
-            for l, dW in enumerate(dWs):
-                norms[l, i] = np.vdot(dW, dW)  # squared here, rooted once at the end
-            if accs is not None:  # counts of right entries here, made shares once at the end
-                accs[i] = np.count_nonzero(A.argmax(axis=1) == Y_key if softmax else (A >= 0.5) == Y_key)
-            if test is not None:
-                test_value, A_test = ev.value(*test)
-                test_losses[i] = test_value
-                if test_accs is not None:
-                    test_accs[i] = _correct(A_test, test[1], softmax, test_key)
-            if epoch in wanted:
-                snapshots.append(Snapshot(epoch, model(), ev.grads_dict(), value))
-            if callback is not None:
-                callback(epoch, value)
-            if not minibatches:
-                ok = step()
-            else:
-                order = rng.permutation(N)
-                ok = True
-                for start in range(0, N, batch_size):
-                    idx = order[start:start + batch_size]
-                    ev.run(X[idx], Y[idx])
-                    ok = step()
-                    if not ok:
-                        break
-            run = i + 1
-            if not ok:
-                diverged_at = epoch + 1
-                break
-        final_params = model()
-        final_loss, final_A, _ = ev.run(X, Y)
-        final_accuracy = _correct(final_A, Y, softmax, Y_key) if classes else None
-        final_test_loss = final_test_accuracy = None
+    minibatches = plan.batch_size is not None and plan.batch_size < N
+    for i in range(epochs):
+        epoch = plan.first + i
+        value, A, dWs = ev.run(X, Y)
+        if not math.isfinite(value):  # a gradient that is not finite shows in the update, checked in step()
+            rec.diverged_at = epoch
+            break
+        rec.losses[i] = value
+        for l, dW in enumerate(dWs):
+            rec.norms[l, i] = np.vdot(dW, dW)  # squared here, rooted once at the end
+        if rec.accs is not None:  # counts of right entries here, made shares once at the end
+            rec.accs[i] = np.count_nonzero(A.argmax(axis=1) == Y_key if softmax else (A >= 0.5) == Y_key)
         if test is not None:
-            final_test_loss, final_A_test = ev.value(*test)
-            final_test_accuracy = _correct(final_A_test, test[1], softmax, test_key) if classes else None
+            test_value, A_test = ev.value(*test)
+            rec.test_losses[i] = test_value
+            if rec.test_accs is not None:
+                rec.test_accs[i] = _correct(A_test, test[1], softmax, test_key)
+        if epoch in plan.wanted:
+            rec.snapshots.append(Snapshot(epoch, _model(plan, ev), ev.grads_dict(), value))
+        if callback is not None:
+            callback(epoch, value)
+        if not minibatches:
+            ok = step()
+        else:
+            order = plan.rng.permutation(N)
+            ok = True
+            for start in range(0, N, plan.batch_size):
+                idx = order[start:start + plan.batch_size]
+                ev.run(X[idx], Y[idx])
+                ok = step()
+                if not ok:
+                    break
+        rec.run = i + 1
+        if not ok:
+            rec.diverged_at = epoch + 1
+            break
+    return rec
 
-    last = first + run
+
+def _model(plan: _Plan, ev: _Evaluator) -> Params | Network:
+    current = ev.network()
+    return Params.of(current) if plan.as_params else current
+
+
+def _history(plan: _Plan, rec: _Record) -> History:
+    """The History of a finished loop: the final network's loss and accuracy, the last snapshot, the state."""
+    ev, run, softmax = rec.ev, rec.run, plan.softmax
+    classes = rec.accs is not None
+    Y_key = plan.Y.argmax(axis=1) if softmax else plan.Y >= 0.5
+    final_params = _model(plan, ev)
+    final_loss, final_A, _ = ev.run(plan.X, plan.Y)
+    final_accuracy = _correct(final_A, plan.Y, softmax, Y_key) if classes else None
+    final_test_loss = final_test_accuracy = None
+    if plan.test is not None:
+        final_test_loss, final_A_test = ev.value(*plan.test)
+        test_key = plan.test[1].argmax(axis=1) if softmax else plan.test[1] >= 0.5
+        final_test_accuracy = _correct(final_A_test, plan.test[1], softmax, test_key) if classes else None
+    last = plan.first + run
+    snapshots = list(rec.snapshots)
     if not snapshots or snapshots[-1].epoch != last:
         snapshots.append(Snapshot(last, final_params, ev.grads_dict(), float(final_loss)))
+    names = [f"W{l}" for l in range(1, plan.net.depth + 1)]
     return History(
-        losses=losses[:run].copy(),
-        grad_norms={name: np.sqrt(series[:run]) for name, series in zip(names, norms, strict=True)},
-        accuracies=None if accs is None else accs[:run] / (N if softmax else Y.size),
+        losses=rec.losses[:run].copy(),
+        grad_norms={name: np.sqrt(series[:run]) for name, series in zip(names, rec.norms, strict=True)},
+        accuracies=None if rec.accs is None else rec.accs[:run] / (plan.X.shape[0] if softmax else plan.Y.size),
         params=final_params,
         final_loss=float(final_loss),
         final_accuracy=final_accuracy,
         snapshots=tuple(snapshots),
-        diverged_at=diverged_at,
-        test_losses=None if test_losses is None else test_losses[:run].copy(),
-        test_accuracies=None if test_accs is None else test_accs[:run].copy(),
+        diverged_at=rec.diverged_at,
+        test_losses=None if rec.test_losses is None else rec.test_losses[:run].copy(),
+        test_accuracies=None if rec.test_accs is None else rec.test_accs[:run].copy(),
         final_test_loss=None if final_test_loss is None else float(final_test_loss),
         final_test_accuracy=final_test_accuracy,
-        start_epoch=first,
-        state=TrainState(ev.network(), optimizer, opt_state, rng.bit_generator.state, last),
+        start_epoch=plan.first,
+        state=TrainState(ev.network(), plan.optimizer, rec.opt_state, plan.rng.bit_generator.state, last),
     )
 
 
-def get_output_or_hidden_name(activation: str | Activation) -> str:
+def activation_name(activation: str | Activation) -> str:
+    """An activation's name, whether given by name or as an Activation."""
     return activation.name if isinstance(activation, Activation) else activation
-
-
-def plane(X, resolution: int = 100, margin: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A square grid over the box that holds the 2-D points X (N, 2), widened by ``margin`` on every side.
-
-    Returns xs (R,), ys (R,) and points (R·R, 2), row i·R + j being (xs[j], ys[i]); R = resolution.
-    """
-    X = as_matrix("X", X)
-    if X.shape[1] != 2:
-        raise ValueError(f"X must have 2 columns (points in the plane); got shape {X.shape}")
-    resolution = positive_int("resolution", resolution)
-    margin = finite_float("margin", margin, minimum=0.0)
-    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
-    xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
-    gx, gy = np.meshgrid(xs, ys)
-    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
-
-
-def layer_maps(net: Network, xs: np.ndarray, ys: np.ndarray) -> list[np.ndarray]:
-    """What every unit of every layer computes over the plane: the network run on each grid point.
-
-    - net: a Network with D = 2 inputs; xs (R,), ys (S,): the grid's coordinates
-    Returns [A_1, …, A_L], A_l of shape (S, R, sizes[l]): A_l[i, j, u] is unit u's activation at (xs[j], ys[i]).
-    """
-    if net.sizes[0] != 2:
-        raise ValueError(f"maps over the plane need a network with 2 inputs; this one has D={net.sizes[0]}")
-    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
-    gx, gy = np.meshgrid(xs, ys)
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverged network's outputs may overflow
-        cache = _forward(net, np.column_stack([gx.ravel(), gy.ravel()]))
-    return [A.reshape(ys.size, xs.size, A.shape[1]) for A in cache.As]
-
-
-def decision_grid(params: Params | Network, X, hidden: str | Activation = "sigmoid",
-                  output: str | Activation = "sigmoid", resolution: int = 100,
-                  margin: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The network's output over a grid covering the data, for drawing a decision boundary.
-
-    - params: a network with D = 2 inputs and C = 1 output (a Network uses its own activations);
-      X: (N, 2) the data to cover
-    Returns xs (R,), ys (R,) and A2 (R, R) with A2[i, j] = network output at (xs[j], ys[i]),
-    R = resolution.
-    """
-    D, C = (params.sizes[0], params.sizes[-1]) if isinstance(params, Network) else (params.dims[0], params.dims[2])
-    if D != 2 or C != 1:
-        raise ValueError(f"a decision boundary needs 2 inputs and 1 output; the network has D={D}, C={C}")
-    X = _check_X(params, X)
-    xs, ys, points = plane(X, resolution, margin)
-    A2 = predict(params, points, hidden, output)
-    return xs, ys, A2.reshape(ys.size, xs.size)
-
-
-# --- a run described by its settings ------------------------------------------------------------
-
-#: Where each output goes with each loss: (output activation, loss).
-HEADS = (("sigmoid", "bce"), ("sigmoid", "mse"), ("softmax", "ce"), ("identity", "mse"))
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Everything that determines a training run; equal configs give identical runs.
-
-    Data: ``dataset`` is a name from backprop.DATASETS or REGRESSION, or "assignment" for the single
-    sample of Problems 2–4 (backprop.assignment.training_example); n_classes for spirals and blobs;
-    ``test_ratio`` of the samples is held out (Dataset.split, seeded with data_seed).
-    Network: hidden_sizes (H1, …) gives one hidden layer per entry; init_scale is the std of the initial
-    weights, or None for 1/√fan-in; output/loss is one of HEADS.
-    Optimiser: lr, optimizer ("sgd", "momentum", "adam"), batch_size (None: all training samples), l2.
-    """
-
-    dataset: str = "xor"
-    n_samples: int = 200
-    noise: float = 0.2
-    data_seed: int = 0
-    n_classes: int = 2
-    test_ratio: float = 0.2
-    hidden_sizes: tuple[int, ...] = (8,)
-    hidden: str = "tanh"
-    output: str = "sigmoid"
-    loss: str = "bce"
-    init_scale: float | None = 1.0
-    seed: int = 0
-    lr: float = 0.5
-    optimizer: str = "sgd"
-    batch_size: int | None = None
-    l2: float = 0.0
-    epochs: int = 500
-    snapshots: int = 51
-
-    @property
-    def regression(self) -> bool:
-        return self.dataset in REGRESSION
-
-    @property
-    def classes(self) -> int | None:
-        """How many classes the data has: None for regression and for the assignment's real-valued targets."""
-        if self.regression or self.dataset == "assignment":
-            return None
-        return self.n_classes
-
-
-def check_config(config: TrainConfig) -> None:
-    """Raise ValueError, naming the setting, if ``config`` describes no possible run."""
-    known = (*DATASETS, *REGRESSION, "assignment")
-    if config.dataset not in known:
-        raise ValueError(f"dataset must be one of {', '.join(known)}; got {config.dataset!r}")
-    if (config.output, config.loss) not in HEADS:
-        raise ValueError(f"output and loss must be one of {', '.join('+'.join(h) for h in HEADS)}; "
-                         f"got output={config.output!r}, loss={config.loss!r}")
-    if config.n_classes != 2 and config.dataset not in MULTICLASS:
-        raise ValueError(f"n_classes: only {' and '.join(MULTICLASS)} have more than 2 classes; "
-                         f"{config.dataset} has 2 (got n_classes={config.n_classes})")
-    if config.regression and config.output != "identity":
-        raise ValueError(f"output: a regression set ({config.dataset}) has real-valued targets and needs the "
-                         f"identity output with mse; got {config.output}+{config.loss}")
-    if (config.classes or 0) > 2 and config.output != "softmax":
-        raise ValueError(f"output: {config.n_classes} classes need a softmax output with ce; got "
-                         f"{config.output}+{config.loss}")
-    for i, width in enumerate(config.hidden_sizes):
-        positive_int(f"hidden_sizes[{i}]", width)
-    if config.init_scale is not None:
-        finite_float("init_scale", config.init_scale, minimum=0.0)
-    if config.optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {config.optimizer!r}")
-    finite_float("lr", config.lr, minimum=0.0, strict=True)
-    finite_float("l2", config.l2, minimum=0.0)
-    positive_int("epochs", config.epochs)
-    if config.batch_size is not None:
-        positive_int("batch_size", config.batch_size)
-
-
-@dataclass(frozen=True, eq=False)
-class Run:
-    """A training run described by ``config``: its data, its starting network and what has been trained so far.
-
-    - data: the training samples; test: the held-out ones (None when test_ratio is 0)
-    - initial: the seeded starting Network (epoch 0)
-    - history: the epochs trained so far, or None before the first (see advance and train_config)
-    """
-
-    config: TrainConfig
-    data: Dataset
-    test: Dataset | None
-    initial: Network
-    history: History | None = None
-
-    @property
-    def epochs_done(self) -> int:
-        return 0 if self.history is None else self.history.start_epoch + self.history.epochs_run
-
-    @property
-    def finished(self) -> bool:
-        """Whether the run has reached config.epochs, or stopped because it diverged."""
-        return self.epochs_done >= self.config.epochs or (
-            self.history is not None and self.history.diverged_at is not None)
-
-    @property
-    def network(self) -> Network:
-        """The network as trained so far."""
-        return self.initial if self.history is None else self.history.params
-
-    @property
-    def snapshot_epochs(self) -> list[int]:
-        """The epochs whose network is kept, for scrubbing: at least epoch 0."""
-        return [0] if self.history is None else [s.epoch for s in self.history.snapshots]
-
-    def network_at(self, epoch: int) -> Network:
-        """The network at the latest kept epoch at or before ``epoch``."""
-        return self.initial if self.history is None else self.history.snapshot_at(epoch).params
-
-    def targets(self, data: Dataset) -> np.ndarray:
-        """What the network is trained towards: class labels (N,) for softmax + ce, else the (N, C) targets."""
-        return data.labels if self.config.loss == "ce" and data.labels is not None else data.y
-
-
-def _data(config: TrainConfig) -> Dataset:
-    if config.dataset == "assignment":
-        from backprop.assignment import training_example
-
-        return training_example()[0]
-    return make_dataset(config.dataset, config.n_samples, config.noise, config.data_seed, config.n_classes)
-
-
-def uses_assignment_weights(config: TrainConfig) -> bool:
-    """Whether a run starts from the assignment's own W1, b1 and W2 (b2 = 0) rather than seeded random weights: its
-    one sample with one hidden layer of 2 units, the assignment's 2-2-2 network."""
-    return config.dataset == "assignment" and config.hidden_sizes == (2,)
-
-
-def start_run(config: TrainConfig) -> Run:
-    """The data, split and starting network that ``config`` describes, before any training (cheap).
-
-    The assignment's set is its single sample, never split; with one hidden layer of 2 units its network
-    starts from the assignment's own W1, b1 and W2 (b2 = 0).
-    """
-    check_config(config)
-    data = _data(config)
-    test = None
-    if config.test_ratio and data.n_samples > 1:
-        data, test = data.split(config.test_ratio, seed=config.data_seed)
-        test = test if test.n_samples else None
-    C = (config.classes or 2) if config.output == "softmax" else data.y.shape[1]
-    sizes = (data.X.shape[1], *config.hidden_sizes, C)
-    if uses_assignment_weights(config):
-        from backprop.assignment import training_example
-
-        initial = training_example()[1].network(config.hidden, config.output)
-    else:
-        initial = init_network(sizes, hidden=config.hidden, output=config.output, seed=config.seed,
-                               scale=config.init_scale)
-    return Run(config, data, test, initial)
-
-
-#: A live run keeps at most this many snapshots (thinned evenly as it grows).
-MAX_SNAPSHOTS = 101
-
-
-def join(first: History, then: History, max_snapshots: int = MAX_SNAPSHOTS) -> History:
-    """One History from two consecutive ones (``then`` resumed from ``first.state``), as one run would give.
-
-    Snapshots are merged by epoch; beyond ``max_snapshots`` they are thinned evenly: the epochs are cut into
-    max_snapshots − 1 equal stretches and the first snapshot of each is kept, and the last one.
-    """
-    if then.start_epoch != first.start_epoch + first.epochs_run:
-        raise ValueError(f"then starts at epoch {then.start_epoch}, but first ends at epoch "
-                         f"{first.start_epoch + first.epochs_run}")
-
-    def cat(a, b):
-        return None if a is None or b is None else np.concatenate([a, b])
-
-    by_epoch = {s.epoch: s for s in then.snapshots} | {s.epoch: s for s in first.snapshots}
-    snapshots = [by_epoch[e] for e in sorted(by_epoch)]
-    if len(snapshots) > max_snapshots:
-        start, last = snapshots[0].epoch, snapshots[-1]
-        stride = math.ceil((last.epoch - start + 1) / (max_snapshots - 1))
-        kept: dict[int, Snapshot] = {}
-        for snap in snapshots[:-1]:
-            kept.setdefault((snap.epoch - start) // stride, snap)
-        snapshots = [*kept.values(), last]
-    return replace(
-        then,
-        losses=np.concatenate([first.losses, then.losses]),
-        grad_norms={name: np.concatenate([first.grad_norms[name], then.grad_norms[name]]) for name in first.grad_norms},
-        accuracies=cat(first.accuracies, then.accuracies),
-        test_losses=cat(first.test_losses, then.test_losses),
-        test_accuracies=cat(first.test_accuracies, then.test_accuracies),
-        snapshots=tuple(snapshots),
-        start_epoch=first.start_epoch,
-    )
-
-
-def _train_run(run: Run, epochs: int, snapshot_epochs: Iterable[int],
-               callback: Callable[[int, float], None] | None) -> History:
-    c = run.config
-    test = {} if run.test is None else {"X_test": run.test.X, "y_test": run.targets(run.test)}
-    return train(run.network, run.data.X, run.targets(run.data), lr=c.lr, epochs=epochs, loss=c.loss,
-                 optimizer=c.optimizer, l2=c.l2, batch_size=c.batch_size, seed=c.seed,
-                 snapshot_epochs=snapshot_epochs, callback=callback, resume=None if run.history is None
-                 else run.history.state, **test)
-
-
-def advance(run: Run, epochs: int, callback: Callable[[int, float], None] | None = None) -> Run:
-    """``run`` trained for ``epochs`` more epochs (fewer if it reaches config.epochs), keeping a snapshot at
-    the end: epoch by epoch the same numbers as one uninterrupted run. A finished run is returned as it is."""
-    epochs = min(positive_int("epochs", epochs), run.config.epochs - run.epochs_done)
-    if run.finished or epochs <= 0:
-        return run
-    more = _train_run(run, epochs, [0] if run.history is None else [], callback)
-    return replace(run, history=more if run.history is None else join(run.history, more))
-
-
-def train_config(config: TrainConfig, callback: Callable[[int, float], None] | None = None) -> Run:
-    """The run ``config`` describes, trained to its end, with ``config.snapshots`` evenly spaced snapshots."""
-    run = start_run(config)
-    history = _train_run(run, config.epochs, evenly_spaced_epochs(config.epochs, config.snapshots), callback)
-    return replace(run, history=history)
-
-
-# --- what a run did, in numbers ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunReading:
-    """The numbers a run's lesson quotes, read from its History (E = epochs run).
-
-    - first_loss: the loss before the first update; final_loss: after the last (inf if it overflowed)
-    - loss_change: (final_loss − first_loss) / first_loss, e.g. −0.9 for a loss that fell by 90%
-    - rises: epochs whose loss was above the epoch before's (an oscillating or diverging run has many);
-      first_rise: the first such epoch, or None
-    - norm_sums: Σ over epochs of ‖∂L/∂W_l‖ per weight matrix; first_to_last: W1's sum over the last layer's
-    - best_test_epoch / best_test_loss / final_test_loss: the held-out loss at its lowest and at the end;
-      loss_at_best_test: the training loss at best_test_epoch
-    - gap: final_test_loss − final_loss (None without test data)
-    - weight_change: {"W1": …, "WL": …} ‖W_l(end) − W_l(start)‖ / ‖W_l(start)‖, how far each weight matrix moved
-      over the run relative to its size (empty if the run's first epoch has no snapshot)
-    """
-
-    epochs: int
-    first_loss: float
-    final_loss: float
-    loss_change: float
-    rises: int
-    first_rise: int | None
-    diverged_at: int | None
-    norm_sums: dict[str, float]
-    first_to_last: float
-    final_accuracy: float | None
-    final_test_accuracy: float | None
-    best_test_epoch: int | None
-    best_test_loss: float | None
-    final_test_loss: float | None
-    gap: float | None
-    weight_change: dict[str, float]
-    loss_at_best_test: float | None = None
-
-
-def read_run(history: History) -> RunReading:
-    """The RunReading of ``history`` (which must have run at least one epoch)."""
-    if not history.epochs_run:
-        raise ValueError("history has no epochs to read")
-    first = float(history.losses[0])
-    sums = {name: float(series.sum()) for name, series in history.grad_norms.items()}
-    names = list(sums)
-    first_to_last = sums[names[0]] / sums[names[-1]] if sums[names[-1]] > 0 else float("inf")
-    best_epoch = best = gap = loss_at_best = None
-    if history.test_losses is not None and history.test_losses.size:
-        i = int(np.argmin(history.test_losses))
-        best_epoch, best = history.start_epoch + i, float(history.test_losses[i])
-        loss_at_best = float(history.losses[i])
-        gap = history.final_test_loss - history.final_loss
-    with np.errstate(over="ignore", invalid="ignore"):
-        change = (history.final_loss - first) / first if first else float("nan")
-    rose = np.flatnonzero(np.diff(history.losses) > 0)
-    moved = {}
-    start, end = history.snapshots[0], history.snapshots[-1]
-    if start.epoch == history.start_epoch and isinstance(start.params, Network) and isinstance(end.params, Network):
-        for l, (W0, W1) in enumerate(zip(start.params.Ws, end.params.Ws, strict=True), start=1):
-            size = float(np.linalg.norm(W0))
-            moved[f"W{l}"] = float(np.linalg.norm(W1 - W0)) / size if size > 0 else float("inf")
-    return RunReading(
-        epochs=history.epochs_run, first_loss=first, final_loss=history.final_loss, loss_change=float(change),
-        rises=int(rose.size), first_rise=None if not rose.size else history.start_epoch + int(rose[0]) + 1,
-        diverged_at=history.diverged_at,
-        norm_sums=sums, first_to_last=first_to_last, final_accuracy=history.final_accuracy,
-        final_test_accuracy=history.final_test_accuracy, best_test_epoch=best_epoch, best_test_loss=best,
-        final_test_loss=history.final_test_loss, gap=gap, weight_change=moved, loss_at_best_test=loss_at_best,
-    )
-
-
-@dataclass(frozen=True, eq=False)
-class Curves:
-    """A run's curves with one value per epoch e = start … start + E, the last being the trained network (E updates
-    made, or E − 1 when the last was refused as not finite: see History.diverged_at), so that they end where the
-    run ends. A value that is not finite (a diverged run's last loss) is NaN.
-
-    - epochs: (E + 1,) the epoch numbers
-    - train_loss, test_loss: (E + 1,) the loss at each epoch, before that epoch's update (test_loss None without
-      test data); train_accuracy, test_accuracy: the same for accuracy (None for targets that are not classes)
-    - grad_norms: {"W1": (E + 1,), …, "WL": (E + 1,)} ‖∂L/∂W_l‖ at each epoch
-    """
-
-    epochs: np.ndarray
-    train_loss: np.ndarray
-    test_loss: np.ndarray | None
-    train_accuracy: np.ndarray | None
-    test_accuracy: np.ndarray | None
-    grad_norms: dict[str, np.ndarray]
-
-
-def curves(history: History) -> Curves:
-    """``history``'s per-epoch series with the trained network's values appended (see Curves)."""
-    def ending(series: np.ndarray | None, last: float | None) -> np.ndarray | None:
-        if series is None:
-            return None
-        out = np.append(series, np.nan if last is None else last).astype(np.float64)
-        out[~np.isfinite(out)] = np.nan
-        return out
-
-    final = history.snapshots[-1]
-    start = history.start_epoch
-    with np.errstate(over="ignore", invalid="ignore"):
-        final_norms = {name: float(np.linalg.norm(final.grads[name])) for name in history.grad_norms}
-    return Curves(
-        epochs=np.arange(start, start + history.epochs_run + 1),
-        train_loss=ending(history.losses, history.final_loss),
-        test_loss=ending(history.test_losses, history.final_test_loss),
-        train_accuracy=ending(history.accuracies, history.final_accuracy),
-        test_accuracy=ending(history.test_accuracies, history.final_test_accuracy),
-        grad_norms={name: ending(series, final_norms[name]) for name, series in history.grad_norms.items()},
-    )
-
-
-def crossings(values: np.ndarray, level: float = 0.5) -> np.ndarray:
-    """Where a map over the plane crosses ``level``: a (S, R) bool mask of the grid points at least one of whose
-    four neighbours lies on the other side of ``level`` (the decision boundary of a sigmoid output at ½).
-
-    - values: (S, R) the output at each grid point (NaN is on neither side)
-    """
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim != 2:
-        raise ValueError(f"values must be a 2-D grid; got shape {values.shape}")
-    above = values >= level
-    known = np.isfinite(values)
-    mask = np.zeros(values.shape, dtype=bool)
-    across = (above[:, 1:] != above[:, :-1]) & known[:, 1:] & known[:, :-1]  # left and right neighbours
-    mask[:, 1:] |= across
-    mask[:, :-1] |= across
-    down = (above[1:, :] != above[:-1, :]) & known[1:, :] & known[:-1, :]  # upper and lower neighbours
-    mask[1:, :] |= down
-    mask[:-1, :] |= down
-    return mask

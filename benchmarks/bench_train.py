@@ -29,7 +29,7 @@ import numpy as np
 from _common import markdown_table, this_cpu
 
 import backprop as bp
-from backprop.training import TrainConfig, train_config
+from backprop.runs import TrainConfig, train_config
 
 N_POINTS, HIDDEN, EPOCHS, LR = 256, 16, 2000, 0.5
 DEEP_SIZES, DEEP_POINTS, DEEP_EPOCHS, DEEP_LR = (2, 32, 32, 32, 3), 512, 500, 0.1

@@ -67,8 +67,8 @@ RUN_SCHEMA = "backprop-training-run/1"
 def run_json(run) -> str:
     """A training run as JSON (schema RUN_SCHEMA, documented in the README): its settings, the layer sizes and
     every curve the page plots, one value per epoch 0 … epochs (index e is epoch e; the last is the trained
-    network). ``run`` is a backprop.training.Run that has trained at least one epoch."""
-    from backprop.training import curves
+    network). ``run`` is a backprop.runs.Run that has trained at least one epoch."""
+    from backprop.reading import curves
 
     c = curves(run.history)
     config = {name: (list(value) if isinstance(value, tuple) else value) for name, value in vars(run.config).items()}
@@ -87,7 +87,7 @@ def run_json(run) -> str:
 
 
 def curves_csv(c) -> str:
-    """A run's curves (backprop.training.Curves) as CSV: one row per epoch with the training loss, the test loss,
+    """A run's curves (backprop.reading.Curves) as CSV: one row per epoch with the training loss, the test loss,
     the accuracies (the columns a run has) and ‖∂L/∂W_l‖ per layer; a value that was not finite is empty."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

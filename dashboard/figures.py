@@ -89,7 +89,7 @@ def matrix_heatmap(
     shapes = [{"type": "rect", "x0": c - 0.5, "x1": c + 0.5, "y0": r - 0.5, "y1": r + 0.5,
                "line": {"color": HIGHLIGHT, "width": 5}} for r, c in highlight]
     fig_height = height or 150 + (75 if rows <= 8 else 22) * rows
-    layout = _layout(
+    layout = base_layout(
         title + (scale_note if show_values else ""), fig_height, shapes=shapes,
         # Two-word names break before the second word ("hidden<br>unit 1"): side by side they ran together on a
         # phone. Only the ticks' text changes; the categories, hover and clicks keep "hidden unit 1".
@@ -150,7 +150,7 @@ def cell_from_selection(event) -> tuple[int, int] | None:
     return None
 
 
-def _layout(title: str, height: int, **extra) -> dict:
+def base_layout(title: str, height: int, **extra) -> dict:
     """The layout every chart shares (large fonts for projection), plus ``extra``."""
     return {"title": {"text": title, "font": {"size": 20}}, "height": height, "plot_bgcolor": "white",
             "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, **extra}
@@ -190,7 +190,7 @@ def layer_norms_figure(norms: Sequence[float], *, title: str, log_y: bool = True
     if log_y and at.size:
         # At least two decades, so that norms within a factor of 1.3 do not look ten times apart.
         yaxis["range"] = log_range(values[drawn], decades=1.4, pad=0.3)
-    return go.Figure(dots, layout=_layout(
+    return go.Figure(dots, layout=base_layout(
         title, 380,
         yaxis=yaxis,
         xaxis={"tickfont": {"size": 14}, "tickvals": list(range(len(labels))), "ticktext": labels,
@@ -205,7 +205,7 @@ def derivative_check_figure(z, analytic, numerical, *, title: str) -> go.Figure:
         go.Scatter(x=z, y=analytic, mode="lines", name="analytic f′(z)", line={"color": SERIES[0], "width": 3}),
         go.Scatter(x=z, y=numerical, mode="markers", name="numerical (centred differences)",
                    marker={"color": SERIES[1], "size": 8, "symbol": "x"}),
-    ], layout=_layout(
+    ], layout=base_layout(
         title, 360, xaxis={"title": "z", "tickfont": {"size": 14}}, yaxis={"tickfont": {"size": 14}},
         legend={"orientation": "h", "y": -0.2, "font": {"size": 14}}, hovermode="x unified",
     ))

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from backprop.datasets import MAX_CLASSES, MULTICLASS, REGRESSION
-from backprop.training import TrainConfig
+from backprop.runs import HEADS, TrainConfig
 
 # --- what each control offers ------------------------------------------------------------------------
 
@@ -24,13 +24,8 @@ DATASET_LABELS = {
     "surface": "Regression surface",
     "assignment": "Assignment 5's sample (one point)",
 }
-#: Output and loss, as one choice: label → (output, loss).
-HEADS = {
-    "sigmoid + bce": ("sigmoid", "bce"),
-    "sigmoid + mse": ("sigmoid", "mse"),
-    "softmax + ce": ("softmax", "ce"),
-    "identity + mse": ("identity", "mse"),
-}
+#: Output and loss, as one choice: label → (output, loss), one per backprop.runs.HEADS.
+HEAD_LABELS = {f"{output} + {loss}": (output, loss) for output, loss in HEADS}
 HIDDEN_ACTIVATIONS = ["sigmoid", "tanh", "relu", "identity"]
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam"}
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 2.0, 3.0, 10.0, 30.0]
@@ -57,7 +52,7 @@ def batch_label(size: int | None) -> str:
 
 
 def head_of(config: TrainConfig) -> str:
-    return next(label for label, pair in HEADS.items() if pair == (config.output, config.loss))
+    return next(label for label, pair in HEAD_LABELS.items() if pair == (config.output, config.loss))
 
 
 def heads_for(config: TrainConfig) -> list[str]:
@@ -67,7 +62,7 @@ def heads_for(config: TrainConfig) -> list[str]:
         return ["identity + mse"]
     if (config.classes or 2) > 2:
         return ["softmax + ce"]
-    return list(HEADS)
+    return list(HEAD_LABELS)
 
 
 # --- keeping a config possible ---------------------------------------------------------------------
@@ -86,7 +81,7 @@ def normalise(config: TrainConfig) -> tuple[TrainConfig, list[str]]:
         config = replace(config, test_ratio=0.0)
     allowed = heads_for(config)
     if head_of(config) not in allowed:
-        output, loss = HEADS[allowed[0]]
+        output, loss = HEAD_LABELS[allowed[0]]
         why = ("a regression set has real-valued targets" if config.dataset in REGRESSION
                else f"{config.n_classes} classes need one output per class")
         notes.append(f"Output and loss switched from {head_of(config)} to {allowed[0]}: {why}.")
@@ -295,7 +290,7 @@ def _parse(name: str, text: str):
     if name == "act":
         return _choice(name, text, HIDDEN_ACTIVATIONS)
     if name == "out":
-        return HEADS[_choice(name, text.replace("-", " + "), HEADS)]
+        return HEAD_LABELS[_choice(name, text.replace("-", " + "), HEAD_LABELS)]
     if name == "init":
         return None if text == "auto" else _number(name, text, INIT_SCALES)
     if name == "lr":
@@ -416,7 +411,7 @@ def with_control(config: TrainConfig, name: str, value) -> TrainConfig:
         sizes[int(name[5:]) - 1] = int(value)
         return replace(config, hidden_sizes=tuple(sizes))
     if name == "out":
-        output, loss = HEADS[value]
+        output, loss = HEAD_LABELS[value]
         return replace(config, output=output, loss=loss)
     if name == "init":
         return replace(config, init_scale=next(s for s in INIT_SCALES if init_label(s) == value))

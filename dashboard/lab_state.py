@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import backprop as bp
-from backprop.training import advance, start_run, train_config
+from backprop.runs import advance, start_run, train_config
 from dashboard import lab, state
 from dashboard.numbers import short
 
@@ -60,7 +60,7 @@ def arrive() -> tuple[bp.TrainConfig, dict[str, str]]:
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def full_run(config: bp.TrainConfig) -> bp.training.Run:
+def full_run(config: bp.TrainConfig) -> bp.runs.Run:
     """The run trained to its end, once per distinct config, with a progress bar while it trains."""
     bar = st.progress(0.0, text="Training…")
     every = max(1, config.epochs // 40)
@@ -82,7 +82,7 @@ def first_epoch_check(config: bp.TrainConfig):
     return bp.gradient_check(run.initial, X, y, loss=config.loss, l2=config.l2)
 
 
-def current_run() -> bp.training.Run:
+def current_run() -> bp.runs.Run:
     """The live run when one was started (Play, Step, Reset), else the settings' finished run."""
     live = st.session_state.get(LIVE)
     return live if live is not None else full_run(st.session_state[CONFIG])
@@ -123,7 +123,7 @@ def reset() -> None:
     ss[EPOCH] = 0
 
 
-def play_frame(run: bp.training.Run) -> bp.training.Run:
+def play_frame(run: bp.runs.Run) -> bp.runs.Run:
     """While playing: ``run`` trained on by one frame's epochs (the live run from then on). At its end, playing
     stops and the whole page reruns (the buttons, the scrubber, the lesson the finished run now supports)."""
     ss = st.session_state
@@ -135,6 +135,6 @@ def play_frame(run: bp.training.Run) -> bp.training.Run:
     return run
 
 
-def shown_epoch(run: bp.training.Run) -> int:
+def shown_epoch(run: bp.runs.Run) -> int:
     """The epoch every view shows: the latest while playing, otherwise the scrubber's."""
     return run.epochs_done if playing() else st.session_state[EPOCH]

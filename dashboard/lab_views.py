@@ -12,7 +12,9 @@ import streamlit as st
 
 import backprop as bp
 from backprop.datasets import MULTICLASS
-from backprop.training import curves, layer_maps, plane, read_run, uses_assignment_weights
+from backprop.planes import layer_maps, plane
+from backprop.reading import curves, read_run
+from backprop.runs import uses_assignment_weights
 from dashboard import claims, display, editors, exports, figures, lab, labfigures, lessons, tables
 from dashboard import lab_state as ls
 from dashboard.numbers import row
@@ -45,7 +47,7 @@ def _seed_field(config: bp.TrainConfig, label: str, name: str, help: str | None 
                          then=lambda value: ls.use(lab.with_control(st.session_state[ls.CONFIG], name, int(value))))
 
 
-def settings(config: bp.TrainConfig, run: bp.training.Run) -> None:
+def settings(config: bp.TrainConfig, run: bp.runs.Run) -> None:
     """The run's settings in three boxes: data, network, optimiser."""
     data_box, network_box, optimiser_box = st.columns(3)
     with data_box, st.container(border=True, height="stretch"):
@@ -96,7 +98,7 @@ def settings(config: bp.TrainConfig, run: bp.training.Run) -> None:
                                             "longer runs are cut, with a message.")
 
 
-def play_bar(config: bp.TrainConfig, run: bp.training.Run) -> None:
+def play_bar(config: bp.TrainConfig, run: bp.runs.Run) -> None:
     """Play or Pause, Step, Reset, the epochs per frame, the epoch scrubber (not while playing) and the loss axis."""
     ss = st.session_state
     playing = ls.playing()
@@ -135,7 +137,7 @@ def play_bar(config: bp.TrainConfig, run: bp.training.Run) -> None:
                    "one does: a linear axis would flatten every epoch but the last few.")
 
 
-def _status(run: bp.training.Run, playing: bool) -> str:
+def _status(run: bp.runs.Run, playing: bool) -> str:
     if not run.finished:
         return f"Epoch {run.epochs_done:,} of {run.config.epochs:,}" + (" (playing)" if playing else "")
     diverged = run.history.diverged_at
@@ -220,7 +222,7 @@ def _live_views() -> None:
                          column_config={"epoch": st.column_config.NumberColumn(format="%d")})
 
 
-def backprop_view(run: bp.training.Run, epoch: int) -> None:
+def backprop_view(run: bp.runs.Run, epoch: int) -> None:
     """One backward pass at ``epoch``: every layer's norm, and one layer's W, ∂L/∂W and δ."""
     ss = st.session_state
     net = run.network_at(epoch)
@@ -262,7 +264,7 @@ def backprop_view(run: bp.training.Run, epoch: int) -> None:
                "matrices give their values on hover.")
 
 
-def downloads(run: bp.training.Run) -> None:
+def downloads(run: bp.runs.Run) -> None:
     """The run as JSON (schema in the README) and its curves as CSV."""
     d1, d2 = st.columns(2)
     d1.download_button("Download this run (JSON)", exports.run_json(run), file_name="training_run.json",
@@ -272,7 +274,7 @@ def downloads(run: bp.training.Run) -> None:
                        width="stretch", key="lab_csv")
 
 
-def lesson(active: str | None, config: bp.TrainConfig, run: bp.training.Run) -> None:
+def lesson(active: str | None, config: bp.TrainConfig, run: bp.runs.Run) -> None:
     """The active lesson's paragraph (built from its run) with the runs it is compared with, or, for any other
     finished run, what happened in it; while training live, when that will appear."""
     if not run.finished:
@@ -293,7 +295,7 @@ def lesson(active: str | None, config: bp.TrainConfig, run: bp.training.Run) -> 
             {"error": st.error, "warning": st.warning, "info": st.info}[kind](text)
 
 
-def gradient_check(config: bp.TrainConfig, run: bp.training.Run) -> None:
+def gradient_check(config: bp.TrainConfig, run: bp.runs.Run) -> None:
     """The starting weights' gradient check, with a caption that says what was compared."""
     display.rel_error_table(ls.first_epoch_check(config).rel_errors)
     n_training = len(run.data.X)

@@ -14,9 +14,9 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw
 
-from backprop.training import Curves, crossings
-from dashboard.figures import DIVERGING, SERIES, log_range
-from dashboard.figures import _layout as _base_layout
+from backprop.planes import crossings
+from backprop.reading import Curves
+from dashboard.figures import DIVERGING, SERIES, base_layout, log_range
 from dashboard.numbers import short
 
 #: One colour per class (Okabe–Ito), and a marker shape per class so that shape alone tells them apart.
@@ -35,7 +35,7 @@ def _layout(title: str, height: int, **extra) -> dict:
     into every figure in the browser, which costs each frame while training plays), so its look is set here: the
     app's font and bold titles at the left. Margins are given, not computed from the labels (automargin makes
     Plotly lay a figure out twice, at every frame)."""
-    layout = _base_layout(title, height, **extra)
+    layout = base_layout(title, height, **extra)
     layout["title"] = {**layout["title"], "x": 0, "xanchor": "left", "xref": "paper",
                        "font": {**layout["title"]["font"], "weight": "bold"}}
     layout["font"] = {"family": '"Source Sans Pro", "Source Sans 3", sans-serif', "color": "#31333F"}
@@ -245,7 +245,7 @@ def output_figure(xs: np.ndarray, ys: np.ndarray, out: np.ndarray, *, output: st
                   interactive: bool = True) -> go.Figure:
     """The network's output over the input plane, with the data on it (training filled, test hollow).
 
-    - out: (S, R, C) the output layer's map (backprop.training.layer_maps) at xs (R,), ys (S,)
+    - out: (S, R, C) the output layer's map (backprop.planes.layer_maps) at xs (R,), ys (S,)
     - classes: K for classification (key_* are class labels), None for regression (key_* are targets)
     - a sigmoid (or identity) output with two classes: P(class 1) on a fixed 0–1 scale, white at ½, the
       boundary ½ drawn black; softmax: each point in its most likely class's colour, paler where less sure;
@@ -347,7 +347,7 @@ def network_figure(Ws: Sequence[np.ndarray], bs: Sequence[np.ndarray], maps: Seq
     (red positive, blue negative, thicker for larger |w|).
 
     - Ws, bs: the network's weights W_l (sizes[l−1], sizes[l]) and biases
-    - maps: [A_1, …, A_L], A_l (S, R, sizes[l]) from backprop.training.layer_maps; input_maps (S, R, 2): x₁ and x₂
+    - maps: [A_1, …, A_L], A_l (S, R, sizes[l]) from backprop.planes.layer_maps; input_maps (S, R, 2): x₁ and x₂
     - each picture's colour scale: sigmoid and softmax 0 … 1, tanh −1 … 1, relu and identity ± the layer's
       largest value; white is the middle of the scale, as in the output map
     - interactive: invisible markers give each unit and weight on hover (left out while training plays)

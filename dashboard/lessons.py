@@ -1,4 +1,4 @@
-"""What a training run teaches, in sentences built from its own numbers (backprop.training.RunReading).
+"""What a training run teaches, in sentences built from its own numbers (backprop.reading.RunReading).
 
 Each lesson states its claim only when the run bears it out; otherwise it says what the run did instead. Pure
 functions: the page shows their text, the tests check it against the runs.
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 import backprop as bp
-from backprop.training import RunReading, TrainConfig, curves, read_run
+from backprop.reading import RunReading, curves, read_run
+from backprop.runs import TrainConfig
 from dashboard.lab import MAX_WIDTH
 from dashboard.numbers import row, short
 
@@ -50,7 +51,7 @@ def init_words(config: TrainConfig) -> str:
     return "std 1/√fan-in" if config.init_scale is None else f"std {config.init_scale:g}"
 
 
-def n_params(run: bp.training.Run) -> int:
+def n_params(run: bp.runs.Run) -> int:
     return sum(int(a.size) for _, a in run.initial.parameters())
 
 
@@ -78,7 +79,7 @@ def test_rose(reading: RunReading) -> bool:
 # --- the lessons ---------------------------------------------------------------------------------------
 
 
-def lesson(label: str, run: bp.training.Run, variants: Sequence[tuple[str, bp.training.Run]] = ()) -> str:
+def lesson(label: str, run: bp.runs.Run, variants: Sequence[tuple[str, bp.runs.Run]] = ()) -> str:
     """The paragraph of lesson ``label`` about ``run`` (its preset's run, trained to the end) and the runs it is
     compared with."""
     r = read_run(run.history)
@@ -146,7 +147,7 @@ def _vanishing(run, r: RunReading, others) -> str:
     return text
 
 
-def _class_share_loss(run: bp.training.Run) -> tuple[float, float] | None:
+def _class_share_loss(run: bp.runs.Run) -> tuple[float, float] | None:
     """(share of class 1, the bce of predicting that share for every point) for a binary bce run, else None."""
     y = run.targets(run.data)
     if run.config.loss != "bce" or y.shape[1] != 1 or not 0 < y.mean() < 1:
@@ -155,7 +156,7 @@ def _class_share_loss(run: bp.training.Run) -> tuple[float, float] | None:
     return share, -(share * np.log(share) + (1 - share) * np.log(1 - share))
 
 
-def _when_the_output_layer_is_done(run: bp.training.Run, L: int) -> str:
+def _when_the_output_layer_is_done(run: bp.runs.Run, L: int) -> str:
     """What the per-layer norms do once the output layer has learned the share of each class: the epoch from
     which ‖∂L/∂W1‖ is no longer below a tenth of ‖∂L/∂W_L‖, and the epoch from which it stays above it. Each
     clause is said only when the run bears it out (the loss then is that of predicting the class share; the
@@ -211,7 +212,7 @@ def _too_large(run, r: RunReading, others) -> str:
     return text
 
 
-def _first_layer_went_silent(run: bp.training.Run) -> str:
+def _first_layer_went_silent(run: bp.runs.Run) -> str:
     """When ‖∂L/∂W1‖ is exactly 0 from some epoch to the end (its curve stops on a log scale), say from when, and
     why when the run shows it: tanh units whose every output is ±1 to the last digit have slope 1 − tanh² = 0."""
     first = np.asarray(curves(run.history).grad_norms["W1"], dtype=float)  # the chart's curve, trained net last
@@ -276,7 +277,7 @@ def _assignment(run, r: RunReading, others) -> str:
             "coming from this target.")
 
 
-def comparison(label: str, run: bp.training.Run, variants: Sequence[tuple[str, bp.training.Run]]) -> list[dict]:
+def comparison(label: str, run: bp.runs.Run, variants: Sequence[tuple[str, bp.runs.Run]]) -> list[dict]:
     """One row per run of a lesson (this run first, then its variants), with the numbers that lesson turns on."""
     rows = []
     L = len(run.config.hidden_sizes) + 1
@@ -309,9 +310,9 @@ def comparison(label: str, run: bp.training.Run, variants: Sequence[tuple[str, b
 class Lesson:
     """A lesson's runs, as its claims read them: its own run and reading, and each compared run's by name."""
 
-    run: bp.training.Run
+    run: bp.runs.Run
     reading: RunReading
-    variants: dict[str, tuple[bp.training.Run, RunReading]]
+    variants: dict[str, tuple[bp.runs.Run, RunReading]]
 
     def variant(self, name: str) -> RunReading:
         return self.variants[name][1]
@@ -327,7 +328,7 @@ class Claim:
     holds: Callable[[Lesson], bool]
 
 
-def read_lesson(run: bp.training.Run, variants: Sequence[tuple[str, bp.training.Run]] = ()) -> Lesson:
+def read_lesson(run: bp.runs.Run, variants: Sequence[tuple[str, bp.runs.Run]] = ()) -> Lesson:
     """The Lesson of ``run`` (trained to its end) and the runs it is compared with."""
     return Lesson(run, read_run(run.history), {name: (v, read_run(v.history)) for name, v in variants})
 
@@ -406,7 +407,7 @@ def broken_claims(lesson: Lesson, label: str) -> list[str]:
 # --- what any run says ---------------------------------------------------------------------------------
 
 
-def diagnostics(run: bp.training.Run) -> list[tuple[str, str]]:
+def diagnostics(run: bp.runs.Run) -> list[tuple[str, str]]:
     """What went wrong (or notably right) in a finished run, as (kind, text): "error" for divergence, "warning" for a
     loss that rose or a low accuracy, "info" for a vanished gradient or a rising test loss. Numbers from the run."""
     c, r = run.config, read_run(run.history)

@@ -99,7 +99,7 @@ def derivative_check_frame(z, analytic, numerical) -> pd.DataFrame:
 
 
 def curves_frame(c, rows: int = 51) -> pd.DataFrame:
-    """A training run's curves (backprop.training.Curves) as a table, at up to ``rows`` epochs spread evenly from
+    """A training run's curves (backprop.reading.Curves) as a table, at up to ``rows`` epochs spread evenly from
     the first to the last: the losses, the accuracies (the ones the run has) and ‖∂L/∂W_l‖ per layer."""
     picked = np.unique(np.linspace(0, len(c.epochs) - 1, min(rows, len(c.epochs))).round().astype(int))
     columns = {"epoch": c.epochs[picked]}

@@ -3,7 +3,7 @@ import streamlit as st
 
 import backprop as bp
 from dashboard import demos, display, editors, nav, state
-from dashboard.lab import HEADS
+from dashboard.lab import HEAD_LABELS
 from dashboard.tables import gradient_entries_frame, rel_error_bands_frame
 
 page = nav.page_setup("gradient-check", "Gradient check", example_page=False)
@@ -18,7 +18,7 @@ display.latex(r"\frac{\partial L}{\partial \theta_i} \approx \frac{L(\theta + h\
 
 c1, c2, c3, c4 = st.columns(4)
 hidden = state.remembered(c1.selectbox, "Hidden activation", "gc_hidden", "sigmoid", options=list(bp.ACTIVATIONS))
-head = state.remembered(c2.selectbox, "Output and loss", "gc_head", next(iter(HEADS)), options=list(HEADS))
+head = state.remembered(c2.selectbox, "Output and loss", "gc_head", next(iter(HEAD_LABELS)), options=list(HEAD_LABELS))
 h = state.remembered(c3.select_slider, "Step h", "gc_h", 1e-5, options=[1e-3, 1e-4, 1e-5, 1e-6, 1e-7],
                      format_func=lambda v: f"{v:.0e}")
 seed = editors.number_field("Seed", "gc_seed", default=0, minimum=0, maximum=10_000, integer=True, container=c4)
@@ -34,7 +34,7 @@ bug = state.remembered(b2.selectbox, "Bug to plant (with Break it on)", "gc_bug"
 if broken:
     st.caption(bp.BUGS[bug].explanation)
 
-output, loss = HEADS[head]
+output, loss = HEAD_LABELS[head]
 params, X, y = demos.random_problem(N, D, H, C, int(seed), loss=loss)
 check = bp.gradient_check(params, X, y, loss=loss, hidden=hidden, output=output, h=h, bug=bug if broken else None)
 

@@ -170,7 +170,8 @@ def test_no_line_of_a_worked_solution_runs_off_the_page(dims):
 
 
 def test_the_training_curves_table_holds_the_plotted_numbers():
-    from backprop.training import curves, train_config
+    from backprop.reading import curves
+    from backprop.runs import train_config
     from dashboard import lab
     from dashboard.tables import curves_frame
 

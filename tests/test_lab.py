@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop.training import TrainConfig, crossings, curves, layer_maps, plane, read_run, train_config
+from backprop.planes import crossings, layer_maps, plane
+from backprop.reading import curves, read_run
+from backprop.runs import TrainConfig, train_config
 from dashboard import exports, lab, labfigures
 from dashboard.numbers import short
 
@@ -20,7 +22,7 @@ from dashboard.numbers import short
 OPTIONS = {
     "data": list(lab.DATASET_LABELS), "classes": list(lab.CLASSES), "n": list(lab.SAMPLES), "noise": lab.NOISES,
     "test": lab.TEST_RATIOS, "dseed": range(lab.MAX_SEED + 1), "layers": list(range(1, lab.MAX_LAYERS + 1)),
-    "act": lab.HIDDEN_ACTIVATIONS, "out": list(lab.HEADS), "init": [lab.init_label(s) for s in lab.INIT_SCALES],
+    "act": lab.HIDDEN_ACTIVATIONS, "out": list(lab.HEAD_LABELS), "init": [lab.init_label(s) for s in lab.INIT_SCALES],
     "seed": range(lab.MAX_SEED + 1), "lr": lab.LEARNING_RATES, "opt": list(lab.OPTIMIZER_LABELS),
     "batch": [lab.batch_label(b) for b in lab.BATCH_SIZES], "l2": lab.L2_STRENGTHS, "epochs": list(lab.EPOCHS),
     **{f"width{i}": list(range(1, lab.MAX_WIDTH + 1)) for i in range(1, lab.MAX_LAYERS + 1)},
@@ -72,7 +74,7 @@ def test_the_data_decides_the_output_and_loss():
     assert back.n_classes == 2 and back.output == "softmax" and notes == []
     single, _ = lab.normalise(replace(TrainConfig(), dataset="assignment", test_ratio=0.3))
     assert single.test_ratio == 0.0
-    assert lab.heads_for(TrainConfig()) == list(lab.HEADS)
+    assert lab.heads_for(TrainConfig()) == list(lab.HEAD_LABELS)
 
 
 # --- the work cap ------------------------------------------------------------------------------------------
@@ -108,12 +110,13 @@ configs = st.builds(
     lambda data, classes, n, noise, test, dseed, sizes, act, head, init, seed, lr, opt, batch, l2, epochs:
     lab.normalise(TrainConfig(dataset=data, n_classes=classes if data in ("spirals", "blobs") else 2, n_samples=n,
                               noise=noise, test_ratio=test, data_seed=dseed, hidden_sizes=sizes, hidden=act,
-                              output=lab.HEADS[head][0], loss=lab.HEADS[head][1], init_scale=init, seed=seed, lr=lr,
+                              output=lab.HEAD_LABELS[head][0], loss=lab.HEAD_LABELS[head][1], init_scale=init,
+                              seed=seed, lr=lr,
                               optimizer=opt, batch_size=batch, l2=l2, epochs=epochs))[0],
     st.sampled_from(list(lab.DATASET_LABELS)), st.sampled_from(list(lab.CLASSES)), st.sampled_from(list(lab.SAMPLES)),
     st.sampled_from(lab.NOISES), st.sampled_from(lab.TEST_RATIOS), st.integers(0, lab.MAX_SEED),
     st.lists(st.integers(1, lab.MAX_WIDTH), min_size=1, max_size=lab.MAX_LAYERS).map(tuple),
-    st.sampled_from(lab.HIDDEN_ACTIVATIONS), st.sampled_from(list(lab.HEADS)), st.sampled_from(lab.INIT_SCALES),
+    st.sampled_from(lab.HIDDEN_ACTIVATIONS), st.sampled_from(list(lab.HEAD_LABELS)), st.sampled_from(lab.INIT_SCALES),
     st.integers(0, lab.MAX_SEED), st.sampled_from(lab.LEARNING_RATES), st.sampled_from(list(lab.OPTIMIZER_LABELS)),
     st.sampled_from(lab.BATCH_SIZES), st.sampled_from(lab.L2_STRENGTHS), st.sampled_from(list(lab.EPOCHS)),
 )

@@ -9,7 +9,7 @@ import pytest
 
 from backprop import assignment as a
 from dashboard import exports, latex
-from dashboard.lab import HEADS
+from dashboard.lab import HEAD_LABELS
 from dashboard.urlstate import (
     MAX_ENTRIES,
     ParamError,
@@ -292,7 +292,7 @@ def test_gradient_check_page_agrees_then_catches_a_planted_bug():
     np.testing.assert_allclose(analytic, -numerical, rtol=1e-5)
 
 
-@pytest.mark.parametrize("head", list(HEADS))
+@pytest.mark.parametrize("head", list(HEAD_LABELS))
 def test_gradient_check_page_agrees_for_every_output_and_loss(head):
     """Each head the page offers gets targets its loss accepts (softmax + ce needs one-hot rows)."""
     at = open_page("gradient-check")

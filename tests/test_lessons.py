@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 import backprop as bp
-import backprop.training as runs
-from backprop.training import curves, read_run, train_config
+import backprop.runs as runs
+from backprop.reading import curves, read_run
+from backprop.runs import train_config
 from dashboard import lessons
 from dashboard.lab import PRESETS, variant_configs
 from dashboard.numbers import short
@@ -246,7 +247,7 @@ def test_every_claim_holds_on_runs_perturbed_below_any_machine_difference(label,
 
 CLAIMS_SCRIPT = """
 import json
-from backprop.training import train_config
+from backprop.runs import train_config
 from dashboard import lessons
 from dashboard.lab import PRESETS, variant_configs
 broken = {}

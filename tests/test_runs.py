@@ -6,19 +6,9 @@ import numpy as np
 import pytest
 
 import backprop as bp
-from backprop.training import (
-    MAX_SNAPSHOTS,
-    TrainConfig,
-    advance,
-    check_config,
-    curves,
-    join,
-    layer_maps,
-    plane,
-    read_run,
-    start_run,
-    train_config,
-)
+from backprop.planes import layer_maps, plane
+from backprop.reading import curves, read_run
+from backprop.runs import MAX_SNAPSHOTS, TrainConfig, advance, check_config, join, start_run, train_config
 
 CONFIGS = {
     "default": TrainConfig(),
@@ -194,7 +184,7 @@ def test_layer_signal_measures_spread_forward_and_error_backward():
 
 
 def test_crossings_mark_the_grid_points_beside_the_boundary():
-    from backprop.training import crossings
+    from backprop.planes import crossings
 
     xs = np.linspace(-1, 1, 9)
     P = np.tile(1 / (1 + np.exp(-4 * xs)), (5, 1))  # ½ at column 4 (x = 0), which counts as above

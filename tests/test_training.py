@@ -4,7 +4,8 @@ import pytest
 
 import backprop as bp
 from backprop.deep import read_norms
-from backprop.training import evenly_spaced_epochs, train_config
+from backprop.runs import train_config
+from backprop.training import evenly_spaced_epochs
 
 
 def test_xor_with_default_settings_is_learned():
@@ -91,14 +92,14 @@ def test_assignment_example_trains_towards_its_target():
 def test_decision_grid_is_the_trained_networks_output():
     run = train_config(bp.TrainConfig(epochs=100))
     h, cfg = run.history, run.config
-    xs, ys, A2 = bp.training.decision_grid(h.params, run.data.X, cfg.hidden, cfg.output, resolution=30)
+    xs, ys, A2 = bp.planes.decision_grid(h.params, run.data.X, cfg.hidden, cfg.output, resolution=30)
     assert xs.shape == ys.shape == (30,) and A2.shape == (30, 30)
     assert xs[0] < run.data.X[:, 0].min() and xs[-1] > run.data.X[:, 0].max()
     for i, j in [(0, 0), (7, 21), (29, 3), (15, 15)]:
         expected = bp.predict(h.params, [[xs[j], ys[i]]])[0, 0]
         assert A2[i, j] == pytest.approx(expected, rel=1e-12)
     with pytest.raises(ValueError, match="needs 2 inputs and 1 output"):
-        bp.training.decision_grid(bp.init_params(3, 2, 1), np.zeros((2, 3)))
+        bp.planes.decision_grid(bp.init_params(3, 2, 1), np.zeros((2, 3)))
 
 
 def test_accuracy_is_counted_as_train_counts_it():

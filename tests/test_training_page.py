@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import backprop as bp
-from backprop.training import TrainConfig, curves, read_run, train_config
+from backprop.reading import curves, read_run
+from backprop.runs import TrainConfig, train_config
 from dashboard import lab
 from tests.conftest import figures as page_figures
 from tests.conftest import no_exception, open_page, plotly_array
@@ -257,11 +258,11 @@ def test_a_diverged_run_starts_on_a_log_axis_and_says_what_it_cannot_draw():
 def test_each_setting_trains_once(monkeypatch):
     import streamlit as st
 
-    import backprop.training as training
+    import backprop.runs as runs
 
     calls = []
-    original = training.train
-    monkeypatch.setattr(training, "train", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = runs.train
+    monkeypatch.setattr(runs, "train", lambda *a, **k: calls.append(1) or original(*a, **k))
     st.cache_data.clear()
     at = open_page("training")
     assert len(calls) == 1, "the first visit trains once"
