@@ -74,7 +74,7 @@ def time_page_default(repeats: int) -> tuple[float, TrainConfig]:
 
 def time_lessons(repeats: int) -> list[tuple[str, float, float]]:
     """(lesson, best CPU seconds for its run and the runs it is compared with, the work cap's estimate of them)."""
-    from dashboard.lab import PRESETS, variant_configs, work
+    from dashboard.lab.controls import PRESETS, variant_configs, work
 
     out = []
     for label, preset in PRESETS.items():

@@ -1,10 +1,11 @@
 """Training lab: a network of any depth trained live on toy data, every unit drawn, every gradient shown."""
 import streamlit as st
 
-from dashboard import lab_state, lab_views, nav
+from dashboard import nav
+from dashboard.lab import session, views
 
 page = nav.page_setup("training", "Training lab", example_page=False)
-config, wanted = lab_state.arrive()
+config, wanted = session.arrive()
 
 st.title("Training lab")
 st.markdown(
@@ -12,36 +13,36 @@ st.markdown(
     "W ← W − lr·∂L/∂W, epoch after epoch. Build a network, pick the data, press **Play** and watch every unit "
     "learn; below, the numbers backpropagation computes at each epoch. Everything comes from `backprop`."
 )
-for text in st.session_state[lab_state.LINK_WARNINGS]:
+for text in session.link_warnings():
     st.warning(text, icon=":material/link_off:")
 
 st.markdown("**Start from a lesson**")
-active = lab_views.lesson_buttons(config)
-run = lab_state.current_run()
+active = views.lesson_buttons(config)
+run = session.current_run()
 lesson_box = st.container()  # filled last: a lesson's comparison runs train after the page's own views
-for note in st.session_state[lab_state.NOTES]:
+for note in session.notes():
     st.warning(note, icon=":material/speed:" if "epochs" in note else ":material/info:")
-lab_views.settings(config, run)
+views.settings(config, run)
 
 with st.container():
-    lab_views.play_bar(config, run)
-    lab_views.live_views()
+    views.play_bar(config, run)
+    views.live_views()
 
 st.header("Backpropagation at this epoch")
-if lab_state.playing():
+if session.playing():
     st.info("Pause to see the backward pass at the epoch training has reached: each layer's W, ∂L/∂W and δ. While "
             "playing, only the numbers, pictures and curves above are redrawn, so that they keep up.",
             icon=":material/pause_circle:")
 else:
-    lab_views.backprop_view(run, st.session_state[lab_state.EPOCH])
+    views.backprop_view(run, session.shown_epoch(run))
     if run.history is not None:
-        lab_views.downloads(run)
+        views.downloads(run)
 
 with lesson_box:
-    lab_views.lesson(active, config, run)
+    views.lesson(active, config, run)
 
 st.header("Is backprop right? Gradient check at epoch 0")
-lab_views.gradient_check(config, run)
+views.gradient_check(config, run)
 
 st.header("Share this run")
-lab_views.share_link(wanted)
+views.share_link(wanted)

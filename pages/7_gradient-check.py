@@ -3,7 +3,7 @@ import streamlit as st
 
 import backprop as bp
 from dashboard import demos, display, editors, nav, state
-from dashboard.lab import HEAD_LABELS
+from dashboard.lab.controls import HEAD_LABELS
 from dashboard.tables import gradient_entries_frame, rel_error_bands_frame
 
 page = nav.page_setup("gradient-check", "Gradient check", example_page=False)

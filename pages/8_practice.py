@@ -2,8 +2,8 @@
 import streamlit as st
 
 from backprop.practice import KINDS, LIMITS, MAX_SEED, check, make_problem
-from dashboard import display, editors, nav, practice, solution, state
-from dashboard import practice_state as session
+from dashboard import display, editors, nav, solution, state
+from dashboard.practice import problems, session
 
 page = nav.page_setup("practice", "Practice", example_page=False)
 st.title("Practice")
@@ -23,7 +23,7 @@ controls[2].button("New problem", icon=":material/casino:", type="primary", on_c
                    width="stretch", help="New numbers: a seed drawn at random.")
 editors.number_field("Seed", session.SEED, minimum=0, maximum=MAX_SEED, integer=True, container=controls[3],
                      help="The same kind, size and seed always give the same problem.")
-if st.session_state[session.SIZED]:
+if session.sized():
     for col, dim in zip(st.columns(4), LIMITS, strict=True):
         state.persistent(col.selectbox, dim, f"practice_{dim}", options=range(1, LIMITS[dim] + 1),
                          help=editors.SIZE_HELP[dim])
@@ -34,8 +34,8 @@ st.caption(f"{problem.size.text} · seed {problem.seed} · the address bar now g
            f"it (it ends in ?{problem.link})")
 
 st.header("The problem")
-st.markdown(practice.TASKS[problem.kind])
-display.latex_row(practice.givens_parts(problem))
+st.markdown(problems.TASKS[problem.kind])
+display.latex_row(problems.givens_parts(problem))
 
 st.header("Your answers")
 shown = session.revealed(problem)
@@ -49,7 +49,7 @@ for answer in problem.answers:
         unexplained_hint="the worked solution below writes out each sum"))
 session.record_attempt(problem, results)
 
-score = st.session_state[session.SCORE]
+score = session.score()
 s1, s2, s3 = st.columns(3)
 s1.metric("Problems tried", score.tried, help="A problem counts once every one of its answers is filled in.")
 s2.metric("Right first time", score.right_first_time, help="Every answer right at its first complete attempt.")
@@ -57,7 +57,7 @@ s3.metric("Streak", score.streak, help="Problems right first time, in a row.")
 
 st.header("Worked solution")
 if shown:
-    solution.show_steps(practice.worked_steps(problem))
+    solution.show_steps(problems.worked_steps(problem))
 else:
     st.button("Reveal the worked solution", icon=":material/visibility:", on_click=session.reveal, args=(problem,),
               help="Try the problem first: your marks then show by how much each cell is off.")

@@ -172,10 +172,10 @@ def test_no_line_of_a_worked_solution_runs_off_the_page(dims):
 def test_the_training_curves_table_holds_the_plotted_numbers():
     from backprop.reading import curves
     from backprop.runs import train_config
-    from dashboard import lab
+    from dashboard.lab import controls
     from dashboard.tables import curves_frame
 
-    run = train_config(lab.preset_config(lab.DEFAULT_PRESET))
+    run = train_config(controls.preset_config(controls.DEFAULT_PRESET))
     c = curves(run.history)
     frame = curves_frame(c, rows=11)
     assert frame["epoch"].iloc[0] == 0 and frame["epoch"].iloc[-1] == c.epochs[-1] and len(frame) == 11

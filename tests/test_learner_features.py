@@ -9,7 +9,7 @@ import pytest
 
 from backprop import assignment as a
 from dashboard import exports, latex
-from dashboard.lab import HEAD_LABELS
+from dashboard.lab.controls import HEAD_LABELS
 from dashboard.urlstate import (
     MAX_ENTRIES,
     ParamError,

@@ -14,8 +14,8 @@ import backprop as bp
 import backprop.runs as runs
 from backprop.reading import curves, read_run
 from backprop.runs import train_config
-from dashboard import lessons
-from dashboard.lab import PRESETS, variant_configs
+from dashboard.lab import lessons
+from dashboard.lab.controls import PRESETS, variant_configs
 from dashboard.numbers import short
 
 
@@ -248,8 +248,8 @@ def test_every_claim_holds_on_runs_perturbed_below_any_machine_difference(label,
 CLAIMS_SCRIPT = """
 import json
 from backprop.runs import train_config
-from dashboard import lessons
-from dashboard.lab import PRESETS, variant_configs
+from dashboard.lab import lessons
+from dashboard.lab.controls import PRESETS, variant_configs
 broken = {}
 for label, preset in PRESETS.items():
     lesson = lessons.read_lesson(train_config(preset.config),

@@ -9,10 +9,10 @@ import pytest
 
 import backprop as bp
 from backprop.practice import KINDS, LEARNING_RATES, Size, check, make_problem
-from dashboard import practice
 from dashboard.numbers import tex
 from dashboard.parsing import canonical
-from dashboard.practice_state import read_link
+from dashboard.practice import problems
+from dashboard.practice.session import read_link
 from tests.conftest import no_exception, open_page
 
 SIZES = [Size(), Size(3, 3, 3, 2), Size(2, 1, 3, 1), Size(1, 3, 1, 2)]
@@ -212,7 +212,7 @@ def test_a_bad_link_is_refused_by_name():
 
 
 def test_the_score_counts_first_complete_attempts():
-    score = practice.Score().record(("a",), "Z1", True, 2)
+    score = problems.Score().record(("a",), "Z1", True, 2)
     assert score.tried == 0  # one of its two answers is in
     score = score.record(("a",), "A1", True, 2).record(("b",), "dW2", True, 1).record(("a",), "Z1", False, 2)
     assert (score.tried, score.right_first_time, score.streak) == (2, 2, 2)
@@ -233,25 +233,25 @@ def parse_tex_matrix(text: str) -> np.ndarray:
 
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_quiz_sheets_have_every_variant_and_keys_that_parse_back(kind):
-    problems = [make_problem(kind, Size(2, 2, 2, 2), seed) for seed in range(10, 16)]
-    sheet = practice.quiz_markdown(problems, "https://example.org/practice")
-    key = practice.key_markdown(problems, "https://example.org/practice")
-    for number, problem in enumerate(problems, start=1):
+    variants = [make_problem(kind, Size(2, 2, 2, 2), seed) for seed in range(10, 16)]
+    sheet = problems.quiz_markdown(variants, "https://example.org/practice")
+    key = problems.key_markdown(variants, "https://example.org/practice")
+    for number, problem in enumerate(variants, start=1):
         header = f"## Variant {number} · seed {problem.seed}"
         assert sheet.count(header) == 1 and key.count(header) == 1
         assert f"https://example.org/practice?{problem.link}" in sheet
-    assert sheet.count("## Variant") == key.count("## Variant") == len(problems)
-    assert "Worked solution" not in sheet and key.count("**Worked solution**") == len(problems)
+    assert sheet.count("## Variant") == key.count("## Variant") == len(variants)
+    assert "Worked solution" not in sheet and key.count("**Worked solution**") == len(variants)
     # each variant's answers in the key parse back to the generator's solution (4 significant digits)
-    for problem, section in zip(problems, key.split("## Variant ")[1:], strict=True):
+    for problem, section in zip(variants, key.split("## Variant ")[1:], strict=True):
         answers_part = section.split("**Worked solution**")[0]
         blocks = re.findall(r"\$\$\n(.*?)\n\$\$", answers_part, re.S)
         assert len(blocks) == len(problem.answers)
         for block, expected in zip(blocks, problem.answers, strict=True):
-            assert block.startswith(practice.ANSWER_SYMBOLS[expected.key] + " = ")
+            assert block.startswith(problems.ANSWER_SYMBOLS[expected.key] + " = ")
             np.testing.assert_allclose(parse_tex_matrix(block), expected.value, rtol=5e-4, atol=5e-5)
-    rows = list(csv.DictReader(io.StringIO(practice.answers_csv(problems))))
-    for problem_number, problem in enumerate(problems, start=1):
+    rows = list(csv.DictReader(io.StringIO(problems.answers_csv(variants))))
+    for problem_number, problem in enumerate(variants, start=1):
         for expected in problem.answers:
             cells = [r for r in rows if r["variant"] == str(problem_number) and r["matrix"] == expected.key]
             got = np.zeros(expected.value.shape)

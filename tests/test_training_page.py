@@ -8,7 +8,7 @@ import pytest
 import backprop as bp
 from backprop.reading import curves, read_run
 from backprop.runs import TrainConfig, train_config
-from dashboard import lab
+from dashboard.lab import controls
 from tests.conftest import figures as page_figures
 from tests.conftest import no_exception, open_page, plotly_array
 
@@ -60,10 +60,10 @@ def assert_shows_run(at, run) -> None:
     loss = next(m for m in at.metric if m.label == "Training loss")
     assert loss.value == lab_short(bp.network_gradients(run.network, run.data.X, run.targets(run.data),
                                                         run.config.loss, l2=run.config.l2).loss)
-    for name in lab.CONTROLS:
+    for name in controls.CONTROLS:
         key = f"lab_w_{name}"
         if key in at.session_state:
-            assert at.session_state[key] == lab.control_value(run.config, name), name
+            assert at.session_state[key] == controls.control_value(run.config, name), name
 
 
 def lab_short(x: float) -> str:
@@ -81,29 +81,29 @@ def test_the_default_run_is_learn_xor_and_every_view_shows_it():
     assert status(at) == "**Finished: 500 epochs**"
 
 
-@pytest.mark.parametrize("label", list(lab.PRESETS))
+@pytest.mark.parametrize("label", list(controls.PRESETS))
 def test_a_lesson_click_leaves_every_view_on_its_run(label):
     """The chart once kept the previous run's epoch marker (epoch 3000 on a 300-epoch run) until the scrubber moved."""
     at = open_page("training")
     other = "Learn XOR" if label != "Learn XOR" else "Assignment 5's network"
-    run = train_config(lab.PRESETS[label].config)
-    at.button(key=f"lab_preset_{lab.PRESETS[other].slug}").click().run()
+    run = train_config(controls.PRESETS[label].config)
+    at.button(key=f"lab_preset_{controls.PRESETS[other].slug}").click().run()
     # an epoch both runs keep, so that a marker left behind would still be a valid position of the new run
     shared = max(set(int(o) for o in scrubber(at).options) & set(run.snapshot_epochs[1:-1]))
     at.select_slider(key="lab_epoch").set_value(shared).run()
     assert curves_chart(at)["layout"]["shapes"][0]["x0"] == shared
-    at.button(key=f"lab_preset_{lab.PRESETS[label].slug}").click().run()
+    at.button(key=f"lab_preset_{controls.PRESETS[label].slug}").click().run()
     assert_shows_run(at, run)
     lesson = next(m.value for m in at.markdown if m.value.startswith(f"**{label}.**"))
     assert lesson.endswith(lab_lesson(label, run))
-    assert dict(at.query_params) == lab.params_from_config(run.config)
+    assert dict(at.query_params) == controls.params_from_config(run.config)
 
 
 def lab_lesson(label: str, run) -> str:
-    from dashboard.lessons import lesson
+    from dashboard.lab.lessons import lesson
 
-    preset = lab.PRESETS[label]
-    return lesson(label, run, [(name, train_config(c)) for name, c in lab.variant_configs(preset)])
+    preset = controls.PRESETS[label]
+    return lesson(label, run, [(name, train_config(c)) for name, c in controls.variant_configs(preset)])
 
 
 def test_scrubbing_moves_every_view_to_that_epoch():
@@ -170,7 +170,7 @@ def test_play_stops_at_the_end_of_the_run_and_shows_its_lesson():
         at.run()
     no_exception(at)
     assert not at.session_state["lab_playing"] and status(at) == "**Finished: 300 epochs**"
-    run = train_config(lab.preset_config("Assignment 5's network"))
+    run = train_config(controls.preset_config("Assignment 5's network"))
     assert_shows_run(at, at.session_state["lab_live"])
     np.testing.assert_array_equal(shown_curves(at)["training loss"], curves(run.history).train_loss)
     assert any(m.value.startswith("**Assignment 5's network.**") for m in at.markdown)
@@ -180,7 +180,7 @@ def test_a_settings_link_reproduces_the_same_run():
     config = replace(TrainConfig(), dataset="spirals", n_classes=3, output="softmax", loss="ce", n_samples=150,
                      noise=0.1, test_ratio=0.3, hidden_sizes=(8, 6), optimizer="adam", lr=0.03, l2=0.001, epochs=200,
                      seed=4, data_seed=2, init_scale=None, batch_size=32)
-    params = lab.params_from_config(config)
+    params = controls.params_from_config(config)
     at = open_page("training", params)
     run = train_config(config)
     assert_shows_run(at, run)
@@ -222,7 +222,7 @@ def test_a_run_over_the_cap_is_cut_and_the_page_says_so():
     params = {"n": "1000", "layers": "16,16,16,16", "batch": "1", "epochs": "5000"}
     at = open_page("training", params)
     no_exception(at)
-    cut, message = lab.apply_cap(lab.config_from_params(params).config)
+    cut, message = controls.apply_cap(controls.config_from_params(params).config)
     assert any(message == w.value for w in at.warning)
     assert at.slider(key="lab_w_epochs").value == cut.epochs < 5000, "the control shows the epochs the run uses"
     assert len(shown_curves(at)["training loss"]) == cut.epochs + 1
@@ -242,7 +242,7 @@ def test_the_assignment_lesson_shows_its_outputs_instead_of_a_plane():
 def test_a_diverged_run_starts_on_a_log_axis_and_says_what_it_cannot_draw():
     at = open_page("training", {"preset": "lr-too-large"})
     no_exception(at)
-    run = train_config(lab.preset_config("Learning rate too large"))
+    run = train_config(controls.preset_config("Learning rate too large"))
     assert at.toggle(key="lab_log_y").value, "a linear axis would flatten all but the last epochs"
     assert curves_chart(at)["layout"]["yaxis"]["type"] == "log"
     assert next(m for m in at.metric if m.label == "Training loss").value == "not finite"
@@ -276,7 +276,7 @@ def test_each_setting_trains_once(monkeypatch):
 
 
 def test_read_run_is_what_the_lessons_quote():
-    run = train_config(lab.preset_config("Overfitting"))
+    run = train_config(controls.preset_config("Overfitting"))
     r = read_run(run.history)
     at = open_page("training", {"preset": "overfitting"})
     lesson = next(m.value for m in at.markdown if m.value.startswith("**Overfitting.**"))

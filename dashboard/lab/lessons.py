@@ -13,7 +13,7 @@ import numpy as np
 import backprop as bp
 from backprop.reading import RunReading, curves, read_run
 from backprop.runs import TrainConfig
-from dashboard.lab import MAX_WIDTH
+from dashboard.lab.controls import MAX_WIDTH
 from dashboard.numbers import row, short
 
 #: A classification run that ends below this training accuracy gets a message saying so.

@@ -9,8 +9,9 @@ import streamlit as st
 
 from backprop.mistakes import Diagnosis
 from backprop.practice import ASSIGNMENT_SIZE, KINDS, LIMITS, MAX_SEED, Problem, Size, make_problem
-from dashboard import practice, state
+from dashboard import state
 from dashboard.parsing import EntryError, parse_number
+from dashboard.practice import problems
 
 SCORE = "practice_score"
 KIND, SIZED, SEED = "practice_kind", "practice_sized", "practice_seed"
@@ -64,7 +65,7 @@ def arrive() -> tuple[str, ...]:
     ss.setdefault(SEED, 1)
     for dim, value in (("N", 1), ("D", 2), ("H", 2), ("C", 2)):
         ss.setdefault(f"practice_{dim}", value)
-    ss.setdefault(SCORE, practice.Score())
+    ss.setdefault(SCORE, problems.Score())
     ss.setdefault(REVEALED, frozenset())
     if ss.get(_ARRIVAL) != ss[state.GENERATION]:
         ss[_ARRIVAL] = ss[state.GENERATION]
@@ -98,7 +99,7 @@ def problem_id(problem: Problem) -> tuple:
 
 
 def record_attempt(problem: Problem, results: Sequence[Diagnosis | None]) -> None:
-    """Note each answer's first complete attempt in the score (practice.Score says how problems count)."""
+    """Note each answer's first complete attempt in the score (problems.Score says how problems count)."""
     score = st.session_state[SCORE]
     for answer, result in zip(problem.answers, results, strict=True):
         if result is not None:
@@ -117,5 +118,15 @@ def reveal(problem: Problem) -> None:
 @st.cache_data(max_entries=64, ttl=3600, show_spinner="Writing the quiz sheets…")
 def quiz_files(kind: str, size: Size, first_seed: int, count: int, base: str) -> tuple[str, str, str]:
     """(problems as Markdown, answer key as Markdown, answers as CSV) for ``count`` variants from ``first_seed``."""
-    problems = [make_problem(kind, size, seed) for seed in range(first_seed, first_seed + count)]
-    return practice.quiz_markdown(problems, base), practice.key_markdown(problems, base), practice.answers_csv(problems)
+    variants = [make_problem(kind, size, seed) for seed in range(first_seed, first_seed + count)]
+    return (problems.quiz_markdown(variants, base), problems.key_markdown(variants, base),
+            problems.answers_csv(variants))
+
+
+def sized() -> bool:
+    """Whether the student chose their own N, D, H and C (else the assignment's 1 sample of a 2-2-2 network)."""
+    return bool(st.session_state[SIZED])
+
+
+def score() -> problems.Score:
+    return st.session_state[SCORE]

@@ -7,7 +7,8 @@ import streamlit as st
 
 import backprop as bp
 from backprop.runs import advance, start_run, train_config
-from dashboard import lab, state
+from dashboard import state
+from dashboard.lab import controls
 from dashboard.numbers import short
 
 CONFIG, NOTES, LIVE, PLAYING = "lab_config", "lab_notes", "lab_live", "lab_playing"
@@ -21,7 +22,7 @@ CHECKED_SAMPLES = 20
 def use(config: bp.TrainConfig) -> None:
     """Make ``config`` (put right and capped) the page's run: back to its finished run, the scrubber at its end."""
     ss = st.session_state
-    settled, notes = lab.settle(config)
+    settled, notes = controls.settle(config)
     ss[CONFIG], ss[NOTES] = settled, notes
     ss[LIVE], ss[PLAYING] = None, False
     ss.pop(EPOCH, None)
@@ -29,13 +30,13 @@ def use(config: bp.TrainConfig) -> None:
 
 
 def control_key(name: str) -> str:
-    """The session-state key of the widget for setting ``name`` (lab.URL_FIELDS' names, and widthN)."""
+    """The session-state key of the widget for setting ``name`` (controls.URL_FIELDS' names, and widthN)."""
     return f"lab_w_{name}"
 
 
 def changed(name: str) -> None:
     """on_change of setting ``name``'s widget: the run with that setting changed."""
-    use(lab.with_control(st.session_state[CONFIG], name, st.session_state[control_key(name)]))
+    use(controls.with_control(st.session_state[CONFIG], name, st.session_state[control_key(name)]))
 
 
 def arrive() -> tuple[bp.TrainConfig, dict[str, str]]:
@@ -46,14 +47,14 @@ def arrive() -> tuple[bp.TrainConfig, dict[str, str]]:
         ss[ARRIVAL] = ss[state.GENERATION]
         params = st.query_params.to_dict()
         ss[LINK_WARNINGS] = ()
-        if any(name in params for name in (*lab.URL_FIELDS, "preset")):
-            link = lab.config_from_params(params)
+        if any(name in params for name in (*controls.URL_FIELDS, "preset")):
+            link = controls.config_from_params(params)
             use(link.config)
             ss[LINK_WARNINGS] = link.warnings
         elif CONFIG not in ss:
-            use(lab.preset_config(lab.DEFAULT_PRESET))
+            use(controls.preset_config(controls.DEFAULT_PRESET))
     config: bp.TrainConfig = ss[CONFIG]
-    wanted = lab.params_from_config(config)
+    wanted = controls.params_from_config(config)
     if st.query_params.to_dict() != wanted:  # the address bar is always a link to this run
         st.query_params.from_dict(wanted)
     return config, wanted
@@ -138,3 +139,13 @@ def play_frame(run: bp.runs.Run) -> bp.runs.Run:
 def shown_epoch(run: bp.runs.Run) -> int:
     """The epoch every view shows: the latest while playing, otherwise the scrubber's."""
     return run.epochs_done if playing() else st.session_state[EPOCH]
+
+
+def link_warnings() -> list[str]:
+    """What was wrong with the link the page was opened with (each names the parameter, never echoes it)."""
+    return list(st.session_state[LINK_WARNINGS])
+
+
+def notes() -> list[str]:
+    """What the run changed from the settings asked for (a work cap that cut the epochs, outputs the data decides)."""
+    return list(st.session_state[NOTES])

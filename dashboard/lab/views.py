@@ -1,7 +1,7 @@
 """The training lab's sections, each drawn by one function in the page's order: the lesson buttons, the settings,
 Play and the scrubber, the live views (numbers, pictures, curves), the backward pass at the shown epoch, the lesson
-or the run's diagnostics, the gradient check and the link. Session state lives in lab_state; numbers come from
-backprop; figures from labfigures."""
+or the run's diagnostics, the gradient check and the link. Session state lives in lab.session; numbers come from
+backprop; figures from plots."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -15,8 +15,9 @@ from backprop.datasets import MULTICLASS
 from backprop.planes import layer_maps, plane
 from backprop.reading import curves, read_run
 from backprop.runs import uses_assignment_weights
-from dashboard import claims, display, editors, exports, figures, lab, labfigures, lessons, tables
-from dashboard import lab_state as ls
+from dashboard import claims, display, editors, exports, figures, tables
+from dashboard.lab import controls, lessons, plots
+from dashboard.lab import session as ls
 from dashboard.numbers import row
 
 FRAME_SECONDS = 0.1  # Play asks for a new frame this often (requests made while a frame runs are merged)
@@ -24,9 +25,9 @@ FRAME_SECONDS = 0.1  # Play asks for a new frame this often (requests made while
 
 def lesson_buttons(config: bp.TrainConfig) -> str | None:
     """A button per lesson (the active one highlighted); returns the active lesson's label, if any."""
-    active = lab.preset_of(config)
+    active = controls.preset_of(config)
     with st.container(horizontal=True):
-        for label, preset in lab.PRESETS.items():
+        for label, preset in controls.PRESETS.items():
             st.button(label, on_click=ls.use, args=(preset.config,), key=f"lab_preset_{preset.slug}",
                       type="primary" if active == label else "secondary")
     return active
@@ -35,16 +36,17 @@ def lesson_buttons(config: bp.TrainConfig) -> str | None:
 def _control(config: bp.TrainConfig, widget, label: str, name: str, **kwargs):
     """``widget`` for setting ``name``, showing the value the run uses; a change makes a new run."""
     key = ls.control_key(name)
-    st.session_state[key] = lab.control_value(config, name)
+    st.session_state[key] = controls.control_value(config, name)
     return widget(label, key=key, on_change=ls.changed, args=(name,), **kwargs)
 
 
 def _seed_field(config: bp.TrainConfig, label: str, name: str, help: str | None = None) -> None:
     """A seed typed as text and read by the app's one parser (a browser's number field turned 0,3 into 3)."""
     key = ls.control_key(name)
-    st.session_state[key] = lab.control_value(config, name)
-    editors.number_field(label, key, minimum=0, maximum=lab.MAX_SEED, integer=True, help=help,
-                         then=lambda value: ls.use(lab.with_control(st.session_state[ls.CONFIG], name, int(value))))
+    st.session_state[key] = controls.control_value(config, name)
+    editors.number_field(label, key, minimum=0, maximum=controls.MAX_SEED, integer=True, help=help,
+                         then=lambda value: ls.use(controls.with_control(st.session_state[ls.CONFIG], name,
+                                                                         int(value))))
 
 
 def settings(config: bp.TrainConfig, run: bp.runs.Run) -> None:
@@ -52,27 +54,28 @@ def settings(config: bp.TrainConfig, run: bp.runs.Run) -> None:
     data_box, network_box, optimiser_box = st.columns(3)
     with data_box, st.container(border=True, height="stretch"):
         st.markdown("**Data**")
-        _control(config, st.selectbox, "Data set", "data", options=list(lab.DATASET_LABELS),
-                 format_func=lab.DATASET_LABELS.get)
+        _control(config, st.selectbox, "Data set", "data", options=list(controls.DATASET_LABELS),
+                 format_func=controls.DATASET_LABELS.get)
         if config.dataset in MULTICLASS:
-            _control(config, st.select_slider, "Classes", "classes", options=list(lab.CLASSES))
+            _control(config, st.select_slider, "Classes", "classes", options=list(controls.CLASSES))
         if config.dataset == "assignment":
             st.caption(f"One sample, X = {row(run.data.X[0])}, with the target {row(run.data.y[0])}: nothing "
                        "to draw, split or vary.")
         else:
-            _control(config, st.slider, "Samples", "n", min_value=lab.SAMPLES.start, max_value=lab.SAMPLES[-1],
-                     step=lab.SAMPLES.step)
-            _control(config, st.select_slider, "Noise", "noise", options=lab.NOISES)
-            _control(config, st.select_slider, "Held out for testing", "test", options=lab.TEST_RATIOS,
+            _control(config, st.slider, "Samples", "n", min_value=controls.SAMPLES.start,
+                     max_value=controls.SAMPLES[-1], step=controls.SAMPLES.step)
+            _control(config, st.select_slider, "Noise", "noise", options=controls.NOISES)
+            _control(config, st.select_slider, "Held out for testing", "test", options=controls.TEST_RATIOS,
                      format_func=lambda r: f"{r:.0%}", help="Test points are drawn hollow and never trained on.")
             _seed_field(config, "Data seed", "dseed")
     with network_box, st.container(border=True, height="stretch"):
         st.markdown("**Network**")
-        _control(config, st.select_slider, "Hidden layers", "layers", options=list(range(1, lab.MAX_LAYERS + 1)))
+        _control(config, st.select_slider, "Hidden layers", "layers", options=list(range(1, controls.MAX_LAYERS + 1)))
         for i in range(1, len(config.hidden_sizes) + 1):
-            _control(config, st.slider, f"Units in hidden layer {i}", f"width{i}", min_value=1, max_value=lab.MAX_WIDTH)
-        _control(config, st.selectbox, "Hidden activation", "act", options=lab.HIDDEN_ACTIVATIONS)
-        _control(config, st.selectbox, "Output and loss", "out", options=lab.heads_for(config),
+            _control(config, st.slider, f"Units in hidden layer {i}", f"width{i}", min_value=1,
+                     max_value=controls.MAX_WIDTH)
+        _control(config, st.selectbox, "Hidden activation", "act", options=controls.HIDDEN_ACTIVATIONS)
+        _control(config, st.selectbox, "Output and loss", "out", options=controls.heads_for(config),
                  help="bce: binary cross-entropy on a sigmoid; ce: cross-entropy on a softmax, one output per class; "
                       "mse: (1/2N)·Σ(A − y)². The data decides which apply.")
         if uses_assignment_weights(config):
@@ -80,22 +83,24 @@ def settings(config: bp.TrainConfig, run: bp.runs.Run) -> None:
                        "draw. Any other width draws them, with a scale and a seed to choose.")
         else:
             _control(config, st.select_slider, "Initial weight scale (std of W)", "init",
-                     options=[lab.init_label(s) for s in lab.INIT_SCALES])
+                     options=[controls.init_label(s) for s in controls.INIT_SCALES])
         _seed_field(config, "Weight seed", "seed", help="Draws the initial weights and shuffles the mini-batches.")
     with optimiser_box, st.container(border=True, height="stretch"):
         st.markdown("**Optimiser**")
-        _control(config, st.select_slider, "Learning rate", "lr", options=lab.LEARNING_RATES,
+        _control(config, st.select_slider, "Learning rate", "lr", options=controls.LEARNING_RATES,
                  format_func=lambda v: f"{v:g}")
-        _control(config, st.selectbox, "Update rule", "opt", options=list(lab.OPTIMIZER_LABELS),
-                 format_func=lab.OPTIMIZER_LABELS.get)
-        _control(config, st.select_slider, "Batch size", "batch", options=[lab.batch_label(b) for b in lab.BATCH_SIZES],
+        _control(config, st.selectbox, "Update rule", "opt", options=list(controls.OPTIMIZER_LABELS),
+                 format_func=controls.OPTIMIZER_LABELS.get)
+        _control(config, st.select_slider, "Batch size", "batch",
+                 options=[controls.batch_label(b) for b in controls.BATCH_SIZES],
                  help="Samples per update; all is full-batch gradient descent. Mini-batches are shuffled with the "
                       "weight seed each epoch.")
-        _control(config, st.select_slider, "L2 strength λ", "l2", options=lab.L2_STRENGTHS,
+        _control(config, st.select_slider, "L2 strength λ", "l2", options=controls.L2_STRENGTHS,
                  format_func=lambda v: f"{v:g}", help="Adds (λ/2)·Σ‖W‖² to the loss, so that large weights cost.")
-        _control(config, st.slider, "Epochs", "epochs", min_value=lab.EPOCHS.start, max_value=lab.EPOCHS[-1],
-                 step=lab.EPOCHS.step, help=f"Each run may use about {lab.WORK_CAP:g} s of the server's time; "
-                                            "longer runs are cut, with a message.")
+        _control(config, st.slider, "Epochs", "epochs", min_value=controls.EPOCHS.start,
+                 max_value=controls.EPOCHS[-1], step=controls.EPOCHS.step,
+                 help=f"Each run may use about {controls.WORK_CAP:g} s of the server's time; longer runs are cut, "
+                      "with a message.")
 
 
 def play_bar(config: bp.TrainConfig, run: bp.runs.Run) -> None:
@@ -115,11 +120,11 @@ def play_bar(config: bp.TrainConfig, run: bp.runs.Run) -> None:
                   disabled=playing or ss.get(ls.LIVE) is None or run.finished, help="Train one more epoch.")
         st.button("Reset", icon=":material/restart_alt:", on_click=ls.reset, key="lab_reset",
                   help="Back to epoch 0: the seeded starting weights.")
-    if ss.get(ls.SPEED) not in lab.play_speeds(config):
-        ss[ls.SPEED] = lab.default_speed(config)
-    speed.select_slider("Epochs per frame", options=lab.play_speeds(config), key=ls.SPEED,
+    if ss.get(ls.SPEED) not in controls.play_speeds(config):
+        ss[ls.SPEED] = controls.default_speed(config)
+    speed.select_slider("Epochs per frame", options=controls.play_speeds(config), key=ls.SPEED,
                         help=f"How many epochs Play trains between two pictures. One play-through draws at most "
-                             f"{lab.MAX_FRAMES} pictures on this public demo, so long runs start at a few epochs "
+                             f"{controls.MAX_FRAMES} pictures on this public demo, so long runs start at a few epochs "
                              "per frame.")
     if not playing:
         # The scrubber is drawn on full reruns only. While playing there is none: the browser would send back the
@@ -131,7 +136,7 @@ def play_bar(config: bp.TrainConfig, run: bp.runs.Run) -> None:
                          help="The network after that many updates, and the gradients at it. Every view below shows "
                               "this epoch.")
     if run.history is not None and ss.get(ls.LOG_Y_FOR) != ss.get(ls.RUN_TOKEN):
-        ss[ls.LOG_Y], ss[ls.LOG_Y_FOR] = labfigures.wide_losses(curves(run.history)), ss.get(ls.RUN_TOKEN)
+        ss[ls.LOG_Y], ss[ls.LOG_Y_FOR] = plots.wide_losses(curves(run.history)), ss.get(ls.RUN_TOKEN)
     st.toggle("Logarithmic loss axis", key=ls.LOG_Y,
               help="Starts switched on when the loss climbs to more than 10 times where it started, as a diverging "
                    "one does: a linear axis would flatten every epoch but the last few.")
@@ -187,7 +192,7 @@ def _live_views() -> None:
     chart_config = {"displayModeBar": False, "staticPlot": playing}
     left, right = st.columns(2, gap="medium")
     with left:
-        st.plotly_chart(labfigures.network_figure(
+        st.plotly_chart(plots.network_figure(
             net.Ws, net.bs, layer_maps(net, xs, ys), np.stack(np.meshgrid(xs, ys), axis=-1),
             hidden=run.config.hidden, output=run.config.output, title=f"The network at epoch {epoch}",
             interactive=not playing),
@@ -201,16 +206,16 @@ def _live_views() -> None:
             out = layer_maps(net, gx, gy)[-1]
             test = run.test
             spread = float(np.abs(np.concatenate([run.data.y, test.y]) if test else run.data.y).max())
-            st.plotly_chart(labfigures.output_figure(
+            st.plotly_chart(plots.output_figure(
                 gx, gy, out, output=run.config.output, title=f"Output at epoch {epoch}",
                 X_train=run.data.X, key_train=run.data.y[:, 0] if run.config.classes is None else run.data.labels,
                 X_test=None if test is None else test.X,
                 key_test=None if test is None else (test.y[:, 0] if run.config.classes is None else test.labels),
                 classes=run.config.classes, value_range=spread, interactive=not playing),
                 key="lab_output", config=chart_config, width="stretch", theme=None)
-            st.caption(labfigures.output_caption(run.config.output, run.config.classes, test is not None))
+            st.caption(plots.output_caption(run.config.output, run.config.classes, test is not None))
     reading = read_run(run.history) if run.history is not None else None
-    st.plotly_chart(labfigures.curves_figure(
+    st.plotly_chart(plots.curves_figure(
         c, end_epoch=end, epoch=epoch, log_y=bool(st.session_state.get(ls.LOG_Y)),
         diverged_at=run.history and run.history.diverged_at,
         best_test_epoch=reading.best_test_epoch if reading and lessons.test_rose(reading) else None,
@@ -257,7 +262,7 @@ def backprop_view(run: bp.runs.Run, epoch: int) -> None:
     with w2:
         display.heatmap(grads.dWs[layer - 1], title=f"∂L/∂W{layer}", row_name=below, col_name=here,
                         symbol=f"∂L/∂W{layer}", key="lab_dW", compact=True)
-    st.plotly_chart(labfigures.delta_heatmap(grads.deltas[layer - 1], layer=layer, unit_name=here),
+    st.plotly_chart(plots.delta_heatmap(grads.deltas[layer - 1], layer=layer, unit_name=here),
                     key="lab_delta", config={"displayModeBar": False}, width="stretch")
     st.caption(f"∂L/∂W{layer} = A{layer - 1}ᵀ·δ{layer} sums over the {run.data.n_samples} training samples, so it has "
                f"W{layer}'s shape. δ is shown transposed, one row per unit. Colours are centred on zero; wide "
@@ -280,15 +285,16 @@ def lesson(active: str | None, config: bp.TrainConfig, run: bp.runs.Run) -> None
     if not run.finished:
         st.caption(f"Training live. What this run teaches appears here when it reaches its end, at epoch "
                    f"{config.epochs:,}.")
-    elif active is not None and active == lab.preset_of(run.config):
-        preset = lab.PRESETS[active]
-        variants = [(label, ls.full_run(v)) for label, v in lab.variant_configs(preset)]
+    elif active is not None and active == controls.preset_of(run.config):
+        preset = controls.PRESETS[active]
+        variants = [(label, ls.full_run(v)) for label, v in controls.variant_configs(preset)]
         with st.container(border=True):
             st.markdown(f"**{active}.** " + lessons.lesson(active, run, variants))
             if variants:
                 st.dataframe(pd.DataFrame(lessons.comparison(active, run, variants)), hide_index=True,
                              width="stretch")
-                for col, (label, v) in zip(st.columns(len(variants) + 1), lab.variant_configs(preset), strict=False):
+                columns = st.columns(len(variants) + 1)
+                for col, (label, v) in zip(columns, controls.variant_configs(preset), strict=False):
                     col.button(f"Try: {label}", on_click=ls.use, args=(v,), key=f"lab_try_{label}", width="stretch")
     else:
         for kind, text in lessons.diagnostics(run):
