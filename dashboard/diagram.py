@@ -18,8 +18,8 @@ import plotly.graph_objects as go
 
 from backprop.assignment import OUTPUT_LOSSES, Solution, Update
 from dashboard.figures import DIVERGING, HIGHLIGHT, selected_customdata
-from dashboard.latex import db_cell, dW1_cell, dW2_cell, matrix
 from dashboard.numbers import short, tex
+from dashboard.steps import db_cell, dW1_cell, dW2_cell, matrix
 
 
 def _hex(rgb: str) -> str:

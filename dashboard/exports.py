@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from dashboard.latex import Step
+from dashboard.steps import Step
 
 
 def numbers_json(numbers: Mapping[str, np.ndarray], **meta) -> str:

@@ -8,8 +8,8 @@ import numpy as np
 import streamlit as st
 
 from dashboard import exports, state
-from dashboard.latex import Step
 from dashboard.nav import Page
+from dashboard.steps import Step
 
 
 def share_and_export(page: Page, title: str, numbers: dict[str, np.ndarray], steps: Sequence[Step],

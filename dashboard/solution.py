@@ -10,11 +10,10 @@ import numpy as np
 import streamlit as st
 
 from backprop.assignment import Comparison
-from dashboard import latex as latex_builders
-from dashboard import projector, state
+from dashboard import projector, state, steps
 from dashboard.display import heatmap, latex, show_result
-from dashboard.latex import Step
 from dashboard.nav import Page, show_url_warnings
+from dashboard.steps import Step
 
 
 @dataclass(frozen=True)
@@ -47,9 +46,9 @@ def problem_header(page: Page, title: str, intro: str, formula: str) -> None:
         latex(formula)
 
 
-def show_steps(steps: Sequence[Step]) -> None:
+def show_steps(worked: Sequence[Step]) -> None:
     """The whole worked solution, step after step."""
-    for i, step in enumerate(steps, start=1):
+    for i, step in enumerate(worked, start=1):
         st.markdown(f"**Step {i} · {step.title}**")
         for eq in step.equations:
             latex(eq)
@@ -59,7 +58,7 @@ def show_steps(steps: Sequence[Step]) -> None:
 
 def compare(comparison: Comparison, *, symbol: str) -> None:
     """Both modes' values of one quantity and their difference, side by side where they fit."""
-    for line in latex_builders.comparison(comparison.assignment, comparison.consistent, comparison.difference):
+    for line in steps.comparison(comparison.assignment, comparison.consistent, comparison.difference):
         latex(line)
     st.caption(f"{symbol}: the difference is the assignment's value minus the value every step propagates.")
 
@@ -76,7 +75,7 @@ def results(shown: dict[str, Shown], *, stale: bool) -> None:
                     key=f"heat_{name}", picker=item.picker)
 
 
-def section(page: Page, column, shown: dict[str, Shown], steps: Sequence[Step], *, stale: bool,
+def section(page: Page, column, shown: dict[str, Shown], worked: Sequence[Step], *, stale: bool,
             note: str = "", summary: Callable[[], None] | None = None) -> bool:
     """The solution part of a problem page.
 
@@ -86,7 +85,7 @@ def section(page: Page, column, shown: dict[str, Shown], steps: Sequence[Step], 
     formulas and comparisons.
     """
     if page.presenter:
-        present(page, steps, shown)
+        present(page, worked, shown)
         return False
     with column:
         show = visible(page)
@@ -98,7 +97,7 @@ def section(page: Page, column, shown: dict[str, Shown], steps: Sequence[Step], 
                 st.caption(note)
     if show:
         st.header("Worked solution")
-        show_steps(steps)
+        show_steps(worked)
     return show
 
 
@@ -112,7 +111,7 @@ def _presenter_lines(equations: Sequence[str]) -> list[str]:
     joined again as far as they fit at the larger size."""
     lines = []
     for eq in equations:
-        lines += latex_builders.side_by_side(*eq.split(latex_builders.SEP), fits=PRESENTER_FITS)
+        lines += steps.side_by_side(*eq.split(steps.SEP), fits=PRESENTER_FITS)
     return lines
 
 
@@ -127,12 +126,12 @@ def _parts(lines: Sequence[str], budget: int, last_budget: int) -> list[list[str
     most ``last_budget`` (it shares the screen with the step's result): whole lines while they fit, and an
     aligned block too tall for the last part split between its rows. One part for a step that fits."""
     def height(piece_list: Sequence[str]) -> int:
-        return sum(map(latex_builders.height_px, piece_list))
+        return sum(map(steps.height_px, piece_list))
 
     pieces: list[str] = []
     for line in lines:
-        rows = latex_builders.aligned_rows(line)
-        if rows is None or len(rows) == 1 or latex_builders.height_px(line) <= last_budget:
+        rows = steps.aligned_rows(line)
+        if rows is None or len(rows) == 1 or steps.height_px(line) <= last_budget:
             pieces.append(line)
             continue
         # A row that continues the one before (an operand "&\qquad ∗ B" or "&\qquad + …") stays with it; a
@@ -146,13 +145,13 @@ def _parts(lines: Sequence[str], budget: int, last_budget: int) -> list[list[str
         lhs = rows[0].split("&=")[0].strip() if "&=" in rows[0] and not rows[0].startswith("&") else ""
         chunk: list[str] = []
         for unit in units:
-            if chunk and latex_builders.height_px(latex_builders.join_rows([*chunk, *unit])) > last_budget:
-                pieces.append(latex_builders.join_rows(chunk))
+            if chunk and steps.height_px(steps.join_rows([*chunk, *unit])) > last_budget:
+                pieces.append(steps.join_rows(chunk))
                 chunk = []
             if not chunk and lhs and unit[0].startswith("&="):
                 unit = [f"{lhs} {unit[0]}", *unit[1:]]
             chunk += unit
-        pieces.append(latex_builders.join_rows(chunk))
+        pieces.append(steps.join_rows(chunk))
     parts: list[list[str]] = [[]]
     for piece in pieces:
         if parts[-1] and height([*parts[-1], piece]) > budget:
@@ -166,13 +165,13 @@ def _parts(lines: Sequence[str], budget: int, last_budget: int) -> list[list[str
     return parts
 
 
-def slides(steps: Sequence[Step],
+def slides(worked: Sequence[Step],
            reserve: Callable[[Step], int] = lambda step: 0) -> list[tuple[int, int, int, list[str]]]:
     """Presenter mode's pages: (index of the step, index of the part, the step's number of parts, its equations
     on this page), each fitting a 1280 × 720 projector, with ``reserve(step)`` pixels kept below the math of the
     step's last part for its result (its heatmap and note)."""
     out = []
-    for i, step in enumerate(steps):
+    for i, step in enumerate(worked):
         parts = _parts(_presenter_lines(step.equations), _budget(step), _budget(step, reserve))
         out += [(i, p, len(parts), part) for p, part in enumerate(parts)]
     return out
@@ -183,7 +182,7 @@ def _budget(step: Step, reserve: Callable[[Step], int] = lambda step: 0) -> int:
     return max(120, PROJECTOR_HEIGHT - ABOVE_MATH - BELOW_MATH - reserve(step) - (NOTE_PX if step.note else 0))
 
 
-def presenter(steps: Sequence[Step], page_id: str,
+def presenter(worked: Sequence[Step], page_id: str,
               reserve: Callable[[Step], int] = lambda step: 0) -> tuple[Step, bool]:
     """One step at a time, with Previous / Next (PageUp / PageDown on a clicker); returns the step shown
     and whether its result is shown. A step too tall for a projector is shown in parts ("part 1 of 2"), its
@@ -195,8 +194,8 @@ def presenter(steps: Sequence[Step], page_id: str,
     "Reveal the result") shows the result, and the next Next moves on. Going back shows a step whole.
     """
     key_name = f"step_{page_id}"
-    pages = slides(steps, reserve)
-    keys = [f"{steps[i].key}:{p}" for i, p, _, _ in pages]
+    pages = slides(worked, reserve)
+    keys = [f"{worked[i].key}:{p}" for i, p, _, _ in pages]
     count = len(pages)
     index, key = st.session_state.get(key_name, (0, keys[0]))[:2]
     if key in keys:
@@ -207,7 +206,7 @@ def presenter(steps: Sequence[Step], page_id: str,
         index = (same[min(int(part) if part.isdigit() else 0, len(same) - 1)] if same
                  else min(max(int(index), 0), count - 1))
     step_index, part, parts, equations = pages[index]
-    step = steps[step_index]
+    step = worked[step_index]
     last_part = part == parts - 1
     guessing = bool(st.session_state.get(GUESS, False))
     revealed = st.session_state.get(f"{key_name}_revealed", False)
@@ -224,7 +223,7 @@ def presenter(steps: Sequence[Step], page_id: str,
     left, middle, right, guess, leave = st.columns([1.3, 3.6, 1.3, 1.6, 1.0], vertical_alignment="center")
     left.button("Previous", icon=":material/arrow_back:", on_click=move, args=(-1,), disabled=index == 0,
                 key=projector.PREVIOUS_KEY, width="stretch", help="Keys: PageUp or ←")
-    label = f"Step {step_index + 1} of {len(steps)}" + (f" · part {part + 1} of {parts}" if parts > 1 else "")
+    label = f"Step {step_index + 1} of {len(worked)}" + (f" · part {part + 1} of {parts}" if parts > 1 else "")
     middle.progress((index + 1) / count, text=label)
     right.button("Next", icon=":material/arrow_forward:", on_click=move, args=(1,),
                  disabled=index == count - 1 and not hidden, key=projector.NEXT_KEY, width="stretch", type="primary",
@@ -237,8 +236,8 @@ def presenter(steps: Sequence[Step], page_id: str,
     lines = _presenter_lines(step.question) if hidden else equations
     # The largest math (\Large, 1.2 times \large) while it fits, a size smaller for long derivations.
     room = _budget(step, reserve) if last_part else _budget(step)
-    large_fits = 1.2 * sum(map(latex_builders.height_px, lines)) <= room
-    size = r"\Large" if sum(latex_builders.rows_of(line) for line in lines) <= 4 and large_fits else r"\large"
+    large_fits = 1.2 * sum(map(steps.height_px, lines)) <= room
+    size = r"\Large" if sum(steps.rows_of(line) for line in lines) <= 4 and large_fits else r"\large"
     for line in lines:
         latex(line, size=size)
     if hidden:
@@ -249,7 +248,7 @@ def presenter(steps: Sequence[Step], page_id: str,
     return step, not hidden and last_part
 
 
-def present(page: Page, steps: Sequence[Step], shown: dict[str, Shown]) -> None:
+def present(page: Page, worked: Sequence[Step], shown: dict[str, Shown]) -> None:
     """Presenter mode: one step at a time, fitted to a projector, and the matrix that step computes with
     its cells outlined (once its result is shown)."""
     projector.fit_to_projector()
@@ -259,7 +258,7 @@ def present(page: Page, steps: Sequence[Step], shown: dict[str, Shown]) -> None:
             return 0
         return 90 + 42 * np.atleast_2d(shown[step.focus[0]].M).shape[0]
 
-    step, result_shown = presenter(steps, page.page_id, reserve=lambda step: result_height(step) + 16)
+    step, result_shown = presenter(worked, page.page_id, reserve=lambda step: result_height(step) + 16)
     if result_shown and step.focus is not None and step.focus[0] in shown:
         name, cells = step.focus
         item = shown[name]

@@ -2,8 +2,7 @@
 import streamlit as st
 
 from backprop.assignment import compare_modes, solve
-from dashboard import claims, display, editors, nav, sharing, solution, state, walkthrough
-from dashboard import latex as tex
+from dashboard import claims, display, editors, nav, sharing, solution, state, steps, walkthrough
 
 page = nav.page_setup("forward-pass", "Problem 2 · Forward pass")
 solution.problem_header(
@@ -35,17 +34,17 @@ shown = {
     "Z1": solution.Shown(sol.Z1, "Z1 = X·W1 + b1", "sample", "hidden unit", "Z1", picker="z1_cell"),
     "A1": solution.Shown(sol.A1_sigmoid, "A1 = σ(Z1)", "sample", "hidden unit", "A1"),
 }
-steps = tex.forward_steps(sol)
+worked = steps.forward_steps(sol)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 
-show = solution.section(page, right, shown, steps, stale=stale)
+show = solution.section(page, right, shown, worked, stale=stale)
 if not page.presenter:
     if show:
         st.subheader("Open one entry of Z1")
         st.caption("Click a cell of the Z1 heatmap, or choose it here.")
         n, j = display.cell_picker("Entry", sol.Z1.shape, "sample", "hidden unit", key="z1_cell")
-        display.latex(tex.z1_cell(sol, n, j))
+        display.latex(steps.z1_cell(sol, n, j))
 
         st.subheader("The assignment's simplification")
         a1 = compare_modes(inputs)["A1"]
@@ -66,6 +65,6 @@ if not page.presenter:
     st.header("Share and export")
     sharing.share_and_export(page, "Problem 2 · The forward pass", {
         "X": inputs.X, "W1": inputs.W1, "b1": inputs.b1, "XW1": sol.XW1, "Z1": sol.Z1, "A1": sol.A1_sigmoid,
-        "A1_assumed": inputs.A1_given}, steps, reveal=show)
+        "A1_assumed": inputs.A1_given}, worked, reveal=show)
 
 state.sync_url()

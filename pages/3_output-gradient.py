@@ -2,8 +2,7 @@
 import streamlit as st
 
 from backprop.assignment import OUTPUT_LOSSES, compare_modes, solve
-from dashboard import claims, display, editors, nav, sharing, solution, state, walkthrough
-from dashboard import latex as tex
+from dashboard import claims, display, editors, nav, sharing, solution, state, steps, walkthrough
 from dashboard.numbers import short
 
 page = nav.page_setup("output-gradient", "Problem 3 · Output-layer gradient")
@@ -61,12 +60,12 @@ shown = {
     "dW2": solution.Shown(sol.dW2, "∂L/∂W2 = A1ᵀ·δ2", "hidden unit", "output", "∂L/∂W2", picker="dw2_cell"),
     "db2": solution.Shown(sol.db2, "∂L/∂b2 = Σₙ δ2", "row", "output", "∂L/∂b2", picker="db2_cell"),
 }
-steps = tex.output_gradient_steps(sol)
+worked = steps.output_gradient_steps(sol)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 source = (f"δ2 here is derived from the target y with the {OUTPUT_LOSSES[loss]}; the loss is L = {short(sol.L)}."
           if consistent else "δ2 here is the one the assignment gives; consistent mode derives it from a target y.")
-show = solution.section(page, right, shown, steps, stale=stale,
+show = solution.section(page, right, shown, worked, stale=stale,
                         note="Row j, column k of ∂L/∂W2 is the gradient for the weight from hidden unit j to output "
                         "k: it has the shape of W2, as ∂L/∂b2 has the shape of b2. " + source)
 if not page.presenter:
@@ -74,11 +73,11 @@ if not page.presenter:
         st.subheader("Open one entry: the chain rule for a single weight")
         st.caption("Click a cell of the ∂L/∂W2 or ∂L/∂b2 heatmap, or choose it here.")
         j, k = display.cell_picker("Weight", sol.dW2.shape, "hidden unit", "output", key="dw2_cell")
-        display.latex(tex.dW2_cell(sol, j, k))
+        display.latex(steps.dW2_cell(sol, j, k))
         st.caption("The scalar chain rule: ∂L/∂W2[j,k] = Σₙ ∂L/∂Z2[n,k] · ∂Z2[n,k]/∂W2[j,k], and "
                    "∂Z2[n,k]/∂W2[j,k] = A1[n,j]. The matrix formula does this for every j and k at once.")
         b = display.entry_picker("Bias: output", sol.db2.shape[0], "output", key="db2_cell")
-        display.latex(tex.db_cell(sol, 2, b))
+        display.latex(steps.db_cell(sol, 2, b))
 
         st.subheader("As in the assignment vs. consistent")
         comparisons = compare_modes(inputs, loss)
@@ -97,6 +96,6 @@ if not page.presenter:
     numbers = {"A1": sol.A1, "delta2": sol.delta2, "dW2": sol.dW2, "db2": sol.db2}
     if consistent:
         numbers |= {"W2": inputs.W2, "b2": inputs.b2, "y": inputs.y, "Z2": sol.Z2, "A2": sol.A2, "L": sol.L}
-    sharing.share_and_export(page, "Problem 3 · The output layer's gradient", numbers, steps, reveal=show)
+    sharing.share_and_export(page, "Problem 3 · The output layer's gradient", numbers, worked, reveal=show)
 
 state.sync_url()

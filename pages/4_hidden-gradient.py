@@ -2,8 +2,7 @@
 import streamlit as st
 
 from backprop.assignment import compare_modes, solve
-from dashboard import claims, display, editors, nav, sharing, solution, state, walkthrough
-from dashboard import latex as tex
+from dashboard import claims, display, editors, nav, sharing, solution, state, steps, walkthrough
 
 page = nav.page_setup("hidden-gradient", "Problem 4 · Hidden-layer gradient")
 solution.problem_header(
@@ -54,24 +53,24 @@ shown = {
     "dW1": solution.Shown(sol.dW1, "∂L/∂W1 = Xᵀ·δ1", "input", "hidden unit", "∂L/∂W1", picker="dw1_cell"),
     "db1": solution.Shown(sol.db1, "∂L/∂b1 = Σₙ δ1", "row", "hidden unit", "∂L/∂b1", picker="db1_cell"),
 }
-steps = tex.hidden_gradient_steps(sol)
+worked = steps.hidden_gradient_steps(sol)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 
 uses = ("δ2 and δ1 here are the ones the assignment gives (∂L/∂W1 and ∂L/∂b1 use the given δ1)." if assignment_mode
         else "δ2 here is derived from the target y on Problem 3, and δ1 is propagated from it.")
-show = solution.section(page, right, shown, steps, stale=stale,
+show = solution.section(page, right, shown, worked, stale=stale,
                         note="∂L/∂W1 has the shape of W1 and ∂L/∂b1 the shape of b1. " + uses)
 if not page.presenter:
     if show:
         st.subheader("Open one entry: the chain rule for a single weight")
         st.caption("Click a cell of the ∂L/∂W1, ∂L/∂b1 or propagated δ1 heatmap, or choose it here.")
         i, j = display.cell_picker("Weight", sol.dW1.shape, "input", "hidden unit", key="dw1_cell")
-        display.latex(tex.dW1_cell(sol, i, j))
+        display.latex(steps.dW1_cell(sol, i, j))
         b = display.entry_picker("Bias: hidden unit", sol.db1.shape[0], "hidden unit", key="db1_cell")
-        display.latex(tex.db_cell(sol, 1, b))
+        display.latex(steps.db_cell(sol, 1, b))
         n, h = display.cell_picker("Hidden error", sol.delta1.shape, "sample", "hidden unit", key="delta1_cell")
-        display.latex(tex.delta1_cell(sol, n, h))
+        display.latex(steps.delta1_cell(sol, n, h))
         st.caption("δ1[n,j] sums what hidden unit j contributed to every output k, weighted by W2[j,k], then "
                    "scales by how steep the sigmoid was at Z1[n,j].")
 
@@ -100,6 +99,6 @@ if not page.presenter:
     sharing.share_and_export(page, "Problem 4 · The hidden layer's gradient", {
         "X": inputs.X, "W2": inputs.W2, "delta2": inputs.delta2, "Z1": sol.Z1, "dA1": sol.dA1,
         "sigma_prime": sol.sigma_prime, "delta1_propagated": sol.delta1_propagated, "delta1": sol.delta1,
-        "dW1": sol.dW1, "db1": sol.db1}, steps, reveal=show)
+        "dW1": sol.dW1, "db1": sol.db1}, worked, reveal=show)
 
 state.sync_url()

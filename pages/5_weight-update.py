@@ -4,8 +4,7 @@ import streamlit as st
 
 from backprop.assignment import MODES, OUTPUT_LOSSES, gradient_step, more_steps, solve
 from backprop.update import MAX_LR
-from dashboard import claims, display, editors, nav, sharing, solution, state, walkthrough
-from dashboard import latex as tex
+from dashboard import claims, display, editors, nav, sharing, solution, state, steps, walkthrough
 from dashboard.numbers import short
 
 page = nav.page_setup("weight-update", "Problem 5 · One gradient-descent step")
@@ -52,7 +51,7 @@ PARAMETERS = (("W1", "input", "hidden unit"), ("b1", "row", "hidden unit"), ("W2
               ("b2", "row", "output"))
 shown = {f"{name}_new": solution.Shown(getattr(step.after, name), f"{name} after the step", rows, cols, f"{name} new")
          for name, rows, cols in PARAMETERS}
-steps = tex.update_steps(step)
+worked = steps.update_steps(step)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, step, reveal=solution.revealed(page))
 
@@ -68,13 +67,13 @@ def loss_before_and_after() -> None:
 
 
 if right is not None:
-    right.info(tex.update_gradients_note(step), icon=":material/info:")
+    right.info(steps.update_gradients_note(step), icon=":material/info:")
     # The step's own givens: with solutions hidden they are nowhere else on this page.
     with right.expander("The gradients this step uses (the answers to Problems 3 and 4)"):
         for name, rows, cols in PARAMETERS:
             st.markdown(f"**∂L/∂{name}**")
             display.show_table(step.grads[name], row_name=rows, col_name=cols)
-show = solution.section(page, right, shown, steps, stale=stale, summary=loss_before_and_after,
+show = solution.section(page, right, shown, worked, stale=stale, summary=loss_before_and_after,
                         note=f"Each new matrix is the old one minus η = {short(lr)} times its gradient; the loss is "
                         f"measured by a full forward pass against y with the {OUTPUT_LOSSES[page.loss]}.")
 if not page.presenter:
@@ -105,6 +104,6 @@ if not page.presenter:
                **{f"d{name}": g for name, g in step.grads.items()},
                **{f"{name}_new": value for name, value in step.after.as_dict().items()},
                "loss_before": step.loss_before, "loss_after": step.loss_after}
-    sharing.share_and_export(page, "Problem 5 · One gradient-descent step", numbers, steps, reveal=show)
+    sharing.share_and_export(page, "Problem 5 · One gradient-descent step", numbers, worked, reveal=show)
 
 state.sync_url()

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from backprop import assignment as a
-from dashboard import claims, figures, latex
+from dashboard import claims, figures, steps
 from dashboard.numbers import short, tex
 from dashboard.tables import from_frame, to_frame
 
@@ -25,7 +25,7 @@ def test_tex_numbers():
 
 
 def test_forward_steps_write_out_every_product_and_sum():
-    text = "\n".join(eq for step in latex.forward_steps(SOL) for eq in step.equations)
+    text = "\n".join(eq for step in steps.forward_steps(SOL) for eq in step.equations)
     for piece in (r"2 \times 0.1 + 3 \times 0.3", r"2 \times 0.2 + 3 \times 0.4", "0.2 + 0.9", "0.4 + 1.2",
                   r"\begin{pmatrix} 1.1 & 1.6 \end{pmatrix}", r"\begin{pmatrix} 1.6 & 2.2 \end{pmatrix}",
                   r"\sigma(1.6)", r"\begin{pmatrix} 0.832 & 0.9002 \end{pmatrix}", r"1 \times 2"):
@@ -34,47 +34,47 @@ def test_forward_steps_write_out_every_product_and_sum():
 
 def test_forward_steps_follow_the_numbers():
     inputs = a.DEFAULT_INPUTS.with_values(X=[[1.0, -2.0]])
-    text = "\n".join(eq for step in latex.forward_steps(a.solve(inputs)) for eq in step.equations)
+    text = "\n".join(eq for step in steps.forward_steps(a.solve(inputs)) for eq in step.equations)
     assert r"1 \times 0.1 + (-2) \times 0.3" in text
     assert r"2 \times 0.1" not in text
 
 
 def test_output_gradient_steps_show_shapes_and_products():
-    steps = latex.output_gradient_steps(SOL)
-    text = "\n".join(eq for step in steps for eq in step.equations)
+    worked = steps.output_gradient_steps(SOL)
+    text = "\n".join(eq for step in worked for eq in step.equations)
     assert r"\underbrace{A_1^T}_{2 \times 1}" in text and r"_{2 \times 2}" in text
     for piece in (r"0.9 \times 0.2", r"0.9 \times (-0.3)", r"0.95 \times (-0.3)",
                   r"\begin{pmatrix} 0.18 & -0.27 \\ 0.19 & -0.285 \end{pmatrix}"):
         assert piece in text, piece
-    assert any("transpos" in s.note.lower() for s in steps)
-    product = next(s for s in steps if s.key == "product")
+    assert any("transpos" in s.note.lower() for s in worked)
+    product = next(s for s in worked if s.key == "product")
     assert product.focus == ("dW2", ((0, 0), (0, 1), (1, 0), (1, 1)))
-    assert steps[-1].focus == ("db2", ((0, 0), (0, 1)))
+    assert worked[-1].focus == ("db2", ((0, 0), (0, 1)))
 
 
 def test_with_several_samples_the_gradient_entries_are_sums():
     inputs = a.DEFAULT_INPUTS.resized(N=2, D=2, H=2, C=2)
     sol = a.solve(inputs)
-    text = "\n".join(eq for step in latex.output_gradient_steps(sol) for eq in step.equations)
+    text = "\n".join(eq for step in steps.output_gradient_steps(sol) for eq in step.equations)
     A1, d2 = inputs.A1_given, inputs.delta2
     assert f"{short(A1[0, 0])} \\times {short(d2[0, 0])} + {short(A1[1, 0])} \\times" in text
 
 
 def test_hidden_gradient_steps_in_both_modes():
-    given = "\n".join(eq for s in latex.hidden_gradient_steps(SOL) for eq in s.equations)
+    given = "\n".join(eq for s in steps.hidden_gradient_steps(SOL) for eq in s.equations)
     assert r"\delta_1^{\text{given}}" in given and r"2 \times (-0.01)" in given
     sol_c = a.solve(a.DEFAULT_INPUTS, "consistent")
-    consistent = "\n".join(eq for s in latex.hidden_gradient_steps(sol_c) for eq in s.equations)
+    consistent = "\n".join(eq for s in steps.hidden_gradient_steps(sol_c) for eq in s.equations)
     assert r"\delta_1^{\text{given}}" not in consistent
     # consistent δ1 comes from the δ2 the target y = (0, 1) gives: (0.006583, 0.006065)
     assert r"2 \times 0.006583" in consistent
 
 
 def test_cell_formulas_are_the_scalar_chain_rule():
-    assert latex.dW2_cell(SOL, 1, 1).endswith(r"&= 0.95 \times (-0.3) \\ &= -0.285 \end{aligned}")
-    assert r"3 \times (-0.02)" in latex.dW1_cell(SOL, 1, 1)
-    assert r"(0.2 \times 0.5 + (-0.3) \times 0.6) \times 0.1398" in latex.delta1_cell(SOL, 0, 0)
-    assert r"2 \times 0.2 + 3 \times 0.4 + 0.6 \\ &= 2.2" in latex.z1_cell(SOL, 0, 1)
+    assert steps.dW2_cell(SOL, 1, 1).endswith(r"&= 0.95 \times (-0.3) \\ &= -0.285 \end{aligned}")
+    assert r"3 \times (-0.02)" in steps.dW1_cell(SOL, 1, 1)
+    assert r"(0.2 \times 0.5 + (-0.3) \times 0.6) \times 0.1398" in steps.delta1_cell(SOL, 0, 0)
+    assert r"2 \times 0.2 + 3 \times 0.4 + 0.6 \\ &= 2.2" in steps.z1_cell(SOL, 0, 1)
 
 
 def test_heatmap_shows_the_matrix_on_a_zero_centred_diverging_scale():
@@ -140,15 +140,15 @@ def test_cell_from_selection(event, cell):
 
 
 def test_width_estimate_and_line_breaking():
-    assert latex.visible_width(r"2 \times 0.1") == 5
-    assert latex.visible_width(latex.matrix([[1, 2], [3, 4]])) == latex.visible_width(latex.matrix([[1, 2]]))
-    short_parts = latex.side_by_side("a = 1", "b = 2")
+    assert steps.visible_width(r"2 \times 0.1") == 5
+    assert steps.visible_width(steps.matrix([[1, 2], [3, 4]])) == steps.visible_width(steps.matrix([[1, 2]]))
+    short_parts = steps.side_by_side("a = 1", "b = 2")
     assert short_parts == (r"a = 1,\qquad b = 2",)
-    wide = latex.matrix(-(np.arange(16.0).reshape(4, 4) + 1) / 7000)  # 4 × 4 of -0.0001429 …
-    assert len(latex.side_by_side(f"A = {wide}", f"B = {wide}", f"C = {wide}")) == 3
-    assert "aligned" not in latex.chain("y", "x + 1", "3")
-    assert latex.chain("y", wide, wide, wide).count("&=") == 3
-    split = latex.operation("C", None, wide, r"\ast", wide, wide)
+    wide = steps.matrix(-(np.arange(16.0).reshape(4, 4) + 1) / 7000)  # 4 × 4 of -0.0001429 …
+    assert len(steps.side_by_side(f"A = {wide}", f"B = {wide}", f"C = {wide}")) == 3
+    assert "aligned" not in steps.chain("y", "x + 1", "3")
+    assert steps.chain("y", wide, wide, wide).count("&=") == 3
+    split = steps.operation("C", None, wide, r"\ast", wide, wide)
     assert r"&\qquad \ast" in split  # the operand that does not fit goes on a line of its own
 
 
@@ -160,13 +160,13 @@ def test_no_line_of_a_worked_solution_runs_off_the_page(dims):
 
     for mode in ("assignment", "consistent"):
         sol = a.solve(a.DEFAULT_INPUTS.resized(*dims), mode)
-        for build in (latex.forward_steps, latex.output_gradient_steps, latex.hidden_gradient_steps):
+        for build in (steps.forward_steps, steps.output_gradient_steps, steps.hidden_gradient_steps):
             for step in build(sol):
                 for eq in step.equations:
                     body = re.sub(r"\\(begin|end)\{aligned\}", "", eq)
                     rows = re.split(r"\\\\(?![^{]*pmatrix)", body) if "aligned" in eq else [eq]
                     for row in rows:
-                        assert latex.visible_width(row) <= 1.25 * latex.FITS, (dims, mode, step.key, row[:80])
+                        assert steps.visible_width(row) <= 1.25 * steps.FITS, (dims, mode, step.key, row[:80])
 
 
 def test_the_training_curves_table_holds_the_plotted_numbers():
@@ -217,26 +217,26 @@ def test_two_word_column_ticks_break_onto_two_lines_so_they_do_not_run_together_
 
 
 def test_an_aligned_block_splits_between_its_own_rows_only():
-    block = latex.aligned("A", r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", "B", "C")
-    rows = latex.aligned_rows(block)
+    block = steps.aligned("A", r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", "B", "C")
+    rows = steps.aligned_rows(block)
     assert rows == [r"A &= \begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", "&= B", "&= C"]
-    assert latex.join_rows(rows) == block and latex.aligned_rows("x = 1") is None
-    assert latex.height_px(block) > latex.height_px(latex.join_rows(rows[1:])) > latex.height_px("x = 1") - 1
+    assert steps.join_rows(rows) == block and steps.aligned_rows("x = 1") is None
+    assert steps.height_px(block) > steps.height_px(steps.join_rows(rows[1:])) > steps.height_px("x = 1") - 1
 
 
 def test_presenter_parts_fit_their_budgets_and_keep_every_row_in_order():
     from dashboard.solution import _parts
-    tall = latex.aligned("S", *[f"{i}" for i in range(18)])
+    tall = steps.aligned("S", *[f"{i}" for i in range(18)])
     lines = ["a = 1", tall, r"b = \begin{pmatrix} 1 \\ 2 \\ 3 \end{pmatrix}"]
     parts = _parts(lines, budget=450, last_budget=250)
     assert len(parts) > 1
-    assert all(sum(map(latex.height_px, p)) <= 450 for p in parts[:-1])
-    assert sum(map(latex.height_px, parts[-1])) <= 250 and parts[-1][-1] == lines[-1]
-    rows = [r for p in parts for line in p for r in (latex.aligned_rows(line) or [line])]
-    expected = ["a = 1", *latex.aligned_rows(tall), lines[-1]]
+    assert all(sum(map(steps.height_px, p)) <= 450 for p in parts[:-1])
+    assert sum(map(steps.height_px, parts[-1])) <= 250 and parts[-1][-1] == lines[-1]
+    rows = [r for p in parts for line in p for r in (steps.aligned_rows(line) or [line])]
+    expected = ["a = 1", *steps.aligned_rows(tall), lines[-1]]
     assert [r.removeprefix("S ") for r in rows] == [r.removeprefix("S ") for r in expected]
     # a part never starts with a bare "= …": the block's left-hand side is written again
-    starts = [(latex.aligned_rows(p[0]) or [p[0]])[0] for p in parts]
+    starts = [(steps.aligned_rows(p[0]) or [p[0]])[0] for p in parts]
     assert not any(row.startswith("&") for row in starts)
     assert _parts(["a = 1"], budget=450, last_budget=250) == [["a = 1"]]
 
@@ -244,8 +244,8 @@ def test_presenter_parts_fit_their_budgets_and_keep_every_row_in_order():
 def test_presenter_parts_keep_an_operand_with_its_row():
     from dashboard.solution import _parts
     m = r"\begin{pmatrix} 1 \\ 2 \\ 3 \end{pmatrix}"
-    block = latex.join_rows([f"D &= {m}", rf"&\qquad \ast {m}", f"&= {m}", rf"&\qquad + {m}", f"&= {m}"])
+    block = steps.join_rows([f"D &= {m}", rf"&\qquad \ast {m}", f"&= {m}", rf"&\qquad + {m}", f"&= {m}"])
     for parts in (_parts([block], budget=150, last_budget=150), _parts([block], budget=250, last_budget=250)):
-        rows = [r for p in parts for line in p for r in latex.aligned_rows(line)]
-        assert not any(r.startswith(r"&\qquad") for r in (latex.aligned_rows(p[0])[0] for p in parts))
+        rows = [r for p in parts for line in p for r in steps.aligned_rows(line)]
+        assert not any(r.startswith(r"&\qquad") for r in (steps.aligned_rows(p[0])[0] for p in parts))
         assert len(rows) == 5 and len(parts) > 1

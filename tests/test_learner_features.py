@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from backprop import assignment as a
-from dashboard import exports, latex
+from dashboard import exports, steps
 from dashboard.lab.controls import HEAD_LABELS
 from dashboard.urlstate import (
     MAX_ENTRIES,
@@ -113,7 +113,7 @@ def test_presenter_mode_outlines_the_matrix_each_step_computes(page_id, expected
             assert len(fig["layout"]["shapes"]) == np.size(expected[title]), title  # every cell outlined
         else:
             assert fig is None, f"{title} shows a heatmap it does not compute"
-    last = latex.output_gradient_steps(a.solve())[-1]
+    last = steps.output_gradient_steps(a.solve())[-1]
     if page_id == "output-gradient":  # the last step alone, in larger math (the problem's formula steps aside)
         from dashboard.solution import _presenter_lines
 
@@ -188,11 +188,11 @@ def test_numbers_round_trip_through_csv_and_json():
 
 
 def test_worked_solution_markdown_has_every_step_and_equation():
-    steps = latex.forward_steps(a.solve())
-    md = exports.steps_markdown("Problem 2", steps)
+    worked = steps.forward_steps(a.solve())
+    md = exports.steps_markdown("Problem 2", worked)
     assert md.startswith("# Problem 2")
-    assert md.count("## Step") == len(steps)
-    assert md.count("$$") == 2 * sum(len(s.equations) for s in steps)
+    assert md.count("## Step") == len(worked)
+    assert md.count("$$") == 2 * sum(len(s.equations) for s in worked)
     assert r"2 \times 0.1 + 3 \times 0.3" in md
 
 

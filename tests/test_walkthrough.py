@@ -3,7 +3,7 @@ figure's colours and label sizes, a click on an edge, and the pages that show it
 import pytest
 
 from backprop import assignment as a
-from dashboard import diagram, latex
+from dashboard import diagram, steps
 from dashboard.numbers import short
 from tests.conftest import figures, no_exception, open_page
 
@@ -16,26 +16,26 @@ def by_key(sol=SOL, update=STEP, reveal=True):
 
 
 def test_the_walk_goes_forward_then_backward_then_updates():
-    steps = diagram.graph_steps(SOL, STEP)
-    assert [s.key for s in steps] == ["inputs", "z1", "a1", "z2", "loss", "delta2", "dW2", "delta1", "dW1", "update"]
-    phases = [s.phase for s in steps]
+    worked = diagram.graph_steps(SOL, STEP)
+    assert [s.key for s in worked] == ["inputs", "z1", "a1", "z2", "loss", "delta2", "dW2", "delta1", "dW1", "update"]
+    phases = [s.phase for s in worked]
     assert phases == sorted(phases, key=diagram.PHASES.index)  # all forward, then all backward, then the update
     assert [s.key for s in diagram.graph_steps(SOL)][-1] == "dW1"  # no update without one
 
 
 def test_each_step_lights_its_group_and_writes_the_packages_numbers():
-    steps = by_key()
-    assert steps["z1"].nodes >= {"x0", "x1", "h0", "h1", "b1"} and "o0" not in steps["z1"].nodes
-    assert steps["z1"].edges == diagram.edges_of(SOL, "W1", "b1")
-    assert steps["z1"].node_text == {"h0": "z 1.6", "h1": "z 2.2"}
-    assert r"\begin{pmatrix} 1.6 & 2.2 \end{pmatrix}" in steps["z1"].formula
-    assert steps["dW2"].edges == diagram.edges_of(SOL, "W2", "b2")
-    assert steps["dW2"].edge_text[diagram.Edge("W2", (1, 1))] == "∂ -0.285"
-    assert steps["dW2"].edge_text[diagram.Edge("b2", (0,))] == "∂ 0.2"
-    assert steps["dW1"].edge_values[diagram.Edge("W1", (0, 0))] == SOL.dW1[0, 0]
+    worked = by_key()
+    assert worked["z1"].nodes >= {"x0", "x1", "h0", "h1", "b1"} and "o0" not in worked["z1"].nodes
+    assert worked["z1"].edges == diagram.edges_of(SOL, "W1", "b1")
+    assert worked["z1"].node_text == {"h0": "z 1.6", "h1": "z 2.2"}
+    assert r"\begin{pmatrix} 1.6 & 2.2 \end{pmatrix}" in worked["z1"].formula
+    assert worked["dW2"].edges == diagram.edges_of(SOL, "W2", "b2")
+    assert worked["dW2"].edge_text[diagram.Edge("W2", (1, 1))] == "∂ -0.285"
+    assert worked["dW2"].edge_text[diagram.Edge("b2", (0,))] == "∂ 0.2"
+    assert worked["dW1"].edge_values[diagram.Edge("W1", (0, 0))] == SOL.dW1[0, 0]
     # the forward pass is the network's own (A1 = σ(Z1)), the backward pass this mode's: δ2 as given
-    assert steps["a1"].node_text["h0"] == f"a {short(SOL.A1_sigmoid[0, 0])}" and "(0.9, 0.95)" in steps["a1"].note
-    assert "(given)" in steps["delta2"].formula and short(SOL.delta2_derived[0, 0]) in steps["delta2"].note
+    assert worked["a1"].node_text["h0"] == f"a {short(SOL.A1_sigmoid[0, 0])}" and "(0.9, 0.95)" in worked["a1"].note
+    assert "(given)" in worked["delta2"].formula and short(SOL.delta2_derived[0, 0]) in worked["delta2"].note
     consistent = by_key(a.solve(mode="consistent"), None)
     assert "(given)" not in consistent["delta2"].formula
     assert consistent["delta2"].node_text["o0"] == f"δ {short(a.solve(mode='consistent').delta2[0, 0])}"
@@ -54,9 +54,9 @@ def test_the_update_step_says_what_the_loss_did(lr, verb):
 
 
 def test_hidden_solutions_show_only_what_the_problems_give():
-    steps = diagram.graph_steps(SOL, STEP, reveal=False)
-    every = " ".join([*(t for s in steps for t in s.node_text.values()),
-                      *(t for s in steps for t in s.edge_text.values()), *(s.formula for s in steps)])
+    worked = diagram.graph_steps(SOL, STEP, reveal=False)
+    every = " ".join([*(t for s in worked for t in s.node_text.values()),
+                      *(t for s in worked for t in s.edge_text.values()), *(s.formula for s in worked)])
     for answer in ("1.6", "0.832", "0.18", "-0.285", "0.251"):
         assert answer not in every, answer
     assert "w 0.1" in every and "δ 0.2" in every  # the weights, and δ2 as the assignment gives it
@@ -92,8 +92,8 @@ def test_a_click_on_an_edge_names_it_and_opens_its_chain_rule():
     event = {"selection": {"points": [{"customdata": list(markers.customdata[5])}]}}
     edge = diagram.edge_from_selection(event)
     assert edge == diagram.Edge("b1", (1,)) and diagram.edge_label(edge) == "b1[2]: +1 → h2"
-    assert diagram.edge_chain_rule(SOL, edge) == latex.db_cell(SOL, 1, 1)
-    assert diagram.edge_chain_rule(SOL, diagram.Edge("W2", (1, 1))) == latex.dW2_cell(SOL, 1, 1)
+    assert diagram.edge_chain_rule(SOL, edge) == steps.db_cell(SOL, 1, 1)
+    assert diagram.edge_chain_rule(SOL, diagram.Edge("W2", (1, 1))) == steps.dW2_cell(SOL, 1, 1)
     assert diagram.edge_from_selection({"selection": {"points": [{"customdata": [1, 0]}]}}) is None
     assert diagram.edge_from_selection(None) is None
     with pytest.raises(ValueError, match="not a parameter"):
@@ -103,9 +103,9 @@ def test_a_click_on_an_edge_names_it_and_opens_its_chain_rule():
 @pytest.mark.parametrize("dims", [(1, 2, 2, 2), (3, 4, 3, 1), (4, 4, 4, 4)])
 def test_every_size_has_a_position_for_every_node_and_edge(dims):
     sol = a.solve(a.DEFAULT_INPUTS.resized(*dims), "consistent")
-    steps = diagram.graph_steps(sol, a.gradient_step(sol, 0.5))
+    worked = diagram.graph_steps(sol, a.gradient_step(sol, 0.5))
     pos = diagram.positions(sol)
-    for step in steps:
+    for step in worked:
         assert step.nodes <= set(pos)
         for edge in step.edges:
             assert all(end in pos for end in diagram.edge_ends(edge))

@@ -12,7 +12,9 @@ import numpy as np
 
 from backprop.practice import KINDS, Problem
 from dashboard.exports import step_lines
-from dashboard.latex import (
+from dashboard.numbers import tex
+from dashboard.parsing import canonical
+from dashboard.steps import (
     Step,
     forward_steps,
     hidden_gradient_steps,
@@ -21,8 +23,6 @@ from dashboard.latex import (
     parameter_update_step,
     side_by_side,
 )
-from dashboard.numbers import tex
-from dashboard.parsing import canonical
 
 #: How each answer is written in LaTeX.
 ANSWER_SYMBOLS = {"Z1": "Z_1", "A1": "A_1", "delta2": r"\delta_2", "dW2": r"\frac{\partial L}{\partial W_2}",
