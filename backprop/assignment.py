@@ -193,23 +193,28 @@ DEFAULT_INPUTS = Inputs(X, W1, b1, W2, DELTA2, A1_GIVEN, DELTA1_GIVEN, b2=B2, y=
 class Solution:
     """Every intermediate of Problems 2–4 in one mode.
 
+    Names follow one rule for the three values the assignment supplies instead of computing (A1, δ2, δ1): the bare
+    name (``A1``, ``delta2``, ``delta1``) is the value used downstream in this mode; ``<name>_computed`` is what the
+    network computes from the inputs (σ(Z1), δ2 from the target y, δ1 propagated from δ2), the same in both modes;
+    ``inputs.<name>_given`` is the assignment's value; ``<name>_gap`` is given − computed.
+
     Forward, hidden layer:
     - XW1 = X·W1 (N, H), before the bias; Z1 = XW1 + b1 (N, H)
-    - exp_neg_Z1 = e^(−Z1) (N, H), for writing σ(z) = 1 / (1 + e^(−z)) out; A1_sigmoid = σ(Z1) (N, H)
+    - exp_neg_Z1 = e^(−Z1) (N, H), for writing σ(z) = 1 / (1 + e^(−z)) out; A1_computed = σ(Z1) (N, H)
     - A1: the A1 used downstream (given, or σ(Z1)); A1_gap = A1_given − σ(Z1)
     Forward, output layer, always from A1 = σ(Z1) (the network's real forward pass, in both modes):
     - A1W2 = σ(Z1)·W2 (N, C); Z2 = A1W2 + b2; A2 = σ(Z2) (N, C)
     - loss: "mse" or "bce"; L: the loss of A2 against y (a mean over the N samples)
     - A2_minus_y = A2 − y (N, C); one_minus_A2 = 1 − A2 (N, C); loss_terms (N, C) and loss_divisor, with
       L = loss_terms.sum() / loss_divisor ((A2 − y)² over 2N for mse, see losses.loss_terms)
-    - dA2 = ∂L/∂A2 (N, C); sigma_prime2 = σ′(Z2) (N, C); delta2_derived = dA2 ∗ σ′(Z2) = ∂L/∂Z2 (N, C)
-    - delta2: the δ2 used downstream (given, or derived); delta2_gap = delta2_given − delta2_derived
+    - dA2 = ∂L/∂A2 (N, C); sigma_prime2 = σ′(Z2) (N, C); delta2_computed = dA2 ∗ σ′(Z2) = ∂L/∂Z2 (N, C)
+    - delta2: the δ2 used downstream (given, or computed); delta2_gap = delta2_given − delta2_computed
     Backward:
     - dW2 = A1ᵀ·delta2 (H, C); db2 = Σₙ delta2 (C,)
     - dA1 = delta2·W2ᵀ = ∂L/∂A1 (N, H), the error arriving at the hidden activations
-    - one_minus_A1_sigmoid = 1 − σ(Z1); sigma_prime = σ′(Z1) = σ(Z1)(1 − σ(Z1))
-    - delta1_propagated = dA1 ∗ sigma_prime (N, H); delta1_gap = delta1_given − delta1_propagated
-    - delta1: the δ1 used downstream (given, or propagated); dW1 = Xᵀ·delta1 (D, H); db1 = Σₙ delta1 (H,)
+    - one_minus_A1_computed = 1 − σ(Z1); sigma_prime = σ′(Z1) = σ(Z1)(1 − σ(Z1))
+    - delta1_computed = dA1 ∗ sigma_prime (N, H); delta1_gap = delta1_given − delta1_computed
+    - delta1: the δ1 used downstream (given, or computed); dW1 = Xᵀ·delta1 (D, H); db1 = Σₙ delta1 (H,)
     - *_terms: the summands of each product, terms[r, s, k] (see backprop.terms.matmul_terms):
       XW1_terms (N, H, D), A1W2_terms (N, C, H), dW2_terms (H, C, N), dA1_terms (N, H, C), dW1_terms (D, H, N)
     """
@@ -219,14 +224,14 @@ class Solution:
     XW1: np.ndarray
     Z1: np.ndarray
     exp_neg_Z1: np.ndarray
-    A1_sigmoid: np.ndarray
+    A1_computed: np.ndarray
     A1: np.ndarray
     A1_gap: np.ndarray
     dW2: np.ndarray
     dA1: np.ndarray
-    one_minus_A1_sigmoid: np.ndarray
+    one_minus_A1_computed: np.ndarray
     sigma_prime: np.ndarray
-    delta1_propagated: np.ndarray
+    delta1_computed: np.ndarray
     delta1_gap: np.ndarray
     delta1: np.ndarray
     dW1: np.ndarray
@@ -242,7 +247,7 @@ class Solution:
     L: float
     dA2: np.ndarray
     sigma_prime2: np.ndarray
-    delta2_derived: np.ndarray
+    delta2_computed: np.ndarray
     delta2: np.ndarray
     delta2_gap: np.ndarray
     db2: np.ndarray
@@ -294,32 +299,32 @@ def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment", loss: str =
                           np.abs(XW1_terms).sum(axis=-1) + np.abs(inputs.b1))
     with np.errstate(over="ignore"):  # e^(−z) is only written out; σ itself is computed stably
         exp_neg_Z1 = np.exp(-Z1_)
-    A1_sigmoid = sigmoid(Z1_)
-    A1 = inputs.A1_given if mode == "assignment" else A1_sigmoid
+    A1_computed = sigmoid(Z1_)
+    A1 = inputs.A1_given if mode == "assignment" else A1_computed
     # the output layer, run forward from the real A1 = σ(Z1), and the δ2 its loss sends back
-    A1W2_terms = matmul_terms(A1_sigmoid, inputs.W2, names=("A1", "W2"))
-    out = output_delta(A1_sigmoid, inputs.W2, inputs.b2, inputs.y, loss)
+    A1W2_terms = matmul_terms(A1_computed, inputs.W2, names=("A1", "W2"))
+    out = output_delta(A1_computed, inputs.W2, inputs.b2, inputs.y, loss)
     delta2 = inputs.delta2 if mode == "assignment" else out.delta2
     dW2_terms = matmul_terms(A1.T, delta2, names=("A1ᵀ", "delta2"))
     dW2 = settle_rounding(output_layer_gradient(A1, delta2), np.abs(dW2_terms).sum(axis=-1))
     dA1_terms = matmul_terms(delta2, inputs.W2.T, names=("delta2", "W2ᵀ"))
     dA1 = _product(dA1_terms)
     sigma_prime = sigmoid_grad(Z1_)
-    delta1_propagated = settle_rounding(hidden_delta(delta2, inputs.W2, Z1_, "sigmoid"),
+    delta1_computed = settle_rounding(hidden_delta(delta2, inputs.W2, Z1_, "sigmoid"),
                                         np.abs(dA1_terms).sum(axis=-1) * sigma_prime)
-    delta1 = inputs.delta1_given if mode == "assignment" else delta1_propagated
+    delta1 = inputs.delta1_given if mode == "assignment" else delta1_computed
     dW1_terms = matmul_terms(inputs.X.T, delta1, names=("Xᵀ", "delta1"))
     dW1 = settle_rounding(hidden_layer_gradient(inputs.X, delta1), np.abs(dW1_terms).sum(axis=-1))
     return Solution(
-        mode, inputs, XW1, Z1_, exp_neg_Z1, A1_sigmoid, A1,
-        A1_gap=settle_rounding(inputs.A1_given - A1_sigmoid, np.abs(inputs.A1_given) + A1_sigmoid),
+        mode, inputs, XW1, Z1_, exp_neg_Z1, A1_computed, A1,
+        A1_gap=settle_rounding(inputs.A1_given - A1_computed, np.abs(inputs.A1_given) + A1_computed),
         dW2=dW2,
         dA1=dA1,
-        one_minus_A1_sigmoid=1.0 - A1_sigmoid,
+        one_minus_A1_computed=1.0 - A1_computed,
         sigma_prime=sigma_prime,
-        delta1_propagated=delta1_propagated,
-        delta1_gap=settle_rounding(inputs.delta1_given - delta1_propagated,
-                                   np.abs(inputs.delta1_given) + np.abs(delta1_propagated)),
+        delta1_computed=delta1_computed,
+        delta1_gap=settle_rounding(inputs.delta1_given - delta1_computed,
+                                   np.abs(inputs.delta1_given) + np.abs(delta1_computed)),
         delta1=delta1,
         dW1=dW1,
         XW1_terms=XW1_terms,
@@ -334,7 +339,7 @@ def solve(inputs: Inputs = DEFAULT_INPUTS, mode: str = "assignment", loss: str =
         L=out.value,
         dA2=out.dA2,
         sigma_prime2=out.sigma_prime,
-        delta2_derived=out.delta2,
+        delta2_computed=out.delta2,
         delta2=delta2,
         delta2_gap=settle_rounding(inputs.delta2 - out.delta2, np.abs(inputs.delta2) + np.abs(out.delta2)),
         db2=settle_rounding(bias_gradient(delta2, name="delta2"), np.abs(delta2).sum(axis=0)),

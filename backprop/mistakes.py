@@ -382,11 +382,11 @@ def expected_and_candidates(quantity: str, sol: Solution | Update) -> tuple[np.n
     if quantity == "Z1":
         return sol.Z1, z1_candidates(inp.X, inp.W1, inp.b1)
     if quantity == "A1":
-        return sol.A1_sigmoid, a1_candidates(sol.Z1, sol.XW1, A1_given=inp.A1_given)
+        return sol.A1_computed, a1_candidates(sol.Z1, sol.XW1, A1_given=inp.A1_given)
     if quantity == "delta2":
-        return sol.delta2_derived, delta2_candidates(sol.delta2_derived, sol.dA2)
+        return sol.delta2_computed, delta2_candidates(sol.delta2_computed, sol.dA2)
     if quantity == "dW2":
-        other = sol.A1_sigmoid if sol.mode == "assignment" else inp.A1_given
+        other = sol.A1_computed if sol.mode == "assignment" else inp.A1_given
         other_mode = solve(inp, "consistent" if sol.mode == "assignment" else "assignment", sol.loss)
         return sol.dW2, dW2_candidates(sol.A1, sol.delta2, other_A1=other, other_dW2=other_mode.dW2, X=inp.X)
     if quantity == "db2":
@@ -394,10 +394,10 @@ def expected_and_candidates(quantity: str, sol: Solution | Update) -> tuple[np.n
     if quantity == "db1":
         return np.atleast_2d(sol.db1), {k: np.atleast_2d(v) for k, v in bias_candidates(sol.delta1).items()}
     if quantity == "delta1":
-        return sol.delta1_propagated, delta1_candidates(sol.delta2, inp.W2, sol.Z1, A1_given=inp.A1_given,
+        return sol.delta1_computed, delta1_candidates(sol.delta2, inp.W2, sol.Z1, A1_given=inp.A1_given,
                                                         delta1_given=inp.delta1_given)
     if quantity == "dW1":
-        other = sol.delta1_propagated if sol.mode == "assignment" else inp.delta1_given
+        other = sol.delta1_computed if sol.mode == "assignment" else inp.delta1_given
         return sol.dW1, dW1_candidates(inp.X, sol.delta1, delta2=sol.delta2, other_delta1=other)
     raise ValueError(f"unknown quantity {quantity!r}; choose one of: {', '.join(QUANTITIES + UPDATE_QUANTITIES)}")
 

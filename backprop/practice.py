@@ -144,9 +144,9 @@ def _gradients(rng, shapes: dict[str, tuple]) -> dict[str, np.ndarray]:
 
 def _answers(kind: str, sol: Solution, updated: Params | None) -> tuple[Answer, ...]:
     forward = (Answer("Z1", "Z1", "sample", "hidden unit", sol.Z1),
-               Answer("A1", "A1", "sample", "hidden unit", sol.A1_sigmoid))
+               Answer("A1", "A1", "sample", "hidden unit", sol.A1_computed))
     output = (Answer("dW2", "∂L/∂W2", "hidden unit", "output", sol.dW2),)
-    hidden = (Answer("delta1", "δ1", "sample", "hidden unit", sol.delta1_propagated),
+    hidden = (Answer("delta1", "δ1", "sample", "hidden unit", sol.delta1_computed),
               Answer("dW1", "∂L/∂W1", "input", "hidden unit", sol.dW1))
     if kind == "forward":
         return forward
@@ -212,7 +212,7 @@ def _draw(kind: str, size: Size, seed: int, rng) -> Problem:
         givens = {"A1": inputs.A1_given, "delta2": inputs.delta2}
     elif kind == "hidden":
         # δ2 given (as in Problem 4); the δ1 used for ∂L/∂W1 is the one the student propagates from it
-        propagated = solve(inputs, "assignment").delta1_propagated
+        propagated = solve(inputs, "assignment").delta1_computed
         sol = solve(inputs.with_values(delta1_given=propagated), "assignment")
         givens = {"X": inputs.X, "Z1": sol.Z1, "W2": inputs.W2, "delta2": inputs.delta2}
     elif kind == "update":
@@ -249,7 +249,7 @@ def expected_and_candidates(problem: Problem, key: str) -> tuple[np.ndarray, dic
     candidates = {
         "Z1": lambda: mistakes.z1_candidates(inp.X, inp.W1, inp.b1),
         "A1": lambda: mistakes.a1_candidates(sol.Z1, sol.XW1),
-        "delta2": lambda: mistakes.delta2_candidates(sol.delta2_derived, sol.dA2),
+        "delta2": lambda: mistakes.delta2_candidates(sol.delta2_computed, sol.dA2),
         "dW2": lambda: mistakes.dW2_candidates(sol.A1, sol.delta2, X=inp.X if problem.kind == "whole" else None),
         "db2": lambda: {k: row(v) for k, v in mistakes.bias_candidates(sol.delta2).items()},
         "delta1": lambda: mistakes.delta1_candidates(sol.delta2, inp.W2, sol.Z1),

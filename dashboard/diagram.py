@@ -198,8 +198,8 @@ def graph_steps(sol: Solution, update: Update | None = None, *, reveal: bool = T
                   note="Each hidden unit adds up its inputs times their weights, plus its bias (the edge from +1).",
                   edge_values=only(weights, "W1", "b1")),
         GraphStep("a1", "A1", "The hidden units fire", "forward",
-                  eq(r"A_1 = \sigma(Z_1)", matrix(sol.A1_sigmoid)), frozenset(hs), frozenset(),
-                  each(hs, "h", lambda j: f"a {val(sol.A1_sigmoid[0, j])}"),
+                  eq(r"A_1 = \sigma(Z_1)", matrix(sol.A1_computed)), frozenset(hs), frozenset(),
+                  each(hs, "h", lambda j: f"a {val(sol.A1_computed[0, j])}"),
                   note=("The assignment assumes a rounder A1 = " + short_row(inp.A1_given) + " for Problem 3; the "
                         "network's own is σ(Z1)." if given else "σ squashes each pre-activation into (0, 1).")),
         GraphStep("z2", "Z2", "Weights and bias into the outputs", "forward",
@@ -216,7 +216,7 @@ def graph_steps(sol: Solution, update: Update | None = None, *, reveal: bool = T
                    eq(r"\delta_2 = \frac{\partial L}{\partial A_2} \ast \sigma'(Z_2)", matrix(sol.delta2))),
                   frozenset(os_ | {"L"}), edges_of(sol, "L"),
                   each(os_, "o", lambda k: f"δ {short(sol.delta2[0, k]) if given else val(sol.delta2[0, k])}"),
-                  note=("The assignment gives δ2; from y the loss would give " + (short_row(sol.delta2_derived)
+                  note=("The assignment gives δ2; from y the loss would give " + (short_row(sol.delta2_computed)
                         if reveal else "another") + "." if given else
                         "Backpropagation starts here: how the loss changes with each output's pre-activation.")),
         GraphStep("dW2", "∂W2, ∂b2", "Gradients of the output layer", "backward",
@@ -234,7 +234,7 @@ def graph_steps(sol: Solution, update: Update | None = None, *, reveal: bool = T
                   each(hs, "h", lambda j: f"δ {short(sol.delta1[0, j]) if given else val(sol.delta1[0, j])}"),
                   {e: w_text[e] for e in edges_of(sol, "W2")},
                   note=("The assignment gives δ1; propagating its δ2 back through W2 and σ′(Z1) would give "
-                        + (short_row(sol.delta1_propagated) if reveal else "another") + "." if given else
+                        + (short_row(sol.delta1_computed) if reveal else "another") + "." if given else
                         "The same weights W2 carry the error back, each hidden unit scaled by its slope σ′(Z1)."),
                   edge_values=only(weights, "W2")),
         GraphStep("dW1", "∂W1, ∂b1", "Gradients of the hidden layer", "backward",

@@ -265,9 +265,9 @@ def forward_steps(sol: Solution) -> list[Step]:
            question=(operation(r"Z_1", r"X W_1 + b_1", matrix(sol.XW1), "+", matrix(b1), None),)),
         Step("Apply the sigmoid, entry by entry", (
             r"A_1 = \sigma(Z_1),\qquad \sigma(z) = \frac{1}{1 + e^{-z}}",
-            chain(r"\sigma(Z_1)", text_matrix(sigma_calls), text_matrix(sigma_fractions), matrix(sol.A1_sigmoid)),
+            chain(r"\sigma(Z_1)", text_matrix(sigma_calls), text_matrix(sigma_fractions), matrix(sol.A1_computed)),
         ), "σ squashes each pre-activation into (0, 1); it acts on each entry separately, so A1 has "
-           "Z1's shape.", focus=("A1", cells_of(sol.A1_sigmoid)), key="sigmoid",
+           "Z1's shape.", focus=("A1", cells_of(sol.A1_computed)), key="sigmoid",
            question=(r"A_1 = \sigma(Z_1),\qquad \sigma(z) = \frac{1}{1 + e^{-z}}",
                      chain(r"\sigma(Z_1)", text_matrix(sigma_calls), text_matrix(sigma_fractions)))),
     ]
@@ -275,13 +275,13 @@ def forward_steps(sol: Solution) -> list[Step]:
     if sol.mode == "assignment":
         steps.append(Step("What the assignment assumes next", (
             *side_by_side(rf"A_1^{{\text{{assumed}}}} = {matrix(sol.inputs.A1_given)}",
-                          rf"\sigma(Z_1) = {matrix(sol.A1_sigmoid)}"),
+                          rf"\sigma(Z_1) = {matrix(sol.A1_computed)}"),
             rf"A_1^{{\text{{assumed}}}} - \sigma(Z_1) = {matrix(diff)}",
         ), "The assignment uses the rounder A1 for Problems 3 and 4 to keep the arithmetic simple; "
            "switch to consistent mode to carry σ(Z1) forward instead.", key="assumed"))
     else:
         steps.append(Step("Carried forward", (
-            rf"A_1 = \sigma(Z_1) = {matrix(sol.A1_sigmoid)}",
+            rf"A_1 = \sigma(Z_1) = {matrix(sol.A1_computed)}",
             *side_by_side(rf"A_1^{{\text{{assumed}}}} = {matrix(sol.inputs.A1_given)}",
                           rf"A_1^{{\text{{assumed}}}} - \sigma(Z_1) = {matrix(diff)}"),
         ), "In consistent mode Problems 3 and 4 use this A1, so every later number follows from X, W1 "
@@ -344,7 +344,7 @@ def _bias_note(layer: str, delta: str, N: int) -> str:
 def output_layer_steps(sol: Solution) -> list[Step]:
     """Where δ2 comes from: the output layer forward (Z2 = A1·W2 + b2, A2 = σ(Z2)), the loss against y, then
     δ2 = ∂L/∂A2 ∗ σ′(Z2), step by step, from A1 = σ(Z1)."""
-    a1, w2, b2, y = sol.A1_sigmoid, sol.inputs.W2, sol.inputs.b2, sol.inputs.y
+    a1, w2, b2, y = sol.A1_computed, sol.inputs.W2, sol.inputs.b2, sol.inputs.y
     N, C = y.shape
     mse = sol.loss == "mse"
     sigma_calls = [[r"\sigma(" + tex(z) + ")" for z in row] for row in sol.Z2]
@@ -404,8 +404,8 @@ def output_layer_steps(sol: Solution) -> list[Step]:
                                matrix(sol.one_minus_A2), None),)),
         Step("δ2 = ∂L/∂Z2: chain the two", (
             operation(r"\delta_2", r"\frac{\partial L}{\partial A_2} \ast \sigma'(Z_2)", matrix(sol.dA2), r"\ast",
-                      matrix(sol.sigma_prime2), matrix(sol.delta2_derived)),
-        ), delta_note, focus=("delta2", cells_of(sol.delta2_derived)), key="delta2",
+                      matrix(sol.sigma_prime2), matrix(sol.delta2_computed)),
+        ), delta_note, focus=("delta2", cells_of(sol.delta2_computed)), key="delta2",
            question=(operation(r"\delta_2", r"\frac{\partial L}{\partial A_2} \ast \sigma'(Z_2)", matrix(sol.dA2),
                                r"\ast", matrix(sol.sigma_prime2), None),)),
     ]
@@ -416,7 +416,7 @@ def given_delta2_step(sol: Solution) -> Step:
     loss = "mean squared error" if sol.loss == "mse" else "binary cross-entropy"
     return Step("Where δ2 comes from", (
         *side_by_side(rf"\delta_2^{{\text{{given}}}} = {matrix(sol.inputs.delta2)}",
-                      rf"\delta_2^{{\text{{from }} y}} = {matrix(sol.delta2_derived)}"),
+                      rf"\delta_2^{{\text{{from }} y}} = {matrix(sol.delta2_computed)}"),
         rf"\delta_2^{{\text{{given}}}} - \delta_2^{{\text{{from }} y}} = {matrix(sol.delta2_gap)}",
     ), "The assignment gives δ2 without the target or loss behind it, and this mode uses it as given. With the "
        f"target y = {_row_text(sol.inputs.y)} and the {loss}, the output layer (run forward from A1 = σ(Z1)) "
@@ -500,24 +500,24 @@ def hidden_gradient_steps(sol: Solution) -> list[Step]:
            "Σₖ δ2[n, k]·W2[j, k] from every output it feeds.", focus=("dA1", cells_of(sol.dA1)), key="back",
            question=(shapes, *product_question(back))),
         Step("The sigmoid's slope at Z1", (
-            operation(r"\sigma'(Z_1)", r"\sigma(Z_1) \ast (1 - \sigma(Z_1))", matrix(sol.A1_sigmoid), r"\ast",
-                      matrix(sol.one_minus_A1_sigmoid), matrix(sol.sigma_prime)),
+            operation(r"\sigma'(Z_1)", r"\sigma(Z_1) \ast (1 - \sigma(Z_1))", matrix(sol.A1_computed), r"\ast",
+                      matrix(sol.one_minus_A1_computed), matrix(sol.sigma_prime)),
         ), "The derivative is taken at the pre-activation Z1 (written through σ(Z1), not through an "
            "assumed A1).", focus=("sigma_prime", cells_of(sol.sigma_prime)), key="sigma_prime",
-           question=(operation(r"\sigma'(Z_1)", r"\sigma(Z_1) \ast (1 - \sigma(Z_1))", matrix(sol.A1_sigmoid),
-                               r"\ast", matrix(sol.one_minus_A1_sigmoid), None),)),
+           question=(operation(r"\sigma'(Z_1)", r"\sigma(Z_1) \ast (1 - \sigma(Z_1))", matrix(sol.A1_computed),
+                               r"\ast", matrix(sol.one_minus_A1_computed), None),)),
         Step("Multiply element-wise", (
             operation(r"\delta_1", r"(\delta_2 W_2^T) \ast \sigma'(Z_1)", matrix(sol.dA1), r"\ast",
-                      matrix(sol.sigma_prime), matrix(sol.delta1_propagated)),
+                      matrix(sol.sigma_prime), matrix(sol.delta1_computed)),
         ), "∗ is entry by entry (Hadamard): each hidden unit's error is scaled by how sensitive that "
-           "unit was.", focus=("delta1_propagated", cells_of(sol.delta1_propagated)), key="hadamard",
+           "unit was.", focus=("delta1_computed", cells_of(sol.delta1_computed)), key="hadamard",
            question=(operation(r"\delta_1", r"(\delta_2 W_2^T) \ast \sigma'(Z_1)", matrix(sol.dA1), r"\ast",
                                matrix(sol.sigma_prime), None),)),
     ]
     if sol.mode == "assignment":
         steps.append(Step("What the assignment gives instead", (
             *side_by_side(rf"\delta_1^{{\text{{given}}}} = {matrix(sol.inputs.delta1_given)}",
-                          rf"\delta_1^{{\text{{propagated}}}} = {matrix(sol.delta1_propagated)}"),
+                          rf"\delta_1^{{\text{{propagated}}}} = {matrix(sol.delta1_computed)}"),
             rf"\delta_1^{{\text{{given}}}} - \delta_1^{{\text{{propagated}}}} = "
             rf"{matrix(sol.delta1_gap)}",
         ), "The assignment supplies a simpler δ1 so that the last step is easy to do by hand; the "
@@ -547,7 +547,7 @@ def delta1_cell(sol: Solution, n: int, j: int) -> str:
     return aligned(rf"\delta_1[{n + 1},{j + 1}]",
                    rf"\Big(\sum_k \delta_2[{n + 1},k]\,W_2[{j + 1},k]\Big)\,\sigma'(Z_1[{n + 1},{j + 1}])",
                    rf"({product_sum(d2[n], w2[j])}) \times {tex_factor(sol.sigma_prime[n, j])}",
-                   tex(sol.delta1_propagated[n, j]))
+                   tex(sol.delta1_computed[n, j]))
 
 
 def dW1_cell(sol: Solution, i: int, j: int) -> str:

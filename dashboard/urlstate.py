@@ -159,7 +159,7 @@ def inputs_from_params(params: Mapping[str, str], base: Inputs = DEFAULT_INPUTS)
         missing = [name for name in DERIVED if name not in given]
         if dims != base.dims and missing:
             sol = solve(inputs, "consistent")
-            computed = {"A1": sol.A1_sigmoid, "delta2": sol.delta2_derived, "delta1": sol.delta1_propagated}
+            computed = {"A1": sol.A1_computed, "delta2": sol.delta2_computed, "delta1": sol.delta1_computed}
             inputs = inputs.with_values(**{FIELDS[name]: computed[name] for name in missing})
     mode = params.get("mode")
     if mode is not None and mode not in MODES:
@@ -179,7 +179,7 @@ def params_from_inputs(inputs: Inputs, mode: str, default_mode: str = "assignmen
     computed = {}
     if resized:  # the supplied values a link may leave out, when they are what the network computes
         sol = solve(inputs, "consistent")
-        computed = {"A1": sol.A1_sigmoid, "delta2": sol.delta2_derived, "delta1": sol.delta1_propagated}
+        computed = {"A1": sol.A1_computed, "delta2": sol.delta2_computed, "delta1": sol.delta1_computed}
     out: dict[str, str] = {}
     for name, field in FIELDS.items():
         value = getattr(inputs, field)

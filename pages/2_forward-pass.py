@@ -32,7 +32,7 @@ sol = solve(inputs, page.mode)
 shown = {
     "XW1": solution.Shown(sol.XW1, "X·W1", "sample", "hidden unit", "X·W1", result=False),
     "Z1": solution.Shown(sol.Z1, "Z1 = X·W1 + b1", "sample", "hidden unit", "Z1", picker="z1_cell"),
-    "A1": solution.Shown(sol.A1_sigmoid, "A1 = σ(Z1)", "sample", "hidden unit", "A1"),
+    "A1": solution.Shown(sol.A1_computed, "A1 = σ(Z1)", "sample", "hidden unit", "A1"),
 }
 worked = steps.forward_steps(sol)
 if network is not None:
@@ -64,7 +64,7 @@ if not page.presenter:
 
     st.header("Share and export")
     sharing.share_and_export(page, "Problem 2 · The forward pass", {
-        "X": inputs.X, "W1": inputs.W1, "b1": inputs.b1, "XW1": sol.XW1, "Z1": sol.Z1, "A1": sol.A1_sigmoid,
+        "X": inputs.X, "W1": inputs.W1, "b1": inputs.b1, "XW1": sol.XW1, "Z1": sol.Z1, "A1": sol.A1_computed,
         "A1_assumed": inputs.A1_given}, worked, reveal=show)
 
 state.sync_url()

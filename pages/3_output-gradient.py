@@ -56,7 +56,7 @@ shown = {
     "A2": solution.Shown(sol.A2, "A2 = σ(Z2)", "sample", "output", "A2", result=False),
     "dA2": solution.Shown(sol.dA2, "∂L/∂A2", "sample", "output", "∂L/∂A2", result=False),
     "sigma_prime2": solution.Shown(sol.sigma_prime2, "σ′(Z2)", "sample", "output", "σ′(Z2)", result=False),
-    "delta2": solution.Shown(sol.delta2_derived, derived, "sample", "output", "δ2", result=consistent),
+    "delta2": solution.Shown(sol.delta2_computed, derived, "sample", "output", "δ2", result=consistent),
     "dW2": solution.Shown(sol.dW2, "∂L/∂W2 = A1ᵀ·δ2", "hidden unit", "output", "∂L/∂W2", picker="dw2_cell"),
     "db2": solution.Shown(sol.db2, "∂L/∂b2 = Σₙ δ2", "row", "output", "∂L/∂b2", picker="db2_cell"),
 }

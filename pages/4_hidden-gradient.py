@@ -46,7 +46,7 @@ sol = solve(inputs, page.mode, page.loss)
 shown = {
     "dA1": solution.Shown(sol.dA1, "δ2·W2ᵀ", "sample", "hidden unit", "δ2·W2ᵀ", result=False),
     "sigma_prime": solution.Shown(sol.sigma_prime, "σ′(Z1)", "sample", "hidden unit", "σ′(Z1)", result=False),
-    "delta1_propagated": solution.Shown(sol.delta1_propagated, "δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)", "sample", "hidden unit", "δ1",
+    "delta1_computed": solution.Shown(sol.delta1_computed, "δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)", "sample", "hidden unit", "δ1",
                                         picker="delta1_cell"),
     "delta1": solution.Shown(sol.delta1, "δ1 as the assignment gives it (used below)", "sample", "hidden unit",
                              "δ1 given", result=assignment_mode),
@@ -98,7 +98,7 @@ if not page.presenter:
     st.header("Share and export")
     sharing.share_and_export(page, "Problem 4 · The hidden layer's gradient", {
         "X": inputs.X, "W2": inputs.W2, "delta2": inputs.delta2, "Z1": sol.Z1, "dA1": sol.dA1,
-        "sigma_prime": sol.sigma_prime, "delta1_propagated": sol.delta1_propagated, "delta1": sol.delta1,
+        "sigma_prime": sol.sigma_prime, "delta1_computed": sol.delta1_computed, "delta1": sol.delta1,
         "dW1": sol.dW1, "db1": sol.db1}, worked, reveal=show)
 
 state.sync_url()

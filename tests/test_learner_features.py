@@ -258,9 +258,9 @@ def test_a_link_whose_matrices_disagree_in_size_applies_none_of_them():
     computed = inputs_from_params({"X": "1,2,3", "W1": "1;2;3", "b1": "0.5", "W2": "0.5,0.6"})
     assert computed.warnings == ()
     sol = a.solve(computed.inputs, "consistent")
-    np.testing.assert_array_equal(computed.inputs.A1_given, sol.A1_sigmoid)
-    np.testing.assert_array_equal(computed.inputs.delta2, sol.delta2_derived)
-    np.testing.assert_array_equal(computed.inputs.delta1_given, sol.delta1_propagated)
+    np.testing.assert_array_equal(computed.inputs.A1_given, sol.A1_computed)
+    np.testing.assert_array_equal(computed.inputs.delta2, sol.delta2_computed)
+    np.testing.assert_array_equal(computed.inputs.delta1_given, sol.delta1_computed)
     too_big = inputs_from_params({"X": "1,2,3,4,5"})
     assert "D = 5 is more than this page's limit of 4" in too_big.warnings[0]
     bad_mode = inputs_from_params({"mode": "<b>x</b>"})

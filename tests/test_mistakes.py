@@ -77,7 +77,7 @@ def test_sigma_prime_mistakes_on_the_assignment():
 def test_rounded_answers_count_as_right_and_the_cells_are_marked():
     sol = ASSIGNMENT[0]
     assert check_answer("Z1", sol, [[1.6, 2.2]]).all_right
-    assert check_answer("delta1", sol, np.round(sol.delta1_propagated, 4)).all_right
+    assert check_answer("delta1", sol, np.round(sol.delta1_computed, 4)).all_right
     partly = check_answer("dW2", sol, [[0.18, -0.27], [0.19, 0.3]])
     np.testing.assert_array_equal(partly.right, [[True, True], [True, False]])
     np.testing.assert_allclose(partly.difference, [[0, 0], [0, 0.585]], atol=1e-12)
@@ -181,7 +181,7 @@ def test_rounding_noise_is_shown_as_zero_but_small_numbers_are_kept():
     assert (1.0 * 0.1 + 1.0 * 0.2) - 0.3 != 0  # float64 leaves 5.6e-17
     sol = a.solve(inputs)
     np.testing.assert_array_equal(sol.Z1, [[0.0, 0.0]])
-    np.testing.assert_array_equal(sol.A1_sigmoid, [[0.5, 0.5]])
+    np.testing.assert_array_equal(sol.A1_computed, [[0.5, 0.5]])
     tiny = a.DEFAULT_INPUTS.with_values(X=[[1e-9, 0.0]])
     assert a.solve(tiny).XW1[0, 0] == pytest.approx(1e-10)  # genuinely small, not noise
     np.testing.assert_array_equal(settle_rounding(np.array([1e-17, 1e-17]), np.array([0.3, 1e-16])), [0.0, 1e-17])

@@ -34,8 +34,8 @@ def test_each_step_lights_its_group_and_writes_the_packages_numbers():
     assert worked["dW2"].edge_text[diagram.Edge("b2", (0,))] == "∂ 0.2"
     assert worked["dW1"].edge_values[diagram.Edge("W1", (0, 0))] == SOL.dW1[0, 0]
     # the forward pass is the network's own (A1 = σ(Z1)), the backward pass this mode's: δ2 as given
-    assert worked["a1"].node_text["h0"] == f"a {short(SOL.A1_sigmoid[0, 0])}" and "(0.9, 0.95)" in worked["a1"].note
-    assert "(given)" in worked["delta2"].formula and short(SOL.delta2_derived[0, 0]) in worked["delta2"].note
+    assert worked["a1"].node_text["h0"] == f"a {short(SOL.A1_computed[0, 0])}" and "(0.9, 0.95)" in worked["a1"].note
+    assert "(given)" in worked["delta2"].formula and short(SOL.delta2_computed[0, 0]) in worked["delta2"].note
     consistent = by_key(a.solve(mode="consistent"), None)
     assert "(given)" not in consistent["delta2"].formula
     assert consistent["delta2"].node_text["o0"] == f"δ {short(a.solve(mode='consistent').delta2[0, 0])}"
