@@ -373,13 +373,18 @@ class Comparison:
     difference: np.ndarray
 
 
-def compare_modes(inputs: Inputs = DEFAULT_INPUTS, loss: str = "mse") -> dict[str, Comparison]:
+def compare_modes(inputs: Inputs | Solution = DEFAULT_INPUTS, loss: str = "mse") -> dict[str, Comparison]:
     """A1, δ2, ∂L/∂W2, ∂L/∂b2, δ1, ∂L/∂W1 and ∂L/∂b1 as the assignment has them and as backprop
     propagates them (δ2 from the targets y and ``loss``).
 
+    - inputs: the example, or a Solution of it in either mode (then only the other mode is solved, with its loss)
     Keys "A1", "delta2", "dW2", "db2", "delta1", "dW1", "db1"; difference = assignment − consistent.
     """
-    given, propagated = solve(inputs, "assignment", loss), solve(inputs, "consistent", loss)
+    if isinstance(inputs, Solution):
+        other = solve(inputs.inputs, "consistent" if inputs.mode == "assignment" else "assignment", inputs.loss)
+        given, propagated = (inputs, other) if inputs.mode == "assignment" else (other, inputs)
+    else:
+        given, propagated = solve(inputs, "assignment", loss), solve(inputs, "consistent", loss)
     out = {}
     for name in ("A1", "delta2", "dW2", "db2", "delta1", "dW1", "db1"):
         a, c = getattr(given, name), getattr(propagated, name)

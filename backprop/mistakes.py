@@ -369,6 +369,19 @@ def step_candidates(W, g, lr: float, expected, *, other_gradient=None) -> dict[s
     return _keep(np.asarray(expected, dtype=np.float64), out)
 
 
+def expected(quantity: str, sol: Solution | Update) -> np.ndarray:
+    """The correct matrix for ``quantity`` in ``sol``'s mode, as a 2-D array (what a grid for it holds), without the
+    mistakes it is compared with: δ1 is the propagated one and δ2 the one derived from y (as in
+    expected_and_candidates)."""
+    if quantity in UPDATE_QUANTITIES:
+        return np.atleast_2d(getattr(sol.after, quantity.removesuffix("_new")))
+    values = {"Z1": sol.Z1, "A1": sol.A1_computed, "delta2": sol.delta2_computed, "dW2": sol.dW2, "db2": sol.db2,
+              "db1": sol.db1, "delta1": sol.delta1_computed, "dW1": sol.dW1} if quantity in QUANTITIES else None
+    if values is None:
+        raise ValueError(f"unknown quantity {quantity!r}; choose one of: {', '.join(QUANTITIES + UPDATE_QUANTITIES)}")
+    return np.atleast_2d(values[quantity])
+
+
 def expected_and_candidates(quantity: str, sol: Solution | Update) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The correct matrix for ``quantity`` in ``sol``'s mode, and the mistakes to compare with.
 

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from backprop.assignment import MAX_DIM, Solution, Update
-from backprop.mistakes import TOLERANCE_TEXT, Diagnosis, check_answer, expected_and_candidates
+from backprop.mistakes import TOLERANCE_TEXT, Diagnosis, check_answer, expected
 from dashboard import figures, state
 from dashboard.marking import mark
 from dashboard.parsing import EntryError, canonical, parse_number, parse_pasted, shown
@@ -184,8 +184,7 @@ def matrix_editor(name: str, value: np.ndarray, *, symbol: str, row_name: str, c
 def answer_checker(quantity: str, sol: Solution | Update, *, symbol: str, row_name: str, col_name: str,
                    reveal: bool) -> None:
     """An empty matrix for the student's own ``quantity`` of a problem page (see answer_grid)."""
-    expected = expected_and_candidates(quantity, sol)[0]
-    answer_grid(quantity, symbol, expected.shape, row_name, col_name, reveal=reveal,
+    answer_grid(quantity, symbol, expected(quantity, sol).shape, row_name, col_name, reveal=reveal,
                 check=lambda values, digits: check_answer(quantity, sol, values, digits=digits))
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from backprop.assignment import Comparison
-from dashboard import projector, state, steps
+from backprop.assignment import Comparison, Solution, compare_modes
+from dashboard import claims, projector, state, steps
 from dashboard.display import heatmap, latex, show_result
 from dashboard.nav import Page, show_url_warnings
 from dashboard.steps import Step
@@ -54,6 +54,28 @@ def show_steps(worked: Sequence[Step]) -> None:
             latex(eq)
         if step.note:
             st.caption(step.note)
+
+
+#: The quantities each problem page compares between the two modes: (name in compare_modes, symbol).
+COMPARED = {
+    "forward-pass": (("A1", "A1"),),
+    "output-gradient": (("delta2", "δ2"), ("dW2", "∂L/∂W2"), ("db2", "∂L/∂b2")),
+    "hidden-gradient": (("delta1", "δ1"), ("dW1", "∂L/∂W1"), ("db1", "∂L/∂b1")),
+}
+
+
+def mode_comparison(page_id: str, sol: Solution, *, heading: str, differ: str, given: str) -> None:
+    """A problem page's "as in the assignment vs. consistent" block: a sentence true of the numbers (they differ,
+    or here they agree) and each compared quantity in both modes with their difference. ``sol`` is the page's own
+    solution, so only the other mode is solved."""
+    st.subheader(heading)
+    comparisons = compare_modes(sol)
+    compared = COMPARED[page_id]
+    st.markdown(claims.modes_sentence([comparisons[name].difference for name, _ in compared], differ, given=given))
+    for name, symbol in compared:
+        if len(compared) > 1:
+            st.markdown(f"**{symbol}**")
+        compare(comparisons[name], symbol=symbol)
 
 
 def compare(comparison: Comparison, *, symbol: str) -> None:

@@ -1,8 +1,8 @@
 """Problem 2 · The forward pass: Z1 = X·W1 + b1 and A1 = σ(Z1)."""
 import streamlit as st
 
-from backprop.assignment import compare_modes, solve
-from dashboard import claims, display, editors, nav, sharing, solution, state, steps, walkthrough
+from backprop.assignment import solve
+from dashboard import display, editors, nav, sharing, solution, state, steps, walkthrough
 
 page = nav.page_setup("forward-pass", "Problem 2 · Forward pass")
 solution.problem_header(
@@ -46,14 +46,11 @@ if not page.presenter:
         n, j = display.cell_picker("Entry", sol.Z1.shape, "sample", "hidden unit", key="z1_cell")
         display.latex(steps.z1_cell(sol, n, j))
 
-        st.subheader("The assignment's simplification")
-        a1 = compare_modes(inputs)["A1"]
-        st.markdown(claims.modes_sentence(
-            [a1.difference],
-            "The assignment asks you to compute Z1, then *assumes* a rounder A1 for Problems 3 and 4. "
+        solution.mode_comparison(
+            page.page_id, sol, heading="The assignment's simplification", given="A1",
+            differ="The assignment asks you to compute Z1, then *assumes* a rounder A1 for Problems 3 and 4. "
             "Here are the two side by side; the **Numbers** switch in the sidebar chooses which one the "
-            "later pages use.", given="A1"))
-        solution.compare(a1, symbol="A1")
+            "later pages use.")
 
     st.header("Check my answer")
     st.markdown("**Z1 = X·W1 + b1**:")

@@ -1,8 +1,8 @@
 """Problem 3 · The output layer's gradient: where δ2 comes from, ∂L/∂W2 = A1ᵀ·δ2 and ∂L/∂b2 = Σₙ δ2."""
 import streamlit as st
 
-from backprop.assignment import OUTPUT_LOSSES, compare_modes, solve
-from dashboard import claims, display, editors, nav, sharing, solution, state, steps, walkthrough
+from backprop.assignment import OUTPUT_LOSSES, solve
+from dashboard import display, editors, nav, sharing, solution, state, steps, walkthrough
 from dashboard.numbers import short
 
 page = nav.page_setup("output-gradient", "Problem 3 · Output-layer gradient")
@@ -79,15 +79,10 @@ if not page.presenter:
         b = display.entry_picker("Bias: output", sol.db2.shape[0], "output", key="db2_cell")
         display.latex(steps.db_cell(sol, 2, b))
 
-        st.subheader("As in the assignment vs. consistent")
-        comparisons = compare_modes(inputs, loss)
-        st.markdown(claims.modes_sentence(
-            [comparisons[name].difference for name in ("delta2", "dW2", "db2")],
-            "The assignment gives δ2 and computes the gradient from its assumed A1; with A1 = σ(Z1) and the "
-            "δ2 the target y gives, the numbers change like this:", given="δ2"))
-        for name, symbol in (("delta2", "δ2"), ("dW2", "∂L/∂W2"), ("db2", "∂L/∂b2")):
-            st.markdown(f"**{symbol}**")
-            solution.compare(comparisons[name], symbol=symbol)
+        solution.mode_comparison(
+            page.page_id, sol, heading="As in the assignment vs. consistent", given="δ2",
+            differ="The assignment gives δ2 and computes the gradient from its assumed A1; with A1 = σ(Z1) and the "
+            "δ2 the target y gives, the numbers change like this:")
 
     st.header("Check my answer")
     editors.answer_checker("dW2", sol, symbol="∂L/∂W2", row_name="hidden unit", col_name="output", reveal=show)

@@ -1,8 +1,8 @@
 """Problem 4 · The hidden layer's gradient: δ1 = (δ2·W2ᵀ) ∗ σ′(Z1), ∂L/∂W1 = Xᵀ·δ1 and ∂L/∂b1 = Σₙ δ1."""
 import streamlit as st
 
-from backprop.assignment import compare_modes, solve
-from dashboard import claims, display, editors, nav, sharing, solution, state, steps, walkthrough
+from backprop.assignment import solve
+from dashboard import display, editors, nav, sharing, solution, state, steps, walkthrough
 
 page = nav.page_setup("hidden-gradient", "Problem 4 · Hidden-layer gradient")
 solution.problem_header(
@@ -33,16 +33,17 @@ if not page.presenter:
                 "delta1", inputs.delta1_given, symbol="δ1", row_name="sample", col_name="hidden unit",
                 caption="as the assignment gives it", field="delta1_given")
         inputs, stale = state.commit(entered)
-        current = solve(inputs, page.mode, page.loss)
-        if not assignment_mode:
-            st.markdown("**δ2** = ∂L/∂Z2, derived from the target y on Problem 3")
-            display.show_table(current.delta2, row_name="sample", col_name="output")
-        st.markdown("**Z1** = X·W1 + b1, from the forward pass")
-        display.show_table(current.Z1, row_name="sample", col_name="hidden unit")
-        st.page_link(nav.page_path("forward-pass"), label="Change W1 or b1 on Problem 2",
-                     icon=":material/arrow_forward:")
 
 sol = solve(inputs, page.mode, page.loss)
+if not page.presenter:
+    with left:  # what the editors' numbers lead to, under them
+        if not assignment_mode:
+            st.markdown("**δ2** = ∂L/∂Z2, derived from the target y on Problem 3")
+            display.show_table(sol.delta2, row_name="sample", col_name="output")
+        st.markdown("**Z1** = X·W1 + b1, from the forward pass")
+        display.show_table(sol.Z1, row_name="sample", col_name="hidden unit")
+        st.page_link(nav.page_path("forward-pass"), label="Change W1 or b1 on Problem 2",
+                     icon=":material/arrow_forward:")
 shown = {
     "dA1": solution.Shown(sol.dA1, "δ2·W2ᵀ", "sample", "hidden unit", "δ2·W2ᵀ", result=False),
     "sigma_prime": solution.Shown(sol.sigma_prime, "σ′(Z1)", "sample", "hidden unit", "σ′(Z1)", result=False),
@@ -74,19 +75,10 @@ if not page.presenter:
         st.caption("δ1[n,j] sums what hidden unit j contributed to every output k, weighted by W2[j,k], then "
                    "scales by how steep the sigmoid was at Z1[n,j].")
 
-        st.subheader("As in the assignment vs. consistent")
-        comparisons = compare_modes(inputs, page.loss)
-        st.markdown(claims.modes_sentence(
-            [comparisons[name].difference for name in ("delta1", "dW1", "db1")],
-            "The assignment *gives* δ1; backpropagating δ2 through W2 and σ′(Z1) yields a different one "
-            "(in consistent mode from the δ2 the target y gives), and so different gradients:",
-            given="δ1"))
-        st.markdown("**δ1**")
-        solution.compare(comparisons["delta1"], symbol="δ1")
-        st.markdown("**∂L/∂W1**")
-        solution.compare(comparisons["dW1"], symbol="∂L/∂W1")
-        st.markdown("**∂L/∂b1**")
-        solution.compare(comparisons["db1"], symbol="∂L/∂b1")
+        solution.mode_comparison(
+            page.page_id, sol, heading="As in the assignment vs. consistent", given="δ1",
+            differ="The assignment *gives* δ1; backpropagating δ2 through W2 and σ′(Z1) yields a different one "
+            "(in consistent mode from the δ2 the target y gives), and so different gradients:")
 
     st.header("Check my answer")
     st.markdown("**δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)**, computed from δ2, W2 and Z1 (even in the mode where the "

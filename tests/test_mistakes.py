@@ -185,3 +185,19 @@ def test_rounding_noise_is_shown_as_zero_but_small_numbers_are_kept():
     tiny = a.DEFAULT_INPUTS.with_values(X=[[1e-9, 0.0]])
     assert a.solve(tiny).XW1[0, 0] == pytest.approx(1e-10)  # genuinely small, not noise
     np.testing.assert_array_equal(settle_rounding(np.array([1e-17, 1e-17]), np.array([0.3, 1e-16])), [0.0, 1e-17])
+
+
+@pytest.mark.parametrize("mode", ["assignment", "consistent"])
+def test_expected_alone_is_what_the_diagnosis_compares_with(mode):
+    """editors.answer_checker asks only for the correct matrix (its shape); check_answer then diagnoses once."""
+    from backprop.assignment import DEFAULT_INPUTS, gradient_step, solve
+    from backprop.mistakes import QUANTITIES, UPDATE_QUANTITIES, expected, expected_and_candidates
+
+    sol = solve(DEFAULT_INPUTS, mode)
+    step = gradient_step(sol, lr=0.5)
+    for quantity in QUANTITIES + UPDATE_QUANTITIES:
+        source = step if quantity in UPDATE_QUANTITIES else sol
+        np.testing.assert_array_equal(expected(quantity, source),
+                                      np.atleast_2d(expected_and_candidates(quantity, source)[0]))
+    with pytest.raises(ValueError, match="unknown quantity 'W3'"):
+        expected("W3", sol)

@@ -164,3 +164,22 @@ def test_the_modes_comparison_says_they_differ_only_when_they_do(page_id, name, 
     assert differ not in text and "so the two modes agree: every difference below is 0" in text
     for comparison in a.compare_modes(at.session_state["inputs"]).values():
         assert not np.any(comparison.difference != 0)
+
+
+@pytest.mark.parametrize("page_id, mode, most", [
+    ("forward-pass", "assignment", 2), ("output-gradient", "assignment", 2), ("hidden-gradient", "assignment", 2),
+    ("hidden-gradient", "consistent", 2), ("weight-update", "assignment", 2),
+])
+def test_a_rerun_solves_the_example_once_and_the_other_mode_at_most_once(monkeypatch, page_id, mode, most):
+    """A problem page solves its example once per rerun; only the mode comparison (and Problem 5's, which needs the
+    other mode's gradients to name a mistake) solves the other mode, once."""
+    calls = []
+    original = a.solve
+    monkeypatch.setattr(a, "solve", lambda inputs, m="assignment", *rest, **kw: calls.append(m) or
+                        original(inputs, m, *rest, **kw))
+    at = open_page(page_id, {"mode": mode} if mode == "consistent" else None)
+    no_exception(at)
+    calls.clear()
+    at.run()
+    assert calls.count(mode) == 1, calls
+    assert len(calls) <= most, calls
