@@ -1,4 +1,4 @@
-"""Small pure helpers shared by the benchmark scripts (tested in tests/test_bench_helpers.py).
+"""Small pure helpers shared by the benchmark scripts (tested in tests/benchmarks/test_bench_helpers.py).
 
 Nothing here imports streamlit or playwright.
 """

@@ -56,7 +56,7 @@ REFERENCE_SCRIPT = "benchmarks/reference_app.py"
 STUDENT_SEED = 2026
 
 
-# --- pure helpers (tested in tests/test_bench_class.py) --------------------------------------------
+# --- pure helpers (tested in tests/benchmarks/test_bench_class.py) --------------------------------------------
 
 
 def arrival_offsets(students: int, spread: float) -> list[float]:

@@ -320,7 +320,7 @@ class Lesson:
 
 @dataclass(frozen=True, eq=False)
 class Claim:
-    """A bound a lesson's run satisfies, with the margin the lesson needs: ``text`` is how the README's table of
+    """A bound a lesson's run satisfies, with the margin the lesson needs: ``text`` is how the table of
     lessons states it, ``holds`` checks it on the runs. Bounds, not a machine's last digits: a seeded run ends a
     few last digits (or one percentage point) apart on another processor, and every claim must hold there too."""
 
@@ -351,7 +351,7 @@ def _delta_ratio(lesson: Lesson) -> float:
 
 
 #: What each lesson's run shows, as bounds: asserted on the run (and on runs perturbed by far less than any machine
-#: difference) by tests/test_lessons.py, and stated in these words in the README's table of lessons.
+#: difference) by tests/dashboard/lab/test_lessons.py, and stated in these words in docs/lab.md's table of lessons.
 CLAIMS: dict[str, tuple[Claim, ...]] = {
     "Learn XOR": (
         Claim("100% of the training points classified right", lambda s: s.reading.final_accuracy == 1.0),

@@ -1,0 +1,74 @@
+"""Tests of dashboard.figures: the matrix heatmaps and the gradient-norm chart, built without a browser."""
+import numpy as np
+import pytest
+
+from dashboard import figures
+from tests._examples import SOL
+
+
+def test_heatmap_shows_the_matrix_on_a_zero_centred_diverging_scale():
+    fig = figures.matrix_heatmap(SOL.dW2, title="dW2", row_name="hidden unit", col_name="output",
+                                 symbol="∂L/∂W2", highlight=[(1, 0)])
+    trace = fig.data[0]
+    np.testing.assert_array_equal(trace.z, SOL.dW2)
+    assert trace.zmid == 0 and trace.zmin == -trace.zmax == pytest.approx(-0.285)
+    assert [list(r) for r in trace.text] == [["0.18", "-0.27"], ["0.19", "-0.285"]]
+    assert trace.texttemplate == "%{text}"
+    assert list(trace.y) == ["hidden unit 1", "hidden unit 2"] and list(trace.x) == ["output 1", "output 2"]
+    assert fig.layout.xaxis.title.text == "output" and fig.layout.yaxis.title.text == "hidden unit"
+    colours = [c for _, c in trace.colorscale]
+    assert colours[5] == "rgb(247,247,247)"  # white at zero
+    assert colours[0] == "rgb(5,48,97)" and colours[-1] == "rgb(103,0,31)"  # blue negative, red positive
+    assert len(fig.layout.shapes) == 1
+    shape = fig.layout.shapes[0]
+    assert (shape.x0, shape.x1, shape.y0, shape.y1) == (-0.5, 0.5, 0.5, 1.5)
+
+
+def test_heatmap_of_zeros_and_of_nan_does_not_break():
+    fig = figures.matrix_heatmap(np.zeros((2, 2)), title="z", row_name="r", col_name="c")
+    assert fig.data[0].zmax == 1.0
+    fig = figures.matrix_heatmap(np.array([[np.nan, 1.0]]), title="z", row_name="r", col_name="c")
+    assert fig.data[0].text[0][0] == "nan"
+
+
+def test_clickable_heatmap_carries_each_cells_position():
+    fig = figures.matrix_heatmap(SOL.dW2, title="dW2", row_name="hidden unit", col_name="output", clickable=True)
+    markers = fig.data[1]
+    assert markers.type == "scatter" and markers.marker.opacity < 0.05
+    assert [list(c) for c in markers.customdata] == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert list(markers.x) == ["output 1", "output 2", "output 1", "output 2"]
+    assert len(figures.matrix_heatmap(SOL.dW2, title="t", row_name="r", col_name="c").data) == 1
+
+
+@pytest.mark.parametrize("event, cell", [
+    ({"selection": {"points": [{"curve_number": 1, "customdata": [1, 0]}]}}, (1, 0)),
+    ({"selection": {"points": []}}, None),
+    ({"selection": {"points": [{"curve_number": 0, "z": 0.2}]}}, None),
+    (None, None),
+])
+def test_cell_from_selection(event, cell):
+    assert figures.cell_from_selection(event) == cell
+
+
+def test_layer_norms_are_dots_with_their_values_and_zero_or_infinite_ones_are_written_not_drawn():
+    fig = figures.layer_norms_figure([9.6e-7, 3e-7, 0.0, float("inf"), 7.2e-7], title="norms")
+    (dots,) = fig.data
+    assert dots.type == "scatter" and "markers" in dots.mode  # no bars: a bar's length on a log axis misleads
+    assert list(dots.x) == [0, 1, 4] and list(dots.y) == [9.6e-7, 3e-7, 7.2e-7]
+    assert list(dots.text) == ["9.6e-7", "3e-7", "7.2e-7"] and list(dots.customdata) == ["layer 1", "layer 2", "output"]
+    assert list(fig.layout.xaxis.ticktext) == ["layer 1", "layer 2", "layer 3", "layer 4", "output"]
+    assert [(a.x, a.text) for a in fig.layout.annotations] == [(2, "0"), (3, "not finite")]
+    low, high = fig.layout.yaxis.range  # two decades at least: 3e-7 and 9.6e-7 must not look far apart
+    assert high - low >= 2 and low < np.log10(3e-7) and high > np.log10(9.6e-7)
+    wide = figures.layer_norms_figure([1e-6, 1.0], title="norms").layout.yaxis.range
+    assert wide[0] < -6 and wide[1] > 0
+    linear = figures.layer_norms_figure([0.0, 2.0], title="norms", log_y=False)
+    assert list(linear.data[0].y) == [0.0, 2.0] and not linear.layout.annotations  # 0 has a place on a linear axis
+
+
+def test_two_word_column_ticks_break_onto_two_lines_so_they_do_not_run_together_on_a_phone():
+    fig = figures.matrix_heatmap(np.eye(2), title="Z1", row_name="sample", col_name="hidden unit")
+    assert list(fig.layout.xaxis.ticktext) == ["hidden<br>unit 1", "hidden<br>unit 2"]
+    assert list(fig.layout.xaxis.tickvals) == list(fig.data[0].x) == ["hidden unit 1", "hidden unit 2"]
+    short_names = figures.matrix_heatmap(np.eye(2), title="W2", row_name="hidden unit", col_name="output")
+    assert list(short_names.layout.xaxis.ticktext) == ["output 1", "output 2"]

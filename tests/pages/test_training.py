@@ -1,0 +1,312 @@
+"""AppTest tests of the /training page, the training lab.
+
+Every view shows the run backprop trains for the settings on screen, a lesson's click leaves every view on that run,
+live training steps through the same numbers, and a link is the run."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import backprop as bp
+from backprop.reading import curves, read_run
+from backprop.runs import TrainConfig, train_config
+from dashboard.lab import controls
+from tests.apptest import figures as page_figures
+from tests.apptest import no_exception, open_page, plotly_array
+
+
+def chart(at, title: str) -> dict:
+    titles = [f["layout"].get("title", {}).get("text", "") for f in page_figures(at)]
+    return next(f for f in page_figures(at) if f["layout"].get("title", {}).get("text", "").startswith(title)), titles
+
+
+def curves_chart(at) -> dict:
+    return next(f for f in page_figures(at) if any(t.get("name") == "training loss" for t in f["data"]))
+
+
+def shown_curves(at) -> dict[str, np.ndarray]:
+    return {t["name"]: plotly_array(t["y"]) for t in curves_chart(at)["data"]}
+
+
+def scrubber(at):
+    return at.select_slider(key="lab_epoch")
+
+
+def status(at) -> str:
+    """The status line: a heading while paused, the progress bar's text while playing."""
+    for m in at.markdown:
+        if m.value.startswith(("**Epoch", "**Finished")):
+            return m.value
+    return next(p.proto.text for p in at.get("progress"))
+
+
+def assert_shows_run(at, run) -> None:
+    """Every view is on ``run`` at its last epoch: scrubber, axis, marker, pictures, metrics, controls."""
+    no_exception(at)
+    last = run.epochs_done
+    s = scrubber(at)
+    assert [int(o) for o in s.options] == run.snapshot_epochs and s.value == last
+    fig = curves_chart(at)
+    assert fig["layout"]["xaxis"]["range"] == [0, last], "the chart's axis ends at this run's last epoch"
+    assert fig["layout"]["shapes"][0]["x0"] == last, "the epoch marker is at this run's last epoch"
+    expected = curves(run.history)
+    shown = shown_curves(at)
+    np.testing.assert_array_equal(shown["training loss"], expected.train_loss)
+    for name, series in expected.grad_norms.items():
+        np.testing.assert_array_equal(shown[f"‖∂L/∂{name}‖"], series)
+    titles = [f["layout"].get("title", {}).get("text", "") for f in page_figures(at)]
+    assert f"The network at epoch {last}" in titles
+    if run.config.dataset != "assignment":
+        assert f"Output at epoch {last}" in titles
+    assert f"W1 at epoch {last}" in titles
+    loss = next(m for m in at.metric if m.label == "Training loss")
+    assert loss.value == lab_short(bp.network_gradients(run.network, run.data.X, run.targets(run.data),
+                                                        run.config.loss, l2=run.config.l2).loss)
+    for name in controls.CONTROLS:
+        key = f"lab_w_{name}"
+        if key in at.session_state:
+            assert at.session_state[key] == controls.control_value(run.config, name), name
+
+
+def lab_short(x: float) -> str:
+    from dashboard.numbers import short
+
+    return short(x, 3) if np.isfinite(x) else "not finite"
+
+
+def test_the_default_run_is_learn_xor_and_every_view_shows_it():
+    at = open_page("training")
+    run = train_config(TrainConfig())
+    assert_shows_run(at, run)
+    assert next(m for m in at.metric if m.label == "Training accuracy").value == "100%"
+    assert any("it has learned XOR" in m.value for m in at.markdown)
+    assert status(at) == "**Finished: 500 epochs**"
+
+
+@pytest.mark.parametrize("label", list(controls.PRESETS))
+def test_a_lesson_click_leaves_every_view_on_its_run(label):
+    """The chart once kept the previous run's epoch marker (epoch 3000 on a 300-epoch run) until the scrubber moved."""
+    at = open_page("training")
+    other = "Learn XOR" if label != "Learn XOR" else "Assignment 5's network"
+    run = train_config(controls.PRESETS[label].config)
+    at.button(key=f"lab_preset_{controls.PRESETS[other].slug}").click().run()
+    # an epoch both runs keep, so that a marker left behind would still be a valid position of the new run
+    shared = max(set(int(o) for o in scrubber(at).options) & set(run.snapshot_epochs[1:-1]))
+    at.select_slider(key="lab_epoch").set_value(shared).run()
+    assert curves_chart(at)["layout"]["shapes"][0]["x0"] == shared
+    at.button(key=f"lab_preset_{controls.PRESETS[label].slug}").click().run()
+    assert_shows_run(at, run)
+    lesson = next(m.value for m in at.markdown if m.value.startswith(f"**{label}.**"))
+    assert lesson.endswith(lab_lesson(label, run))
+    assert dict(at.query_params) == controls.params_from_config(run.config)
+
+
+def lab_lesson(label: str, run) -> str:
+    from dashboard.lab.lessons import lesson
+
+    preset = controls.PRESETS[label]
+    return lesson(label, run, [(name, train_config(c)) for name, c in controls.variant_configs(preset)])
+
+
+def test_scrubbing_moves_every_view_to_that_epoch():
+    at = open_page("training")
+    at.select_slider(key="lab_epoch").set_value(100).run()
+    no_exception(at)
+    run = train_config(TrainConfig())
+    net = run.network_at(100)
+    W1, _ = chart(at, "W1 at epoch 100")
+    np.testing.assert_array_equal(plotly_array(W1["data"][0]["z"]), net.Ws[0])
+    assert chart(at, "The network at epoch 100")[0] and chart(at, "Output at epoch 100")[0]
+    assert curves_chart(at)["layout"]["shapes"][0]["x0"] == 100
+    c = curves(run.history)
+    assert next(m for m in at.metric if m.label == "Training loss").value == lab_short(c.train_loss[100])
+    assert next(m for m in at.metric if m.label == "Test loss").value == lab_short(c.test_loss[100])
+
+
+def test_reset_step_play_and_pause_train_the_same_run_live():
+    at = open_page("training")
+    full = curves(train_config(TrainConfig()).history)
+    at.button(key="lab_reset").click().run()
+    no_exception(at)
+    assert status(at) == "**Epoch 0 of 500**" and [int(o) for o in scrubber(at).options] == [0]
+    assert chart(at, "The network at epoch 0")[0]
+    assert not [t for t in curves_chart_or_none(at)], "nothing trained yet: no curves"
+    at.button(key="lab_step").click().run()
+    assert status(at) == "**Epoch 1 of 500**" and scrubber(at).value == 1
+    np.testing.assert_array_equal(shown_curves(at)["training loss"], full.train_loss[:2])
+    at.button(key="lab_play").click().run()  # one frame here: AppTest does not run the timer
+    speed = at.session_state["lab_speed"]
+    assert at.session_state["lab_playing"] and at.button(key="lab_pause")
+    assert status(at) == f"**Epoch {1 + speed} of 500 (playing)**, showing the latest epoch"
+    assert not [w for w in at.select_slider if w.key == "lab_epoch"], "no scrubber for the browser to echo back"
+    assert chart(at, f"The network at epoch {1 + speed}")[0] and chart(at, f"Output at epoch {1 + speed}")[0]
+    np.testing.assert_array_equal(shown_curves(at)["training loss"], full.train_loss[:2 + speed])
+    at.button(key="lab_pause").click().run()
+    assert not at.session_state["lab_playing"] and scrubber(at).value == 1 + speed
+    paused = status(at)
+    at.run()
+    assert status(at) == paused == f"**Epoch {1 + speed} of 500**", "paused: nothing trains"
+    at.button(key="lab_play").click().run()
+    assert status(at).startswith(f"**Epoch {1 + 2 * speed} of 500 (playing)**"), "play goes on from where it paused"
+    at.button(key="lab_reset").click().run()
+    assert status(at) == "**Epoch 0 of 500**" and not at.session_state["lab_playing"]
+
+
+def curves_chart_or_none(at) -> list:
+    fig = next((f for f in page_figures(at) if f["layout"].get("xaxis", {}).get("title", {}).get("text") == "epoch"),
+               None)
+    return [] if fig is None else fig["data"]
+
+
+def test_play_stops_at_the_end_of_the_run_and_shows_its_lesson():
+    at = open_page("training")
+    at.button(key="lab_preset_assignment").click().run()
+    at.button(key="lab_reset").click().run()
+    at.select_slider(key="lab_speed").set_value(100).run()
+    at.button(key="lab_play").click().run()
+    assert status(at).startswith("**Epoch 100 of 300 (playing)**")
+    assert "appears here when it reaches its end, at epoch 300" in " ".join(c.value for c in at.caption)
+    assert not any(m.value.startswith("**Assignment 5's network.**") for m in at.markdown)
+    at.session_state["lab_playing"] = True
+    for _ in range(3):  # the timer's frames
+        at.run()
+    no_exception(at)
+    assert not at.session_state["lab_playing"] and status(at) == "**Finished: 300 epochs**"
+    run = train_config(controls.preset_config("Assignment 5's network"))
+    assert_shows_run(at, at.session_state["lab_live"])
+    np.testing.assert_array_equal(shown_curves(at)["training loss"], curves(run.history).train_loss)
+    assert any(m.value.startswith("**Assignment 5's network.**") for m in at.markdown)
+
+
+def test_a_settings_link_reproduces_the_same_run():
+    config = replace(TrainConfig(), dataset="spirals", n_classes=3, output="softmax", loss="ce", n_samples=150,
+                     noise=0.1, test_ratio=0.3, hidden_sizes=(8, 6), optimizer="adam", lr=0.03, l2=0.001, epochs=200,
+                     seed=4, data_seed=2, init_scale=None, batch_size=32)
+    params = controls.params_from_config(config)
+    at = open_page("training", params)
+    run = train_config(config)
+    assert_shows_run(at, run)
+    np.testing.assert_array_equal(shown_curves(at)["test accuracy"], curves(run.history).test_accuracy)
+    assert dict(at.query_params) == params
+    assert any(params_text in c.value for c in at.code for params_text in ["layers=8,6&"])
+
+
+def test_changing_a_control_retrains_and_updates_the_link():
+    at = open_page("training")
+    at.select_slider(key="lab_w_lr").set_value(0.03).run()
+    at.selectbox(key="lab_w_act").set_value("relu").run()
+    config = replace(TrainConfig(), lr=0.03, hidden="relu")
+    assert_shows_run(at, train_config(config))
+    assert dict(at.query_params) == {"act": "relu", "lr": "0.03"}
+
+
+def test_a_bad_link_parameter_is_ignored_with_a_warning():
+    at = open_page("training", {"lr": "<img src=x onerror=alert(1)>", "epochs": "300"})
+    no_exception(at)
+    warnings = [w.value for w in at.warning]
+    assert any("lr" in w and "onerror" not in w for w in warnings), warnings
+    assert_shows_run(at, train_config(replace(TrainConfig(), epochs=300)))
+
+
+def test_more_classes_switch_the_output_to_softmax_and_say_so():
+    at = open_page("training")
+    at.selectbox(key="lab_w_data").set_value("blobs").run()
+    at.select_slider(key="lab_w_classes").set_value(4).run()
+    no_exception(at)
+    assert at.selectbox(key="lab_w_out").value == "softmax + ce"
+    assert at.selectbox(key="lab_w_out").options == ["softmax + ce"]
+    assert any("4 classes need one output per class" in w.value for w in at.warning)
+    assert_shows_run(at, train_config(replace(TrainConfig(), dataset="blobs", n_classes=4, output="softmax",
+                                              loss="ce")))
+
+
+def test_a_run_over_the_cap_is_cut_and_the_page_says_so():
+    params = {"n": "1000", "layers": "16,16,16,16", "batch": "1", "epochs": "5000"}
+    at = open_page("training", params)
+    no_exception(at)
+    cut, message = controls.apply_cap(controls.config_from_params(params).config)
+    assert any(message == w.value for w in at.warning)
+    assert at.slider(key="lab_w_epochs").value == cut.epochs < 5000, "the control shows the epochs the run uses"
+    assert len(shown_curves(at)["training loss"]) == cut.epochs + 1
+
+
+def test_the_assignment_lesson_shows_its_outputs_instead_of_a_plane():
+    at = open_page("training")
+    at.button(key="lab_preset_assignment").click().run()
+    no_exception(at)
+    titles = [f["layout"].get("title", {}).get("text", "") for f in page_figures(at)]
+    assert not any(t.startswith("Output at epoch") for t in titles)
+    assert any("(target (0, 1))" in m.value for m in at.markdown)
+    assert "lab_w_init" not in at.session_state, "its own weights are used: no scale to show"
+    assert any("starts from the assignment's own W1, b1 and W2" in c.value for c in at.caption)
+
+
+def test_a_diverged_run_starts_on_a_log_axis_and_says_what_it_cannot_draw():
+    at = open_page("training", {"preset": "lr-too-large"})
+    no_exception(at)
+    run = train_config(controls.preset_config("Learning rate too large"))
+    assert at.toggle(key="lab_log_y").value, "a linear axis would flatten all but the last epochs"
+    assert curves_chart(at)["layout"]["yaxis"]["type"] == "log"
+    assert next(m for m in at.metric if m.label == "Training loss").value == "not finite"
+    e = run.epochs_done
+    assert any(c.value == f"‖∂L/∂W1‖ is exactly 0 at epoch {e}, which a log scale cannot show (marked 0 on the "
+               f"chart). ‖∂L/∂W2‖ is not finite at epoch {e}: the network has diverged." for c in at.caption)
+    norms, _ = chart(at, f"Gradient norm ‖∂L/∂W‖ of each layer at epoch {e}")
+    assert [a["text"] for a in norms["layout"]["annotations"]] == ["0", "not finite"]
+    at.button(key="lab_preset_xor").click().run()
+    assert not at.toggle(key="lab_log_y").value, "the next run picks its own axis"
+
+
+def test_each_setting_trains_once(monkeypatch):
+    import streamlit as st
+
+    import backprop.runs as runs
+
+    calls = []
+    original = runs.train
+    monkeypatch.setattr(runs, "train", lambda *a, **k: calls.append(1) or original(*a, **k))
+    st.cache_data.clear()
+    at = open_page("training")
+    assert len(calls) == 1, "the first visit trains once"
+    at.select_slider(key="lab_epoch").set_value(100).run()
+    at.toggle(key="lab_log_y").set_value(True).run()
+    assert len(calls) == 1, "scrubbing and redrawing do not retrain"
+    at.button(key="lab_preset_vanishing").click().run()
+    assert len(calls) == 4, "a lesson trains its run and the runs it is compared with"
+    at.button(key="lab_preset_xor").click().run()
+    assert len(calls) == 4 and not at.get("progress"), "a run already trained is not trained again"
+
+
+def test_read_run_is_what_the_lessons_quote():
+    run = train_config(controls.preset_config("Overfitting"))
+    r = read_run(run.history)
+    at = open_page("training", {"preset": "overfitting"})
+    lesson = next(m.value for m in at.markdown if m.value.startswith("**Overfitting.**"))
+    assert f"lowest at epoch {r.best_test_epoch}" in lesson
+    assert curves_chart(at)["layout"]["shapes"][1]["x0"] == r.best_test_epoch, "the lowest test loss is marked"
+
+
+@pytest.mark.parametrize("query, says, relu", [
+    ({}, "on its first 20 training samples.", False),
+    ({"preset": "assignment"}, "on its one training sample.", False),
+    ({"n": "20", "test": "0.9", "act": "relu"}, "on all 2 training samples.", True),
+])
+def test_the_gradient_check_caption_says_what_was_checked(query, says, relu):
+    at = open_page("training", query)
+    no_exception(at)
+    caption = next(c.value for c in at.caption if c.value.startswith("Analytic gradients from the backward pass"))
+    assert says in caption
+    assert ("relu has a kink" in caption) is relu
+
+
+def test_the_training_labs_seeds_are_typed_and_read_by_the_parser():
+    at = open_page("training")
+    at.text_input(key="_text_lab_w_seed").set_value("7").run()
+    no_exception(at)
+    assert at.session_state["lab_config"].seed == 7
+    at.text_input(key="_text_lab_w_seed").set_value("0,3").run()
+    assert any("Weight seed: “0,3” is not a whole number: type digits only, without a comma" in e.value
+               and "Still using 7." in e.value for e in at.error), [e.value for e in at.error]
+    at.text_input(key="_text_lab_w_seed").set_value("123456").run()
+    assert any("Weight seed: “123456” is outside 0 …" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.session_state["lab_config"].seed == 7
