@@ -81,12 +81,18 @@ for start in range(0, len(problems), 3):  # a row of columns at a time: on a pho
             st.page_link(path, label=label, icon=icon)
             st.caption(blurb)
 
-st.header("Three ways to use it")
-c1, c2, c3 = st.columns(3)
-c1.markdown("**Studying alone.** Turn on *Hide solutions until I ask*, work a problem on paper, type your "
-            "answer under *Check my answer*, and read what the check says about any mistake.")
-c2.markdown("**Teaching.** Turn on *Presenter mode*: one step per click, large math, the cells being computed "
-            "outlined in the heatmap. Prepare an example and share its link.")
-c3.markdown("**Exploring.** Grow the problem (more samples, wider layers), switch between the assignment's "
-            "numbers and the consistent ones, and train the network on the Training page.")
+st.header("Four ways to use it")
+ways = (
+    ("**Studying alone.** Turn on *Hide solutions until I ask*, work a problem on paper, type your answer under "
+     "*Check my answer*, and read what the check says about any mistake."),
+    ("**Teaching.** Turn on *Presenter mode*: one step per click, large math, the cells being computed outlined in "
+     "the heatmap. Prepare an example and share its link."),
+    ("**Practising.** *Practice problems* draws a fresh problem of the assignment's kind from a seed, marks each "
+     "answer and names the mistake behind a wrong one."),
+    ("**Exploring and exporting.** Grow the problem (more samples, wider layers), switch between the assignment's "
+     "numbers and the consistent ones, train a network in the *Training lab*, and download any page's numbers."),
+)
+for start in range(0, len(ways), 2):  # two to a row: on a phone they stack in reading order
+    for col, text in zip(st.columns(2), ways[start:start + 2], strict=True):
+        col.markdown(text)
 state.sync_url()

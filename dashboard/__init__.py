@@ -1,3 +1,25 @@
-"""The Streamlit dashboard's shared pieces: formatting, LaTeX and figure builders (plain functions,
-testable without a browser) and the widgets every page uses. Numbers come from `backprop`; nothing
-here computes a gradient."""
+"""The Streamlit dashboard's shared pieces: plain builders (figures, worked steps, tables, sentences about
+numbers: testable without a browser) and the widgets every page uses. Numbers come from `backprop`; nothing
+here computes a gradient. The lab and practice have folders of their own (dashboard/lab, dashboard/practice).
+
+PURE lists the modules that import no Streamlit, directly or through another module: what they build can be
+tested and reused without a running app (tests/dashboard/test_house.py holds them to it).
+"""
+
+PURE = (
+    "dashboard.claims",
+    "dashboard.demos",
+    "dashboard.diagram",
+    "dashboard.exports",
+    "dashboard.figures",
+    "dashboard.marking",
+    "dashboard.numbers",
+    "dashboard.parsing",
+    "dashboard.steps",
+    "dashboard.tables",
+    "dashboard.urlstate",
+    "dashboard.lab.controls",
+    "dashboard.lab.lessons",
+    "dashboard.lab.plots",
+    "dashboard.practice.problems",
+)
