@@ -10,21 +10,17 @@ Shapes as in the package: X (N, D), W1 (D, H), b1 (H,), Z1 and A1 and δ1 (N, H)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from backprop import tolerance
 from backprop._checks import as_matrix
 from backprop.activations import get_activation
 from backprop.assignment import Solution, Update, solve
 from backprop.layers import ActivationCache, LinearCache, activation_backward, activation_forward, linear_backward
 from backprop.network import hidden_layer_gradient, linear, output_layer_gradient
 from backprop.optim import sgd
-
-#: A cell is right when |answer − correct| ≤ max(REL_TOL · |correct|, ABS_TOL).
-REL_TOL = 0.01
-ABS_TOL = 5e-4
-TOLERANCE_TEXT = "within 1% of the correct value (or within 0.0005 of it for values near zero)"
+from backprop.tolerance import SIG_FIGS, round_significant
 
 
 @dataclass(frozen=True)
@@ -147,6 +143,14 @@ MISTAKES: dict[str, Mistake] = {
         "gradient transposed",
         "∂L/∂W has W's shape: entry (i, j) of the gradient moves entry (i, j) of W.",
     ),
+    "update_not_applied": Mistake(
+        "the weights were not updated",
+        "That is the parameter before the step: subtract η times its gradient, θ − η·∂L/∂θ.",
+    ),
+    "loss_before_step": Mistake(
+        "the loss before the step",
+        "That is the loss you started from: run the forward pass again with the updated parameters, then the loss.",
+    ),
     "update_other_gradient": Mistake(
         "the other mode's gradient",
         "Check which gradients this mode uses: the assignment's (from its given A1, δ2 and δ1) or those "
@@ -155,8 +159,8 @@ MISTAKES: dict[str, Mistake] = {
 }
 
 QUANTITIES = ("Z1", "A1", "delta2", "dW2", "db2", "delta1", "dW1", "db1")
-#: Problem 5's answers, checked against an assignment.Update: the weights after one step.
-UPDATE_QUANTITIES = ("W1_new", "W2_new")
+#: Problem 5's answers, checked against an assignment.Update: every parameter after one step, and the loss after it.
+UPDATE_QUANTITIES = ("W1_new", "b1_new", "W2_new", "b2_new", "loss_after")
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,12 +168,13 @@ class Diagnosis:
     """How an answer compares with the correct matrix.
 
     - expected: the correct matrix; answer: the student's
-    - right: bool per cell, within the tolerance (TOLERANCE_TEXT)
+    - right: bool per cell, right under the one marking rule (backprop.tolerance.RULE_TEXT)
     - difference: answer − expected, 0 where the cell is right (a right cell has no difference to show,
       however the last bits of floating point fall)
     - mistakes: the keys of MISTAKES whose result the answer matches (empty if it is right or unexplained)
     - rounded: bool per wrong cell that is the right value rounded to the significant digits typed there
     - digits_needed: the significant digits that every rounded cell needs to be right (0 if none is rounded)
+    - digits_typed: the fewest significant digits typed in a rounded cell (0 if none is rounded)
     """
 
     expected: np.ndarray
@@ -179,65 +184,66 @@ class Diagnosis:
     mistakes: tuple[str, ...]
     rounded: np.ndarray | None = None
     digits_needed: int = 0
+    digits_typed: int = 0
 
     @property
     def all_right(self) -> bool:
         return bool(self.right.all())
 
 
-def close(answer: np.ndarray, expected: np.ndarray) -> np.ndarray:
-    """Cell by cell: is ``answer`` within the tolerance of ``expected``?"""
-    return np.abs(answer - expected) <= np.maximum(REL_TOL * np.abs(expected), ABS_TOL)
-
-
-def round_significant(x: float, digits: int) -> tuple[float, ...]:
-    """``x`` rounded to ``digits`` significant figures, as people round: half away from zero on the decimal
-    value (−0.285 → −0.29, although the float −0.285 lies just below it) and, since some round halves to
-    even, that way too. Returns the distinct results."""
-    if x == 0 or not np.isfinite(x):
-        return (float(x),)
-    d = Decimal(repr(float(x)))
-    quantum = Decimal(1).scaleb(d.adjusted() - digits + 1)
-    return tuple(sorted({float(d.quantize(quantum, rounding=mode)) for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)}))
-
-
 def digits_needed(expected: float) -> int:
-    """The fewest significant figures whose rounding of ``expected`` is within the tolerance (at most 17)."""
-    for digits in range(1, 18):
-        if all(close(np.array(r), np.array(expected)) for r in round_significant(expected, digits)):
+    """The fewest significant figures whose rounding of ``expected`` is right under the rule (at most SIG_FIGS):
+    0.18 needs 2, −0.285 needs 3."""
+    for digits in range(1, SIG_FIGS):
+        if all(tolerance.right(np.array(r), np.array(expected)) for r in round_significant(expected, digits)):
             return digits
-    return 17
+    return SIG_FIGS
+
+
+def _matches(answer: np.ndarray, wrong: np.ndarray, digits: np.ndarray | None) -> bool:
+    """Whether ``answer`` is the mistake's result ``wrong``: right for it under the rule in every cell, or, where the
+    student typed fewer figures, that result rounded to the figures typed."""
+    for index in np.ndindex(answer.shape):
+        if tolerance.right(answer[index], wrong[index]):
+            continue
+        if digits is None or digits[index] <= 0 or answer[index] not in round_significant(wrong[index],
+                                                                                          int(digits[index])):
+            return False
+    return True
 
 
 def diagnose(answer, expected: np.ndarray, candidates: dict[str, np.ndarray], digits=None) -> Diagnosis:
-    """Compare ``answer`` with ``expected`` and with each mistake's result in ``candidates``.
+    """Mark ``answer`` cell by cell against ``expected`` with the one rule (backprop.tolerance), and compare it with
+    each mistake's result in ``candidates``.
 
-    digits: the significant digits the student typed in each cell (same shape), if known: a wrong cell that
-    equals the right value rounded to that many digits is diagnosed as rounding.
+    digits: the significant digits the student typed in each cell (same shape), if known. A wrong cell that equals
+    the right value rounded to that many digits is diagnosed as rounding, unless a named mistake explains the
+    answer; a mistake's result rounded to the digits typed still names that mistake.
     """
     expected = np.asarray(expected, dtype=np.float64)
     answer = as_matrix("answer", answer)
     if answer.shape != expected.shape:
         raise ValueError(f"answer has shape {answer.shape} but the correct matrix has shape {expected.shape}")
-    right = close(answer, expected)
+    right = tolerance.right(answer, expected)
     matches: tuple[str, ...] = ()
     rounded = np.zeros(expected.shape, dtype=bool)
-    needed = 0
+    needed = typed = 0
     if not right.all():
-        matches = tuple(key for key, wrong in candidates.items() if close(answer, wrong).all())
-        if digits is not None:
-            digits = np.broadcast_to(np.asarray(digits), expected.shape)
+        digits = None if digits is None else np.broadcast_to(np.asarray(digits), expected.shape)
+        matches = tuple(key for key, wrong in candidates.items() if _matches(answer, wrong, digits))
+        if digits is not None and not matches:
             for index in zip(*np.nonzero(~right), strict=True):
                 if digits[index] > 0 and answer[index] in round_significant(expected[index], int(digits[index])):
                     rounded[index] = True
                     needed = max(needed, digits_needed(float(expected[index])))
+                    typed = int(digits[index]) if not typed else min(typed, int(digits[index]))
     difference = np.where(right, 0.0, answer - expected)
-    return Diagnosis(expected, answer, right, difference, matches, rounded, needed)
+    return Diagnosis(expected, answer, right, difference, matches, rounded, needed, typed)
 
 
 def _keep(expected: np.ndarray, candidates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Only mistakes that give a matrix of the right shape that is not (within tolerance) the right one."""
-    return {k: v for k, v in candidates.items() if v.shape == expected.shape and not close(v, expected).all()}
+    return {k: v for k, v in candidates.items() if v.shape == expected.shape and not tolerance.right(v, expected).all()}
 
 
 def z1_candidates(X, W1, b1) -> dict[str, np.ndarray]:
@@ -283,7 +289,7 @@ def dW2_candidates(A1, delta2, *, other_A1=None, other_dW2=None, X=None) -> dict
         out["dW2_other_A1"] = output_layer_gradient(as_matrix("other_A1", other_A1), delta2)
     if other_dW2 is not None:
         other_dW2 = as_matrix("other_dW2", other_dW2)
-        if "dW2_other_A1" not in out or not close(other_dW2, out["dW2_other_A1"]).all():
+        if "dW2_other_A1" not in out or not tolerance.right(other_dW2, out["dW2_other_A1"]).all():
             out["dW2_other_mode"] = other_dW2
     if X is not None and as_matrix("X", X).shape[0] == delta2.shape[0]:
         out["dW2_X_instead_of_A1"] = output_layer_gradient(X, delta2)
@@ -343,14 +349,21 @@ def delta2_candidates(delta2, dA2) -> dict[str, np.ndarray]:
 
 
 def update_candidates(quantity: str, update: Update) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The weight W1 or W2 after ``update``'s step ("W1_new" or "W2_new"), and the wrong steps, each through
-    optim.sgd with its slip put in: (D, H) or (H, C) each."""
+    """A parameter after ``update``'s step ("W1_new", "b1_new", "W2_new", "b2_new", as a 2-D array: a bias is one
+    row) and the wrong steps, each through optim.sgd with its slip put in; or the loss after the step
+    ("loss_after", 1 × 1) and the wrong losses: the loss before the step, and the loss an assumed A1 gives."""
+    row = np.atleast_2d
+    if quantity == "loss_after":
+        expected = row(update.loss_after)
+        wrong = {"loss_before_step": row(update.loss_before)}
+        return expected, _keep(expected, wrong)
     name = quantity.removesuffix("_new")
     other_mode = "consistent" if update.mode == "assignment" else "assignment"
     other = solve(update.inputs, other_mode, update.sol.loss).grads[name]
-    expected = getattr(update.after, name)
-    return expected, step_candidates(getattr(update.before, name), update.grads[name], update.lr, expected,
-                                     other_gradient=other)
+    expected = row(getattr(update.after, name))
+    return expected, {k: row(v) for k, v in step_candidates(
+        getattr(update.before, name), update.grads[name], update.lr, getattr(update.after, name),
+        other_gradient=other).items()}
 
 
 def step_candidates(W, g, lr: float, expected, *, other_gradient=None) -> dict[str, np.ndarray]:
@@ -361,7 +374,7 @@ def step_candidates(W, g, lr: float, expected, *, other_gradient=None) -> dict[s
     """
     W, g = np.asarray(W, dtype=np.float64), np.asarray(g, dtype=np.float64)
     out = {"update_added": sgd(W, g, {"lr": -lr})[0], "update_no_lr": sgd(W, g, {"lr": 1.0})[0],
-           "update_only_step": sgd(np.zeros_like(W), g, {"lr": lr})[0]}
+           "update_only_step": sgd(np.zeros_like(W), g, {"lr": lr})[0], "update_not_applied": W}
     if other_gradient is not None:
         out["update_other_gradient"] = sgd(W, np.asarray(other_gradient, dtype=np.float64), {"lr": lr})[0]
     if g.ndim == 2 and g.shape[0] == g.shape[1]:
@@ -373,6 +386,8 @@ def expected(quantity: str, sol: Solution | Update) -> np.ndarray:
     """The correct matrix for ``quantity`` in ``sol``'s mode, as a 2-D array (what a grid for it holds), without the
     mistakes it is compared with: δ1 is the propagated one and δ2 the one derived from y (as in
     expected_and_candidates)."""
+    if quantity == "loss_after":
+        return np.atleast_2d(sol.loss_after)
     if quantity in UPDATE_QUANTITIES:
         return np.atleast_2d(getattr(sol.after, quantity.removesuffix("_new")))
     values = {"Z1": sol.Z1, "A1": sol.A1_computed, "delta2": sol.delta2_computed, "dW2": sol.dW2, "db2": sol.db2,

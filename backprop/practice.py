@@ -166,19 +166,26 @@ def _answers(kind: str, sol: Solution, updated: Params | None) -> tuple[Answer, 
     return (*forward, *output, *hidden, update[0], update[2])
 
 
+def _confusable(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cell by cell: are two values too close to tell a slip from the right answer (within 1 %, or 0.0005 near
+    zero)? Wider than the marking rule (backprop.tolerance) on purpose, and fixed: it decides which draws are
+    thrown away, so changing it would change the problem every existing seed gives."""
+    return np.abs(a - b) <= np.maximum(0.01 * np.abs(b), 5e-4)
+
+
 def _degenerate(problem: Problem) -> bool:
     """A draw a person could get right by accident or could not tell apart from a slip: a zero (or nearly
-    zero) entry, which sign and size slips would pass for; a square answer equal to its transpose (within the
-    tolerance), which a transposed product would pass for; or two equal rows or columns, which mixing up two
-    samples, inputs or units would pass for."""
+    zero) entry, which sign and size slips would pass for; a square answer equal to its transpose (within 1 %),
+    which a transposed product would pass for; or two equal rows or columns, which mixing up two samples, inputs
+    or units would pass for."""
     for answer in problem.answers:
         value = answer.value
         if not np.isfinite(value).all() or (np.abs(value) < 1e-3).any():
             return True
-        if value.shape[0] == value.shape[1] > 1 and mistakes.close(value.T, value).all():
+        if value.shape[0] == value.shape[1] > 1 and _confusable(value.T, value).all():
             return True
         for M in (value, value.T):
-            if any(mistakes.close(M[i], M[j]).all() for i in range(len(M)) for j in range(i)):
+            if any(_confusable(M[i], M[j]).all() for i in range(len(M)) for j in range(i)):
                 return True
     return False
 

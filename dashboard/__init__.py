@@ -1,6 +1,7 @@
 """The Streamlit dashboard's shared pieces: plain builders (figures, worked steps, tables, sentences about
 numbers: testable without a browser) and the widgets every page uses. Numbers come from `backprop`; nothing
-here computes a gradient. The lab and practice have folders of their own (dashboard/lab, dashboard/practice).
+here computes a gradient. The lab, practice and the instructor's side have folders of their own (dashboard/lab,
+dashboard/practice, dashboard/classroom).
 
 PURE lists the modules that import no Streamlit, directly or through another module: what they build can be
 tested and reused without a running app (tests/dashboard/test_house.py holds them to it).
@@ -22,4 +23,5 @@ PURE = (
     "dashboard.lab.lessons",
     "dashboard.lab.plots",
     "dashboard.practice.problems",
+    "dashboard.classroom.sheets",
 )

@@ -5,8 +5,11 @@ Both are constant strings written here, never built from anything a user typed o
 - PAGE_CSS: a visible focus ring on links, buttons and tabs (the sidebar's links showed none); display
   math that does not overflow its own box by a pixel or two (KaTeX's glyphs overhang a box sized to
   them, which made every equation a "scrollable region" for screen readers); equations too wide for a
-  phone scroll sideways in their box, with a visible scrollbar and a shade at the edge that says so.
-- PAGE_SCRIPT: an equation box that really scrolls gets tabindex="0", role="region" and a name, so that
+  phone scroll sideways in their box, with a visible scrollbar and a shade at the edge that says so; a worked
+  step laid out for a phone too shows that form on a narrow screen (one '=' per line), the wide one elsewhere;
+  the grids' hover toolbar is hidden on a phone, where it covered the end of their labels.
+- PAGE_SCRIPT: on a phone, an equation at most two fifths too wide for the screen is set in a smaller font so
+  that it fits; an equation box that still scrolls gets tabindex="0", role="region" and a name, so that
   the keyboard can reach and scroll it; a Plotly chart gets role="figure" and its title as its name.
   It runs again whenever the page changes (a MutationObserver) or the window is resized.
 """
@@ -27,6 +30,15 @@ a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, summary:focus
   border-bottom: 1px dashed #8a7bb0;
 }
 .katex-display.scrolls:focus-visible { outline: 3px solid #5e3c99; outline-offset: 2px; }
+/* A worked step laid out twice (dashboard.steps.for_screens): the phone's form on a narrow screen, else the wide. */
+[class*="st-key-phone-form-"] { display: none; }
+@media (max-width: 640px) {
+  .katex-display > .katex { font-size: 1.0em; }  /* KaTeX's 1.21em: a phone's line holds a sixth more */
+  [class*="st-key-phone-form-"] { display: flex; }
+  [class*="st-key-wide-form-"] { display: none; }
+  /* the grids' hover toolbar (search, download, full screen) would cover the end of their labels */
+  [data-testid="stDataFrame"] [data-testid="stElementToolbar"] { display: none; }
+}
 </style>"""
 
 PAGE_SCRIPT = """<script>
@@ -34,7 +46,15 @@ PAGE_SCRIPT = """<script>
   var doc = document;
   function label() {
     var wide = 0;
+    var phone = window.innerWidth <= 640;
     doc.querySelectorAll('.katex-display').forEach(function (box) {
+      var math = box.firstElementChild;
+      if (math && (phone || math.style.fontSize)) {
+        math.style.fontSize = '';  // measured at the stylesheet's size
+        var ratio = box.clientWidth / box.scrollWidth;
+        // on a phone, an equation up to two fifths too wide is set smaller to fit rather than scroll
+        if (phone && ratio < 1 && ratio >= 0.6) math.style.fontSize = (ratio * 0.97).toFixed(3) + 'em';
+      }
       var scrolls = box.scrollWidth > box.clientWidth + 1;
       if (scrolls) {
         wide += 1;  // each region needs a name of its own

@@ -17,6 +17,17 @@ def latex(equation: str, *, size: str = r"\large") -> None:
     st.latex(f"{size} {equation}")
 
 
+def latex_screens(wide: str, phone: str, *, key: str) -> None:
+    """One equation in the layouts of a wide screen and of a phone (steps.for_screen_sizes), each in a container the
+    page's stylesheet shows on its screen only; once when the two are the same."""
+    if wide == phone:
+        latex(wide)
+        return
+    for form, equation in (("wide", wide), ("phone", phone)):
+        with st.container(key=f"{form}-form-{key}"):
+            latex(equation)
+
+
 def latex_row(parts, *, size: str = r"\large") -> None:
     """Equations side by side that wrap onto the next line where the screen is narrow (a phone), each whole."""
     with st.container(horizontal=True, wrap=True, gap="large"):

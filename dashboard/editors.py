@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from backprop.assignment import MAX_DIM, Solution, Update
-from backprop.mistakes import TOLERANCE_TEXT, Diagnosis, check_answer, expected
+from backprop.mistakes import Diagnosis, check_answer, expected
+from backprop.tolerance import RULE_TEXT
 from dashboard import figures, state
 from dashboard.marking import mark
 from dashboard.parsing import EntryError, canonical, parse_number, parse_pasted, shown
@@ -131,7 +132,8 @@ def paste_box(name: str, field: str, shape: tuple[int, ...]) -> None:
     with st.popover(f"Paste {name}", icon=":material/content_paste:"):
         text = st.text_area(f"{name} as text ({rows} × {cols})", key=f"paste_{name}",
                             placeholder="0.1 0.2; 0.3 0.4", help="Rows split by ';' or new lines, entries by "
-                            "spaces or commas; numpy's printed arrays and Python lists work too.")
+                            "spaces (or a comma and a space); numpy's printed arrays and Python lists work too. "
+                            "A comma between two digits, as in 0,5, is refused: it might be a decimal comma.")
         if not text.strip():
             return
         try:
@@ -182,27 +184,31 @@ def matrix_editor(name: str, value: np.ndarray, *, symbol: str, row_name: str, c
 
 
 def answer_checker(quantity: str, sol: Solution | Update, *, symbol: str, row_name: str, col_name: str,
-                   reveal: bool) -> None:
+                   reveal: bool, hint_link: Callable[[str], None] | None = None) -> None:
     """An empty matrix for the student's own ``quantity`` of a problem page (see answer_grid)."""
     answer_grid(quantity, symbol, expected(quantity, sol).shape, row_name, col_name, reveal=reveal,
-                check=lambda values, digits: check_answer(quantity, sol, values, digits=digits))
+                check=lambda values, digits: check_answer(quantity, sol, values, digits=digits),
+                quantity=quantity, hint_link=hint_link)
 
 
 def answer_grid(name: str, symbol: str, shape: tuple[int, int], row_name: str, col_name: str, *,
                 check: Callable[[np.ndarray, np.ndarray], Diagnosis], reveal: bool,
                 unexplained_hint: str = "the cell picker above shows each sum once the solution is revealed",
-                ) -> Diagnosis | None:
+                quantity: str = "", hint_link: Callable[[str], None] | None = None) -> Diagnosis | None:
     """An empty grid for the student's own ``symbol``; once every cell holds a number, each cell is marked,
     the difference drawn and the likely misconception named.
 
     - name: identifies the grid (its editor key is answer_editor_<name>_<generation>)
     - check(values, digits typed per cell) → the Diagnosis; reveal: the solution is shown, so the marks may
       give the differences' numbers
+    - quantity: what is answered (backprop.mistakes' name); hint_link(step key): draws, under a named mistake's
+      hint, the way to the worked step it concerns
     Returns the Diagnosis once the grid is complete, else None.
     """
     key = f"answer_editor_{name}_{st.session_state[state.GENERATION]}"
     st.session_state[state.EDITOR_KEYS][f"answer_{name}"] = key
-    st.caption(f"Your {symbol} ({shape[0]} × {shape[1]}). A cell counts as right when it is {TOLERANCE_TEXT}.")
+    st.caption(f"Your {symbol} ({shape[0]} × {shape[1]}). The marking rule, for every cell of every answer: "
+               f"{RULE_TEXT}.")
     base = _base(key, np.full(shape, np.nan), row_name, col_name)
     edited = st.data_editor(base, key=key, num_rows="fixed", width="content", column_config=_text_columns(base),
                             placeholder="type a number", alt=_grid_alt(f"your {symbol}", base, row_name, col_name))
@@ -218,7 +224,7 @@ def answer_grid(name: str, symbol: str, shape: tuple[int, int], row_name: str, c
     if typed.values is None:
         return None
     result = check(typed.values, typed.digits)
-    marking = mark(result, reveal)
+    marking = mark(result, reveal, quantity)
     if marking.verdict == "right":
         st.success(marking.summary, icon=":material/check_circle:")
     else:
@@ -226,8 +232,10 @@ def answer_grid(name: str, symbol: str, shape: tuple[int, int], row_name: str, c
     fig = figures.matrix_heatmap(result.difference, title=f"Your {symbol} − the correct one", row_name=row_name,
                                  col_name=col_name, symbol="difference", cell_text=marking.cells)
     st.plotly_chart(fig, key=f"answer_heat_{name}", config={"displayModeBar": False}, width="stretch")
-    for label, hint in marking.hints:
+    for label, hint, step in marking.hints:
         st.warning(f"**Looks like: {label}.** {hint}", icon=":material/lightbulb:")
+        if step and hint_link is not None:
+            hint_link(step)
     if marking.unexplained:
         st.info(f"None of the usual mistakes gives exactly this answer: recompute the marked cells one product "
                 f"at a time ({unexplained_hint}).", icon=":material/search:")

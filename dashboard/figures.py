@@ -37,6 +37,30 @@ def tick_labels(name: str, count: int) -> list[str]:
     return axis_labels(name, count) if count <= 3 else [str(i + 1) for i in range(count)]
 
 
+#: An axis with more categories than this labels every k-th only (1, 21, 41, … for 160 samples).
+MAX_TICKS = 12
+
+
+def tick_step(count: int) -> int:
+    """Label every tick_step-th category of an axis with ``count``: 1 up to MAX_TICKS, then the first round step
+    (2, 5, 10, 20, 50, …) that leaves at most MAX_TICKS labels, so that they never print over each other."""
+    step, factors = 1, (2, 2.5, 2)
+    i = 0
+    while -(-count // step) > MAX_TICKS:
+        step = int(step * factors[i % 3])
+        i += 1
+    return step
+
+
+def colour_ticks(limit: float, tall: bool) -> tuple[list[float], list[str]]:
+    """A colour bar's labelled ticks on the range [−limit, limit]: always at least three (the ends and 0), five on a
+    tall bar, each written as the cells are."""
+    digit = 10.0 ** (np.floor(np.log10(limit)) - 1)  # the second significant figure's place
+    top = float(np.floor(limit / digit * (1 + 1e-12)) * digit)  # rounded down, so that it is on the bar
+    values = [-top, -top / 2, 0.0, top / 2, top] if tall else [-top, 0.0, top]
+    return values, [short(v, 3) for v in values]
+
+
 def matrix_heatmap(
     M,
     *,
@@ -74,14 +98,13 @@ def matrix_heatmap(
     # Values are printed in every cell while they fit (to 2 significant digits beyond 4 columns).
     show_values = cols <= MAX_LABELLED_COLUMNS and rows <= 16
     narrow = cols > 4 or (compact and cols > 2)
-    scale_note = ""
+    scale_note, unit = "", 1.0
     if narrow and 0 < limit < 0.01:
-        # Small numbers in narrow cells: print mantissas and put the power of ten in the title.
+        # Small numbers in narrow cells: cells and colour bar in one unit, 10^power, which the title names.
         power = int(np.floor(np.log10(limit)))
-        text = [[short(v / 10.0**power, 2) for v in row] for row in M]
-        scale_note = f" (cells × 10<sup>{power}</sup>)"
-    else:
-        text = [[short(v, 2 if narrow else 4) for v in row] for row in M]
+        unit = 10.0**power
+        scale_note = f" (cells and colour bar × 10<sup>{power}</sup>)"
+    text = [[short(v / unit, 2 if narrow else 4) for v in row] for row in M]
     hover = [[short(v) for v in row] for row in M]
     if cell_text is not None:
         text = hover = [list(row) for row in cell_text]
@@ -89,19 +112,23 @@ def matrix_heatmap(
     shapes = [{"type": "rect", "x0": c - 0.5, "x1": c + 0.5, "y0": r - 0.5, "y1": r + 0.5,
                "line": {"color": HIGHLIGHT, "width": 5}} for r, c in highlight]
     fig_height = height or 150 + (75 if rows <= 8 else 22) * rows
+    # an axis of many samples labels only every k-th: the title says how many there are
+    many = [f" ({count} {name}s)" for count, name in ((cols, col_name), (rows, row_name)) if count > 4 * MAX_TICKS]
+    x_ticks = x_labels[::tick_step(cols)]
     layout = base_layout(
-        title + (scale_note if show_values else ""), fig_height, shapes=shapes,
+        title + scale_note + "".join(many), fig_height, shapes=shapes,
         # Two-word names break before the second word ("hidden<br>unit 1"): side by side they ran together on a
         # phone. Only the ticks' text changes; the categories, hover and clicks keep "hidden unit 1".
         xaxis={"title": {"text": col_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
-               "fixedrange": True, "tickangle": 0, "type": "category", "tickmode": "array", "tickvals": x_labels,
-               "ticktext": [label.replace(" ", "<br>", 1) if label.count(" ") >= 2 else label for label in x_labels]},
+               "fixedrange": True, "tickangle": 0, "type": "category", "tickmode": "array", "tickvals": x_ticks,
+               "ticktext": [label.replace(" ", "<br>", 1) if label.count(" ") >= 2 else label for label in x_ticks]},
         yaxis={"title": {"text": row_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
-               "autorange": "reversed", "fixedrange": True, "type": "category"},
+               "autorange": "reversed", "fixedrange": True, "type": "category", "tickmode": "array",
+               "tickvals": y_labels[::tick_step(rows)]},
     )
     traces = [
         go.Heatmap(
-            z=M,
+            z=M / unit,
             x=x_labels,
             y=y_labels,
             text=text,
@@ -110,12 +137,14 @@ def matrix_heatmap(
             textfont={"size": 13 if narrow else CELL_FONT},
             colorscale=DIVERGING,
             zmid=0.0,
-            zmin=-limit,
-            zmax=limit,
+            zmin=-limit / unit,
+            zmax=limit / unit,
             xgap=2,
             ygap=2,
-            # a short figure (presenter mode's) gets three colour-bar labels, not five on top of each other
-            colorbar={"thickness": 14, "tickfont": {"size": 13}, "nticks": 3 if fig_height < 260 else 0},
+            # labelled ticks chosen here: at least three, five on a tall bar (a short one would stack them)
+            colorbar={"thickness": 14, "tickfont": {"size": 13}, "tickmode": "array",
+                      **dict(zip(("tickvals", "ticktext"), colour_ticks(limit / unit, fig_height >= 260),
+                                 strict=True))},
             hovertemplate=f"{symbol}[{row_name} %{{y}}, {col_name} %{{x}}] = %{{customdata}}<extra></extra>"
             if rows > 4 or cols > 4 else f"{symbol}[%{{y}}, %{{x}}] = %{{customdata}}<extra></extra>",
         ),

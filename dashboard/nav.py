@@ -15,6 +15,7 @@ from PIL import Image
 
 from backprop.assignment import DEFAULT_LR, MODES, Inputs
 from dashboard import a11y, state
+from dashboard.classroom import access
 
 APP_TITLE = "Backprop from scratch"
 
@@ -29,6 +30,7 @@ PAGES = [
     ("pages/8_practice.py", "Practice problems", ":material/school:", "Practice"),
     ("pages/6_training.py", "Training lab", ":material/trending_down:", "Practice"),
     ("pages/7_gradient-check.py", "Gradient check", ":material/fact_check:", "Practice"),
+    ("pages/9_teach.py", "Teach (instructor key)", ":material/co_present:", "Instructors"),
 ]
 
 
@@ -73,6 +75,7 @@ def page_setup(page_id: str, title: str, *, example_page: bool = True) -> Page:
     mode and the URL apply to it).
     """
     state.init_session()
+    access.announce()  # a server with no configured instructor key makes one now, and logs it
     ss = st.session_state
     presenting = bool(ss[state.PRESENTER] and example_page)
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide",

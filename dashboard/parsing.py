@@ -144,8 +144,14 @@ def is_blank(typed) -> bool:
 def parse_pasted(text: str, *, limit: float = MAX_ENTRY) -> np.ndarray:
     """A whole matrix pasted as text: rows split by ';' or new lines, entries by commas or spaces; numpy's
     printed form ([[0.1 0.2]\n [0.3 0.4]]) and Python lists work too. Raises EntryError naming the first
-    entry that cannot be used, or rows of unequal length. (The page shows the result before applying it:
-    a comma here always separates entries.)"""
+    entry that cannot be used, or rows of unequal length. A comma between two digits with no space ("0,5") is
+    refused as the grid refuses it: it may be a decimal comma, so the reader says which they meant (inside
+    brackets, as in a Python list, commas separate entries)."""
+    if "[" not in text:
+        for token in re.split(r"[\s;]+", text):
+            if _DECIMAL_COMMA.fullmatch(_normalise(token)):
+                raise EntryError(f"{shown(token)} could be a decimal comma: write {token.replace(',', '.')} for one "
+                                 f"number, or separate entries with a space ({token.replace(',', ' ')})")
     body = re.sub(r"^\s*(?:np\.|numpy\.)?array\((.*?)(?:,\s*dtype=\w+)?\)\s*$", r"\1", text, flags=re.S)
     body = re.sub(r"\]\s*,?\s*\[", ";", body).replace("[", "").replace("]", "")
     rows = [row for row in re.split(r"[;\n]", body) if row.strip(" ,\t")]

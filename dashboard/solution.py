@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import streamlit as st
 
 from backprop.assignment import Comparison, Solution, compare_modes
 from dashboard import claims, projector, state, steps
-from dashboard.display import heatmap, latex, show_result
+from dashboard.display import heatmap, latex, latex_row, show_result
 from dashboard.nav import Page, show_url_warnings
 from dashboard.steps import Step
 
@@ -43,17 +44,110 @@ def problem_header(page: Page, title: str, intro: str, formula: str) -> None:
     show_url_warnings(page)
     if not page.presenter:
         st.markdown(intro)
-        latex(formula)
+        latex_row(formula.split(r", \qquad "))  # its formulas side by side, each whole, wrapping on a phone
 
 
-def show_steps(worked: Sequence[Step]) -> None:
-    """The whole worked solution, step after step."""
+def show_steps(worked: Sequence[Step], only: frozenset[str] | None = None) -> None:
+    """The worked solution, step after step (numbered as in the whole solution); ``only``: the keys of the steps
+    to draw (None: all). A step with a phone's layout (steps.for_screens) is drawn in both, and the screen's width
+    picks one (dashboard.a11y's stylesheet)."""
     for i, step in enumerate(worked, start=1):
+        if only is not None and step.key not in only:
+            continue
         st.markdown(f"**Step {i} · {step.title}**")
-        for eq in step.equations:
-            latex(eq)
+        if step.narrow is None:
+            for eq in step.equations:
+                latex(eq)
+        else:
+            for form, equations in (("wide", step.equations), ("phone", step.narrow)):
+                with st.container(key=f"{form}-form-{i}-{step.key}", gap="small"):
+                    for eq in equations:
+                        latex(eq)
         if step.note:
             st.caption(step.note)
+
+
+# --- hints a step at a time ---------------------------------------------------------------------------------
+
+
+def _shown_key(scope: str) -> str:
+    return f"steps_shown_{scope}"
+
+
+def steps_shown(scope: str) -> frozenset[str]:
+    """The keys of the worked steps the student has asked to see in ``scope`` (a page, or a practice problem)."""
+    return st.session_state.get(_shown_key(scope), frozenset())
+
+
+def show_step(scope: str, key: str) -> None:
+    """Show one more step of ``scope``'s worked solution (a button's callback)."""
+    st.session_state[_shown_key(scope)] = steps_shown(scope) | {key}
+
+
+def show_all_steps(scope: str, worked: Sequence[Step]) -> None:
+    st.session_state[_shown_key(scope)] = frozenset(step.key for step in worked)
+
+
+def stepwise(scope: str, worked: Sequence[Step], *, on_show: Callable[[int], None] | None = None,
+             on_all: Callable[[], None] | None = None) -> bool:
+    """A hidden worked solution revealed a step at a time: the steps asked for so far, then *Show the next step*
+    and *Show the whole solution*. ``on_show(n)`` runs when n more steps are shown (the practice score counts them);
+    ``on_all`` replaces showing every step (a problem page reveals its whole solution, results included).
+    Returns whether every step is shown."""
+    shown = steps_shown(scope)
+    show_steps(worked, only=shown)
+    hidden = [(i, step) for i, step in enumerate(worked, start=1) if step.key not in shown]
+    if not hidden:
+        return True
+    i, following = hidden[0]
+    st.caption(f"{len(shown)} of {len(worked)} steps shown." if shown else
+               f"The worked solution has {len(worked)} steps: ask for one when you are stuck.")
+
+    def next_step() -> None:
+        show_step(scope, following.key)
+        if on_show is not None:
+            on_show(1)
+
+    def everything() -> None:
+        if on_all is not None:
+            on_all()
+            return
+        show_all_steps(scope, worked)
+        if on_show is not None:
+            on_show(len(hidden))
+
+    c1, c2 = st.columns(2)
+    c1.button(f"Show the next step (Step {i} · {following.title})", icon=":material/skip_next:",
+              key=f"{_shown_key(scope)}_next", on_click=next_step, width="stretch")
+    c2.button("Show the whole solution", icon=":material/visibility:", key=f"{_shown_key(scope)}_all",
+              on_click=everything, width="stretch")
+    return False
+
+
+def hint_links(page: Page, worked: Sequence[Step], shown: bool) -> Callable[[str], None]:
+    """What a problem page's answer checker draws under a named mistake's hint (see step_link)."""
+    return partial(step_link, page.page_id, worked, hidden=not shown)
+
+
+def step_link(scope: str, worked: Sequence[Step], key: str, *, hidden: bool,
+              on_show: Callable[[int], None] | None = None) -> None:
+    """Under a misconception's hint: where the worked solution does the step it concerns, and, while the solution
+    is hidden, a button that shows just that step."""
+    numbered = [(i, step) for i, step in enumerate(worked, start=1) if step.key == key]
+    if not numbered:
+        return
+    i, step = numbered[0]
+    if not hidden or key in steps_shown(scope):
+        st.caption(f"Step {i} of the worked solution, *{step.title}*, does this.")
+        return
+
+    def show() -> None:
+        show_step(scope, key)
+        if on_show is not None:
+            on_show(1)
+
+    st.button(f"Show me Step {i} · {step.title}", icon=":material/lightbulb:", key=f"hint_{scope}_{key}",
+              on_click=show)
 
 
 #: The quantities each problem page compares between the two modes: (name in compare_modes, symbol).
@@ -80,8 +174,13 @@ def mode_comparison(page_id: str, sol: Solution, *, heading: str, differ: str, g
 
 def compare(comparison: Comparison, *, symbol: str) -> None:
     """Both modes' values of one quantity and their difference, side by side where they fit."""
-    for line in steps.comparison(comparison.assignment, comparison.consistent, comparison.difference):
-        latex(line)
+    wide, phone = steps.for_screen_sizes(lambda: steps.comparison(comparison.assignment, comparison.consistent,
+                                                                  comparison.difference))
+    forms = (("wide", wide), ("phone", phone)) if wide != phone else (("both", wide),)
+    for form, lines in forms:
+        with st.container(key=f"{form}-form-compare-{comparison.name}"):
+            for line in lines:
+                latex(line)
     st.caption(f"{symbol}: the difference is the assignment's value minus the value every step propagates.")
 
 
@@ -117,9 +216,11 @@ def section(page: Page, column, shown: dict[str, Shown], worked: Sequence[Step],
             results(shown, stale=stale)
             if note:
                 st.caption(note)
+    st.header("Worked solution")
     if show:
-        st.header("Worked solution")
         show_steps(worked)
+    else:
+        stepwise(page.page_id, worked, on_all=lambda: st.session_state.update({f"revealed_{page.page_id}": True}))
     return show
 
 
@@ -133,7 +234,7 @@ def _presenter_lines(equations: Sequence[str]) -> list[str]:
     joined again as far as they fit at the larger size."""
     lines = []
     for eq in equations:
-        lines += steps.side_by_side(*eq.split(steps.SEP), fits=PRESENTER_FITS)
+        lines += steps.side_by_side(*eq.split(steps.SEP), width=PRESENTER_FITS)
     return lines
 
 

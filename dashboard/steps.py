@@ -6,8 +6,9 @@ formats them. A Step is one stage of a worked solution; presenter mode shows one
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -26,6 +27,7 @@ class Step:
     - focus: (matrix name, cells) that this step computes, for highlighting in a heatmap
     - question: the equations to show while the result is hidden (presenter mode's "let the class guess
       first"): the step without its result; None when the step computes nothing to guess
+    - narrow: the equations laid out for a phone, where they differ from ``equations`` (see for_screens)
     """
 
     title: str
@@ -34,6 +36,7 @@ class Step:
     focus: tuple[str, tuple[tuple[int, int], ...]] | None = None
     key: str = field(default="", compare=False)
     question: tuple[str, ...] | None = None
+    narrow: tuple[str, ...] | None = field(default=None, compare=False)
 
 
 def matrix(M, digits: int = 4) -> str:
@@ -79,6 +82,28 @@ def summed_terms(terms: np.ndarray) -> str:
 #: About how many characters fit across the page once typeset; a written-out product wider than this is
 #: listed entry by entry instead of as one matrix, so that nothing runs off the screen.
 FITS = 60
+#: The same on a phone (a 390-px screen): the narrow form of each step is built with it (see for_screens).
+PHONE_FITS = 20
+_fits: ContextVar[int] = ContextVar("fits", default=FITS)
+
+
+def fits() -> int:
+    """How many characters the steps being built may put on one line (FITS, or PHONE_FITS inside for_screens)."""
+    return _fits.get()
+
+
+def for_screens(build: Callable[..., list[Step]], *args, **kwargs) -> list[Step]:
+    """``build(*args, **kwargs)``'s steps, each carrying in ``narrow`` its equations laid out for a phone where they
+    differ (one '=' per line, givens one per line, products entry by entry): the page shows one form or the other
+    by the screen's width, so that a result is never off a phone's screen."""
+    wide = build(*args, **kwargs)
+    token = _fits.set(PHONE_FITS)
+    try:
+        narrow = build(*args, **kwargs)
+    finally:
+        _fits.reset(token)
+    return [replace(w, narrow=n.equations) if n.equations != w.equations and n.key == w.key else w
+            for w, n in zip(wide, narrow, strict=True)]
 
 
 def visible_width(latex_text: str) -> int:
@@ -152,9 +177,25 @@ def aligned(lhs: str, *rhs: str) -> str:
 
 
 def chain(lhs: str, *rhs: str) -> str:
-    """lhs = rhs[0] = rhs[1] = … on one line if it fits, else one '=' per line."""
+    """lhs = rhs[0] = rhs[1] = … on one line if it fits, else one '=' per line (lhs on a line of its own when it is
+    followed by a single long right-hand side)."""
     one_line = " = ".join((lhs, *rhs))
-    return one_line if visible_width(one_line) <= FITS else aligned(lhs, *rhs)
+    if visible_width(one_line) <= fits():
+        return one_line
+    if len(rhs) == 1:  # lhs, then "= rhs" beneath it: as wide as the wider of the two
+        return join_rows([rf"& {lhs}", rf"& \quad = {rhs[0]}"])
+    return aligned(lhs, *rhs)
+
+
+def for_screen_sizes(build: Callable, *args):
+    """(wide, phone): ``build(*args)`` (an equation, or lines of them) as a wide screen and as a phone lay it out
+    (see for_screens)."""
+    wide = build(*args)
+    token = _fits.set(PHONE_FITS)
+    try:
+        return wide, build(*args)
+    finally:
+        _fits.reset(token)
 
 
 def operation(lhs: str, definition: str | None, left: str, op: str, right: str, result: str | None) -> str:
@@ -162,7 +203,7 @@ def operation(lhs: str, definition: str | None, left: str, op: str, right: str, 
     ``left op right`` alone is too wide, ``op right`` on a line of its own."""
     rhs = [r for r in (definition, rf"{left} {op} {right}", result) if r is not None]
     text = chain(lhs, *rhs)
-    if "aligned" not in text or visible_width(rf"{left} {op} {right}") <= FITS:
+    if "aligned" not in text or visible_width(rf"{left} {op} {right}") <= fits():
         return text
     rows = [rf"{lhs} &= {definition}"] if definition is not None else []
     rows += [rf"{'&=' if rows else lhs + ' &='} {left}", rf"&\qquad {op} {right}"]
@@ -175,16 +216,23 @@ def operation(lhs: str, definition: str | None, left: str, op: str, right: str, 
 SEP = r",\qquad "
 
 
-def side_by_side(*parts: str, sep: str = SEP, fits: int = FITS) -> tuple[str, ...]:
+def side_by_side(*parts: str, sep: str = SEP, width: int | None = None) -> tuple[str, ...]:
     """The parts on as few lines as fit: each line holds as many consecutive parts as fit across the page
-    (``fits`` characters, see visible_width)."""
+    (``width`` characters, see visible_width; by default what fits() gives)."""
+    width = fits() if width is None else width
     lines: list[str] = []
     for part in parts:
-        if lines and visible_width(lines[-1] + sep + part) <= fits:
+        if lines and visible_width(lines[-1] + sep + part) <= width:
             lines[-1] += sep + part
         else:
             lines.append(part)
     return tuple(lines)
+
+
+def beside(main: str, note: str) -> tuple[str, ...]:
+    """``main`` with ``note`` beside it (a \\quad apart) when both fit on one line, else the note on a line of its
+    own."""
+    return side_by_side(main, note, sep=r"\quad ")
 
 
 def comparison(assignment, consistent, difference) -> tuple[str, ...]:
@@ -201,7 +249,7 @@ def product_lines(lhs: str, A: np.ndarray, B: np.ndarray, terms: np.ndarray, res
     A, B = np.atleast_2d(A), np.atleast_2d(B)
     lines = [operation(lhs, None, matrix(A), r"\cdot", matrix(B), None)]
     expanded, summed = expanded_product(A, B), summed_terms(terms)
-    if visible_width(expanded) <= FITS:
+    if visible_width(expanded) <= fits():
         lines.append(rf"= {expanded}")
         if terms.shape[-1] > 1:
             lines.append(rf"= {summed}")
@@ -212,14 +260,14 @@ def product_lines(lhs: str, A: np.ndarray, B: np.ndarray, terms: np.ndarray, res
                 products = " + ".join(tex_factor(t) if k else tex(t) for k, t in enumerate(terms[r, c]))
                 head = rf"{entry}[{r + 1},{c + 1}] &= "
                 written = head + product_sum(A[r], B[:, c])
-                if visible_width(written) > FITS:  # a long sum of small numbers: its products on two lines
+                if visible_width(written) > fits():  # a long sum of small numbers: its products on two lines
                     half = (A.shape[1] + 1) // 2
                     second = " + ".join(rf"{tex_factor(a)} \times {tex_factor(b)}"
                                         for a, b in zip(A[r, half:], B[half:, c], strict=True))
                     written = rf"{head}{product_sum(A[r, :half], B[:half, c])} \\ &\qquad + {second}"
                 rest = rf"{products} = {tex(result[r, c])}"
                 # one line per entry while it fits, else the products' values on a line of their own
-                rows.append(rf"{written} = {rest}" if visible_width(written + rest) <= FITS else
+                rows.append(rf"{written} = {rest}" if visible_width(written + rest) <= fits() else
                             rf"{written} \\ &= {rest}")
         lines.append(r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}")
     lines.append(rf"{lhs} = {matrix(result)}" if "aligned" in lines[-1] else rf"= {matrix(result)}")
@@ -248,26 +296,26 @@ def forward_steps(sol: Solution) -> list[Step]:
             rf"X = {matrix(x)}_{{\,{shape(x)}}}", rf"W_1 = {matrix(w1)}_{{\,{shape(w1)}}}",
             rf"b_1 = {matrix(b1)}_{{\,1 \times {H}}}",
         ), f"Each row of X is one sample ({N} here) with D = {D} inputs; each column of W1 feeds one of "
-           f"the H = {H} hidden units.", key="given"),
+           f"the H = {H} hidden units.", key="z1_given"),
         Step("Check the shapes", (
             rf"\underbrace{{X}}_{{{shape(x)}}} \cdot \underbrace{{W_1}}_{{{shape(w1)}}} "
             rf"\;\to\; \underbrace{{X W_1}}_{{{N} \times {H}}}",
         ), f"The inner sizes agree (D = {D}), so the product is defined: each row of X (a sample) meets "
-           f"each column of W1 (a hidden unit), giving one number per sample and hidden unit.", key="shapes"),
+           f"each column of W1 (a hidden unit), giving one number per sample and hidden unit.", key="z1_shapes"),
         Step("Multiply X by W1: row times column", (product := product_lines(
             r"X \cdot W_1", x, w1, sol.XW1_terms, sol.XW1, r"(X W_1)")),
              "Entry (n, j) is the sum over the inputs i of X[n, i]·W1[i, j].", focus=("XW1", cells_of(sol.XW1)),
-             key="product", question=product_question(product)),
+             key="z1_product", question=product_question(product)),
         Step("Add the bias", (
             operation(r"Z_1", r"X W_1 + b_1", matrix(sol.XW1), "+", matrix(b1), matrix(sol.Z1)),
         ), "b1 has one entry per hidden unit and is added to every row, that is, to every sample.",
-           focus=z_cells, key="bias",
+           focus=z_cells, key="z1_bias",
            question=(operation(r"Z_1", r"X W_1 + b_1", matrix(sol.XW1), "+", matrix(b1), None),)),
         Step("Apply the sigmoid, entry by entry", (
             r"A_1 = \sigma(Z_1),\qquad \sigma(z) = \frac{1}{1 + e^{-z}}",
             chain(r"\sigma(Z_1)", text_matrix(sigma_calls), text_matrix(sigma_fractions), matrix(sol.A1_computed)),
         ), "σ squashes each pre-activation into (0, 1); it acts on each entry separately, so A1 has "
-           "Z1's shape.", focus=("A1", cells_of(sol.A1_computed)), key="sigmoid",
+           "Z1's shape.", focus=("A1", cells_of(sol.A1_computed)), key="a1_sigmoid",
            question=(r"A_1 = \sigma(Z_1),\qquad \sigma(z) = \frac{1}{1 + e^{-z}}",
                      chain(r"\sigma(Z_1)", text_matrix(sigma_calls), text_matrix(sigma_fractions)))),
     ]
@@ -278,14 +326,14 @@ def forward_steps(sol: Solution) -> list[Step]:
                           rf"\sigma(Z_1) = {matrix(sol.A1_computed)}"),
             rf"A_1^{{\text{{assumed}}}} - \sigma(Z_1) = {matrix(diff)}",
         ), "The assignment uses the rounder A1 for Problems 3 and 4 to keep the arithmetic simple; "
-           "switch to consistent mode to carry σ(Z1) forward instead.", key="assumed"))
+           "switch to consistent mode to carry σ(Z1) forward instead.", key="a1_assumed"))
     else:
         steps.append(Step("Carried forward", (
             rf"A_1 = \sigma(Z_1) = {matrix(sol.A1_computed)}",
             *side_by_side(rf"A_1^{{\text{{assumed}}}} = {matrix(sol.inputs.A1_given)}",
                           rf"A_1^{{\text{{assumed}}}} - \sigma(Z_1) = {matrix(diff)}"),
         ), "In consistent mode Problems 3 and 4 use this A1, so every later number follows from X, W1 "
-           "and b1.", key="assumed"))
+           "and b1.", key="a1_assumed"))
     return steps
 
 
@@ -318,7 +366,7 @@ def bias_lines(lhs: str, delta_symbol: str, delta: np.ndarray, db: np.ndarray) -
     columns = [" + ".join(tex(v) if n == 0 else tex_factor(v) for n, v in enumerate(delta[:, k]))
                for k in range(delta.shape[1])]
     sums = text_matrix([columns])
-    if visible_width(sums) <= FITS:
+    if visible_width(sums) <= fits():
         return (chain(lhs, rf"\sum_n {delta_symbol}[n,:]", sums, matrix(db)),)
     # too wide for one row: one line per entry, then the vector
     entry = lhs[:-1]  # \frac{…}{\partial b_2} → …{\partial b_2[k]}
@@ -444,28 +492,28 @@ def output_gradient_steps(sol: Solution) -> list[Step]:
         steps.append(Step("The inputs of the gradient", side_by_side(
             rf"A_1 = {matrix(a1)}_{{\,{shape(a1)}}}", rf"\delta_2 = {matrix(d2)}_{{\,{shape(d2)}}}",
         ), f"A1 is {_a1_source(sol)}; δ2 = ∂L/∂Z2 is the error signal just derived at the {C} outputs.",
-            key="given"))
+            key="dW2_given"))
     else:
         steps = [Step("The inputs", side_by_side(
             rf"A_1 = {matrix(a1)}_{{\,{shape(a1)}}}", rf"\delta_2 = {matrix(d2)}_{{\,{shape(d2)}}}",
         ), f"A1 is {_a1_source(sol)}; δ2 = ∂L/∂Z2 is the error signal arriving at the {C} outputs, as the "
-           "assignment gives it.", key="given"), given_delta2_step(sol)]
+           "assignment gives it.", key="dW2_given"), given_delta2_step(sol)]
     return steps + [
-        Step("Why A1 is transposed", (
+        Step("Why A1 is transposed", beside(
             rf"\underbrace{{A_1^T}}_{{{H} \times {N}}} \cdot \underbrace{{\delta_2}}_{{{N} \times {C}}} "
-            rf"\;\to\; \underbrace{{\frac{{\partial L}}{{\partial W_2}}}}_{{{H} \times {C}}} "
-            rf"\quad(\text{{the shape of }} W_2)",
+            rf"\;\to\; \underbrace{{\frac{{\partial L}}{{\partial W_2}}}}_{{{H} \times {C}}}",
+            r"(\text{the shape of } W_2)",
         ), "The gradient must have W2's shape (one number per weight). Transposing A1 puts hidden units "
            "on the rows and lines the samples up with δ2's rows, so the product sums over samples.",
-           key="shapes"),
-        Step("Transpose A1", (rf"A_1^T = {matrix(a1.T)}",), "Rows become columns.", key="transpose"),
+           key="dW2_shapes"),
+        Step("Transpose A1", (rf"A_1^T = {matrix(a1.T)}",), "Rows become columns.", key="dW2_transpose"),
         Step("Multiply: row of A1ᵀ times column of δ2", (product := product_lines(
             r"\frac{\partial L}{\partial W_2}", a1.T, d2, sol.dW2_terms, sol.dW2, r"\frac{\partial L}{\partial W_2}")),
              "Entry (j, k) is Σₙ A1[n, j]·δ2[n, k]: activation of hidden unit j times the error at "
-           "output k." + sum_note, focus=cells, key="product", question=product_question(product)),
+           "output k." + sum_note, focus=cells, key="dW2_product", question=product_question(product)),
         Step("The bias gradient: sum δ2 over the samples",
              bias_lines(r"\frac{\partial L}{\partial b_2}", r"\delta_2", d2, sol.db2),
-             _bias_note("2", "δ2", N), focus=("db2", cells_of(sol.db2)), key="bias_gradient",
+             _bias_note("2", "δ2", N), focus=("db2", cells_of(sol.db2)), key="db2_sum",
              question=bias_question(r"\frac{\partial L}{\partial b_2}", r"\delta_2", d2)),
     ]
 
@@ -491,26 +539,26 @@ def hidden_gradient_steps(sol: Solution) -> list[Step]:
             rf"\delta_2 = {matrix(d2)}_{{\,{shape(d2)}}}", rf"W_2 = {matrix(w2)}_{{\,{shape(w2)}}}",
             rf"X = {matrix(x)}_{{\,{shape(x)}}}", rf"Z_1 = {matrix(sol.Z1)}",
         ), "δ2 is the error at the outputs; W2 carries it back to the hidden layer; Z1 comes from the "
-           "forward pass.", key="given"),
+           "forward pass.", key="delta1_given"),
         Step("Send the error back through W2", (
             shapes := rf"\underbrace{{\delta_2}}_{{{N} \times {C}}} \cdot \underbrace{{W_2^T}}_{{{C} \times {H}}} "
             rf"\;\to\; {N} \times {H}",
             *(back := product_lines(r"\delta_2 W_2^T", d2, w2.T, sol.dA1_terms, sol.dA1, r"(\delta_2 W_2^T)")),
         ), "W2 maps hidden → output, so going back uses its transpose: hidden unit j collects "
-           "Σₖ δ2[n, k]·W2[j, k] from every output it feeds.", focus=("dA1", cells_of(sol.dA1)), key="back",
+           "Σₖ δ2[n, k]·W2[j, k] from every output it feeds.", focus=("dA1", cells_of(sol.dA1)), key="delta1_back",
            question=(shapes, *product_question(back))),
         Step("The sigmoid's slope at Z1", (
             operation(r"\sigma'(Z_1)", r"\sigma(Z_1) \ast (1 - \sigma(Z_1))", matrix(sol.A1_computed), r"\ast",
                       matrix(sol.one_minus_A1_computed), matrix(sol.sigma_prime)),
         ), "The derivative is taken at the pre-activation Z1 (written through σ(Z1), not through an "
-           "assumed A1).", focus=("sigma_prime", cells_of(sol.sigma_prime)), key="sigma_prime",
+           "assumed A1).", focus=("sigma_prime", cells_of(sol.sigma_prime)), key="delta1_sigma_prime",
            question=(operation(r"\sigma'(Z_1)", r"\sigma(Z_1) \ast (1 - \sigma(Z_1))", matrix(sol.A1_computed),
                                r"\ast", matrix(sol.one_minus_A1_computed), None),)),
         Step("Multiply element-wise", (
             operation(r"\delta_1", r"(\delta_2 W_2^T) \ast \sigma'(Z_1)", matrix(sol.dA1), r"\ast",
                       matrix(sol.sigma_prime), matrix(sol.delta1_computed)),
         ), "∗ is entry by entry (Hadamard): each hidden unit's error is scaled by how sensitive that "
-           "unit was.", focus=("delta1_computed", cells_of(sol.delta1_computed)), key="hadamard",
+           "unit was.", focus=("delta1_computed", cells_of(sol.delta1_computed)), key="delta1_hadamard",
            question=(operation(r"\delta_1", r"(\delta_2 W_2^T) \ast \sigma'(Z_1)", matrix(sol.dA1), r"\ast",
                                matrix(sol.sigma_prime), None),)),
     ]
@@ -518,24 +566,23 @@ def hidden_gradient_steps(sol: Solution) -> list[Step]:
         steps.append(Step("What the assignment gives instead", (
             *side_by_side(rf"\delta_1^{{\text{{given}}}} = {matrix(sol.inputs.delta1_given)}",
                           rf"\delta_1^{{\text{{propagated}}}} = {matrix(sol.delta1_computed)}"),
-            rf"\delta_1^{{\text{{given}}}} - \delta_1^{{\text{{propagated}}}} = "
-            rf"{matrix(sol.delta1_gap)}",
+            chain(r"\delta_1^{\text{given}} - \delta_1^{\text{propagated}}", matrix(sol.delta1_gap)),
         ), "The assignment supplies a simpler δ1 so that the last step is easy to do by hand; the "
-           "solution report uses it, and so does this mode.", key="given_delta1"))
+           "solution report uses it, and so does this mode.", key="dW1_given_delta1"))
     steps += [
-        Step("Why X is transposed", (
+        Step("Why X is transposed", beside(
             rf"\underbrace{{X^T}}_{{{D} \times {N}}} \cdot \underbrace{{\delta_1}}_{{{N} \times {H}}} "
-            rf"\;\to\; \underbrace{{\frac{{\partial L}}{{\partial W_1}}}}_{{{D} \times {H}}} "
-            rf"\quad(\text{{the shape of }} W_1)",
+            rf"\;\to\; \underbrace{{\frac{{\partial L}}{{\partial W_1}}}}_{{{D} \times {H}}}",
+            r"(\text{the shape of } W_1)",
         ), "As for W2: the gradient has W1's shape, and transposing X lines the samples up with δ1's "
-           "rows so the product sums over samples.", key="shapes"),
+           "rows so the product sums over samples.", key="dW1_shapes"),
         Step("Multiply: row of Xᵀ times column of δ1", (product := product_lines(
             r"\frac{\partial L}{\partial W_1}", x.T, d1, sol.dW1_terms, sol.dW1, r"\frac{\partial L}{\partial W_1}")),
              "Entry (i, j) is Σₙ X[n, i]·δ1[n, j]: input i times the error of hidden unit j.",
-           focus=("dW1", cells_of(sol.dW1)), key="product", question=product_question(product)),
+           focus=("dW1", cells_of(sol.dW1)), key="dW1_product", question=product_question(product)),
         Step("The bias gradient: sum δ1 over the samples",
              bias_lines(r"\frac{\partial L}{\partial b_1}", r"\delta_1", d1, sol.db1),
-             _bias_note("1", "δ1", N), focus=("db1", cells_of(sol.db1)), key="bias_gradient",
+             _bias_note("1", "δ1", N), focus=("db1", cells_of(sol.db1)), key="db1_sum",
              question=bias_question(r"\frac{\partial L}{\partial b_1}", r"\delta_1", d1)),
     ]
     return steps
@@ -544,10 +591,13 @@ def hidden_gradient_steps(sol: Solution) -> list[Step]:
 def delta1_cell(sol: Solution, n: int, j: int) -> str:
     """δ1[n, j] = (Σₖ δ2[n, k]·W2[j, k])·σ′(Z1[n, j]) with the numbers (indices 1-based)."""
     d2, w2 = sol.delta2, sol.inputs.W2
-    return aligned(rf"\delta_1[{n + 1},{j + 1}]",
-                   rf"\Big(\sum_k \delta_2[{n + 1},k]\,W_2[{j + 1},k]\Big)\,\sigma'(Z_1[{n + 1},{j + 1}])",
-                   rf"({product_sum(d2[n], w2[j])}) \times {tex_factor(sol.sigma_prime[n, j])}",
-                   tex(sol.delta1_computed[n, j]))
+    lhs = rf"\delta_1[{n + 1},{j + 1}]"
+    rule = (rf"\Big(\sum_k \delta_2[{n + 1},k]\,W_2[{j + 1},k]\Big)", rf"\sigma'(Z_1[{n + 1},{j + 1}])")
+    numbers = (rf"({product_sum(d2[n], w2[j])})", rf"{tex_factor(sol.sigma_prime[n, j])}")
+    if fits() < FITS:  # a phone: each product over two lines
+        return join_rows([rf"{lhs} &= {rule[0]}", rf"&\qquad \cdot {rule[1]}", rf"&= {numbers[0]}",
+                          rf"&\qquad \times {numbers[1]}", rf"&= {tex(sol.delta1_computed[n, j])}"])
+    return aligned(lhs, rf"{rule[0]}\,{rule[1]}", rf"{numbers[0]} \times {numbers[1]}", tex(sol.delta1_computed[n, j]))
 
 
 def dW1_cell(sol: Solution, i: int, j: int) -> str:
@@ -588,11 +638,16 @@ def parameter_update_step(name: str, before, grad, scaled, after, lr: float) -> 
     sym = dict(UPDATE_ORDER)[name]
     lhs, rule = rf"{sym}^{{\text{{new}}}}", rf"{sym} - \eta\,\frac{{\partial L}}{{\partial {sym}}}"
     numbers = rf"{matrix(before)} - {tex(lr)} \cdot {matrix(grad)}"
-    return Step(f"Update {name}", (
-        chain(lhs, rule, numbers, rf"{matrix(before)} - {matrix(scaled)}", matrix(after)),
-    ), f"Each entry of {name} moves against its own gradient, by η times it: a positive gradient makes the "
-       "weight smaller, a negative one larger.", focus=(f"{name}_new", cells_of(after)), key=f"update_{name}",
-       question=(chain(lhs, rule, numbers),))
+    if fits() < FITS and visible_width(numbers) > fits():  # a phone: each difference over two lines
+        written = operation(lhs, rule, matrix(before), "-", rf"{tex(lr)} \cdot {matrix(grad)}", None)
+        rows = [*aligned_rows(written), rf"&= {matrix(before)}", rf"&\qquad - {matrix(scaled)}",
+                rf"&= {matrix(after)}"]
+        equation = join_rows(rows)
+    else:
+        equation = chain(lhs, rule, numbers, rf"{matrix(before)} - {matrix(scaled)}", matrix(after))
+    return Step(f"Update {name}", (equation,), f"Each entry of {name} moves against its own gradient, by η times "
+                "it: a positive gradient makes the weight smaller, a negative one larger.",
+                focus=(f"{name}_new", cells_of(after)), key=f"update_{name}", question=(chain(lhs, rule, numbers),))
 
 
 def update_steps(update: Update) -> list[Step]:
@@ -607,8 +662,8 @@ def update_steps(update: Update) -> list[Step]:
     fb, fa = update.forward_before, update.forward_after
     steps += [
         Step("The loss before the step", (
-            rf"A_2 = \sigma\big(\sigma(X W_1 + b_1)\,W_2 + b_2\big) = {matrix(fb.A2)}",
-            rf"y = {matrix(update.inputs.y)}, \qquad L = {tex(update.loss_before)}",
+            chain(r"A_2", r"\sigma\big(\sigma(X W_1 + b_1)\,W_2 + b_2\big)", matrix(fb.A2)),
+            *side_by_side(rf"y = {matrix(update.inputs.y)}", rf"L = {tex(update.loss_before)}"),
         ), "A full forward pass with A1 = σ(Z1), in either mode: the assumed A1 is no network's real activation.",
            key="loss_before"),
         Step("A second forward pass with the new parameters", (

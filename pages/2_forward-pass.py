@@ -34,7 +34,7 @@ shown = {
     "Z1": solution.Shown(sol.Z1, "Z1 = X·W1 + b1", "sample", "hidden unit", "Z1", picker="z1_cell"),
     "A1": solution.Shown(sol.A1_computed, "A1 = σ(Z1)", "sample", "hidden unit", "A1"),
 }
-worked = steps.forward_steps(sol)
+worked = steps.for_screens(steps.forward_steps, sol)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 
@@ -44,7 +44,7 @@ if not page.presenter:
         st.subheader("Open one entry of Z1")
         st.caption("Click a cell of the Z1 heatmap, or choose it here.")
         n, j = display.cell_picker("Entry", sol.Z1.shape, "sample", "hidden unit", key="z1_cell")
-        display.latex(steps.z1_cell(sol, n, j))
+        display.latex_screens(*steps.for_screen_sizes(steps.z1_cell, sol, n, j), key="z1_cell")
 
         solution.mode_comparison(
             page.page_id, sol, heading="The assignment's simplification", given="A1",
@@ -54,10 +54,12 @@ if not page.presenter:
 
     st.header("Check my answer")
     st.markdown("**Z1 = X·W1 + b1**:")
-    editors.answer_checker("Z1", sol, symbol="Z1", row_name="sample", col_name="hidden unit", reveal=show)
+    editors.answer_checker("Z1", sol, symbol="Z1", row_name="sample", col_name="hidden unit", reveal=show,
+                           hint_link=solution.hint_links(page, worked, show))
     st.markdown("**A1 = σ(Z1)**, the sigmoid of your Z1's entries (the real σ(Z1), not the A1 the assignment "
                 "assumes later):")
-    editors.answer_checker("A1", sol, symbol="A1", row_name="sample", col_name="hidden unit", reveal=show)
+    editors.answer_checker("A1", sol, symbol="A1", row_name="sample", col_name="hidden unit", reveal=show,
+                           hint_link=solution.hint_links(page, worked, show))
 
     st.header("Share and export")
     sharing.share_and_export(page, "Problem 2 · The forward pass", {

@@ -60,7 +60,7 @@ shown = {
     "dW2": solution.Shown(sol.dW2, "∂L/∂W2 = A1ᵀ·δ2", "hidden unit", "output", "∂L/∂W2", picker="dw2_cell"),
     "db2": solution.Shown(sol.db2, "∂L/∂b2 = Σₙ δ2", "row", "output", "∂L/∂b2", picker="db2_cell"),
 }
-worked = steps.output_gradient_steps(sol)
+worked = steps.for_screens(steps.output_gradient_steps, sol)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 source = (f"δ2 here is derived from the target y with the {OUTPUT_LOSSES[loss]}; the loss is L = {short(sol.L)}."
@@ -73,11 +73,11 @@ if not page.presenter:
         st.subheader("Open one entry: the chain rule for a single weight")
         st.caption("Click a cell of the ∂L/∂W2 or ∂L/∂b2 heatmap, or choose it here.")
         j, k = display.cell_picker("Weight", sol.dW2.shape, "hidden unit", "output", key="dw2_cell")
-        display.latex(steps.dW2_cell(sol, j, k))
+        display.latex_screens(*steps.for_screen_sizes(steps.dW2_cell, sol, j, k), key="dW2_cell")
         st.caption("The scalar chain rule: ∂L/∂W2[j,k] = Σₙ ∂L/∂Z2[n,k] · ∂Z2[n,k]/∂W2[j,k], and "
                    "∂Z2[n,k]/∂W2[j,k] = A1[n,j]. The matrix formula does this for every j and k at once.")
         b = display.entry_picker("Bias: output", sol.db2.shape[0], "output", key="db2_cell")
-        display.latex(steps.db_cell(sol, 2, b))
+        display.latex_screens(*steps.for_screen_sizes(steps.db_cell, sol, 2, b), key="db_cell")
 
         solution.mode_comparison(
             page.page_id, sol, heading="As in the assignment vs. consistent", given="δ2",
@@ -85,7 +85,8 @@ if not page.presenter:
             "δ2 the target y gives, the numbers change like this:")
 
     st.header("Check my answer")
-    editors.answer_checker("dW2", sol, symbol="∂L/∂W2", row_name="hidden unit", col_name="output", reveal=show)
+    editors.answer_checker("dW2", sol, symbol="∂L/∂W2", row_name="hidden unit", col_name="output", reveal=show,
+                           hint_link=solution.hint_links(page, worked, show))
 
     st.header("Share and export")
     numbers = {"A1": sol.A1, "delta2": sol.delta2, "dW2": sol.dW2, "db2": sol.db2}

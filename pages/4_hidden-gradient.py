@@ -54,7 +54,7 @@ shown = {
     "dW1": solution.Shown(sol.dW1, "∂L/∂W1 = Xᵀ·δ1", "input", "hidden unit", "∂L/∂W1", picker="dw1_cell"),
     "db1": solution.Shown(sol.db1, "∂L/∂b1 = Σₙ δ1", "row", "hidden unit", "∂L/∂b1", picker="db1_cell"),
 }
-worked = steps.hidden_gradient_steps(sol)
+worked = steps.for_screens(steps.hidden_gradient_steps, sol)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 
@@ -67,11 +67,11 @@ if not page.presenter:
         st.subheader("Open one entry: the chain rule for a single weight")
         st.caption("Click a cell of the ∂L/∂W1, ∂L/∂b1 or propagated δ1 heatmap, or choose it here.")
         i, j = display.cell_picker("Weight", sol.dW1.shape, "input", "hidden unit", key="dw1_cell")
-        display.latex(steps.dW1_cell(sol, i, j))
+        display.latex_screens(*steps.for_screen_sizes(steps.dW1_cell, sol, i, j), key="dW1_cell")
         b = display.entry_picker("Bias: hidden unit", sol.db1.shape[0], "hidden unit", key="db1_cell")
-        display.latex(steps.db_cell(sol, 1, b))
+        display.latex_screens(*steps.for_screen_sizes(steps.db_cell, sol, 1, b), key="db_cell")
         n, h = display.cell_picker("Hidden error", sol.delta1.shape, "sample", "hidden unit", key="delta1_cell")
-        display.latex(steps.delta1_cell(sol, n, h))
+        display.latex_screens(*steps.for_screen_sizes(steps.delta1_cell, sol, n, h), key="delta1_cell")
         st.caption("δ1[n,j] sums what hidden unit j contributed to every output k, weighted by W2[j,k], then "
                    "scales by how steep the sigmoid was at Z1[n,j].")
 
@@ -83,9 +83,11 @@ if not page.presenter:
     st.header("Check my answer")
     st.markdown("**δ1 = (δ2·W2ᵀ) ∗ σ′(Z1)**, computed from δ2, W2 and Z1 (even in the mode where the "
                 "assignment then gives a simpler δ1):")
-    editors.answer_checker("delta1", sol, symbol="δ1", row_name="sample", col_name="hidden unit", reveal=show)
+    editors.answer_checker("delta1", sol, symbol="δ1", row_name="sample", col_name="hidden unit", reveal=show,
+                           hint_link=solution.hint_links(page, worked, show))
     st.markdown("**∂L/∂W1 = Xᵀ·δ1**, with the δ1 this mode uses:")
-    editors.answer_checker("dW1", sol, symbol="∂L/∂W1", row_name="input", col_name="hidden unit", reveal=show)
+    editors.answer_checker("dW1", sol, symbol="∂L/∂W1", row_name="input", col_name="hidden unit", reveal=show,
+                           hint_link=solution.hint_links(page, worked, show))
 
     st.header("Share and export")
     sharing.share_and_export(page, "Problem 4 · The hidden layer's gradient", {

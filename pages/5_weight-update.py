@@ -51,7 +51,7 @@ PARAMETERS = (("W1", "input", "hidden unit"), ("b1", "row", "hidden unit"), ("W2
               ("b2", "row", "output"))
 shown = {f"{name}_new": solution.Shown(getattr(step.after, name), f"{name} after the step", rows, cols, f"{name} new")
          for name, rows, cols in PARAMETERS}
-worked = steps.update_steps(step)
+worked = steps.for_screens(steps.update_steps, step)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, step, reveal=solution.revealed(page))
 
@@ -92,12 +92,15 @@ if not page.presenter:
                                     "loss": st.column_config.NumberColumn("loss L", format="%.6g")})
 
     st.header("Check my answer")
-    st.markdown("**W1 after the step**, with this mode's ∂L/∂W1 and η:")
-    editors.answer_checker("W1_new", step, symbol="W1 after the step", row_name="input", col_name="hidden unit",
-                           reveal=show)
-    st.markdown("**W2 after the step**:")
-    editors.answer_checker("W2_new", step, symbol="W2 after the step", row_name="hidden unit", col_name="output",
-                           reveal=show)
+    st.markdown("Every parameter after the step, with this mode's gradients and η, and the loss the next forward "
+                "pass gives:")
+    for name, rows, cols in PARAMETERS:
+        st.markdown(f"**{name} after the step**")
+        editors.answer_checker(f"{name}_new", step, symbol=f"{name} after the step", row_name=rows, col_name=cols,
+                               reveal=show, hint_link=solution.hint_links(page, worked, show))
+    st.markdown("**The loss after the step**, from a forward pass with the new parameters:")
+    editors.answer_checker("loss_after", step, symbol="loss after the step", row_name="row", col_name="loss",
+                           reveal=show, hint_link=solution.hint_links(page, worked, show))
 
     st.header("Share and export")
     numbers = {"X": inputs.X, "y": inputs.y, **step.before.as_dict(),

@@ -1,11 +1,15 @@
-"""Practice: fresh problems of the assignment's kind from a seed, graded with diagnosis; quiz sheets."""
+"""Practice: fresh problems of the assignment's kind from a seed, graded with diagnosis, hints a step at a time."""
+from functools import partial
+
 import streamlit as st
 
 from backprop.practice import KINDS, LIMITS, MAX_SEED, check, make_problem
-from dashboard import display, editors, nav, solution, state
+from dashboard import display, editors, nav, solution, state, steps
 from dashboard.practice import problems, session
 
 page = nav.page_setup("practice", "Practice", example_page=False)
+st.sidebar.caption("Here solutions are always hidden until you ask: *Show the next step* reveals one step, and "
+                   "a hint offers the step it concerns.")
 st.title("Practice")
 st.markdown(
     "Problems of the assignment's kind on numbers you have not seen, as many as you like: work one on paper, "
@@ -29,53 +33,47 @@ if session.sized():
                          help=editors.SIZE_HELP[dim])
 
 problem = make_problem(*session.current())
-session.sync_url(problem)
-st.caption(f"{problem.size.text} · seed {problem.seed} · the address bar now gives this problem to anyone who opens "
-           f"it (it ends in ?{problem.link})")
+st.caption(f"{problem.size.text} · seed {problem.seed} · the link to this problem, for anyone: "
+           f"…/practice?{problem.link}")
 
 st.header("The problem")
 st.markdown(problems.TASKS[problem.kind])
 display.latex_row(problems.givens_parts(problem))
 
+worked = steps.for_screens(problems.worked_steps, problem)
+scope = session.scope(problem)
+shown = session.all_shown(problem, worked)
+
+
+def count_help(steps: int) -> None:
+    session.helped(problem, steps)
+
+
 st.header("Your answers")
-shown = session.revealed(problem)
 results = []
 for answer in problem.answers:
     st.subheader(answer.symbol)
     results.append(editors.answer_grid(
-        f"practice_{problem.kind}_{problem.seed}_{problem.size.N}{problem.size.D}{problem.size.H}{problem.size.C}_"
-        f"{answer.key}", answer.symbol, answer.value.shape, answer.row_name, answer.col_name, reveal=shown,
-        check=lambda values, digits, key=answer.key: check(problem, key, values, digits),
+        f"{scope}_{answer.key}", answer.symbol, answer.value.shape, answer.row_name, answer.col_name, reveal=shown,
+        check=lambda values, digits, key=answer.key: check(problem, key, values, digits), quantity=answer.key,
+        hint_link=partial(solution.step_link, scope, worked, hidden=not shown, on_show=count_help),
         unexplained_hint="the worked solution below writes out each sum"))
 session.record_attempt(problem, results)
 
 score = session.score()
-s1, s2, s3 = st.columns(3)
+s1, s2, s3, s4 = st.columns(4)
 s1.metric("Problems tried", score.tried, help="A problem counts once every one of its answers is filled in.")
-s2.metric("Right first time", score.right_first_time, help="Every answer right at its first complete attempt.")
-s3.metric("Streak", score.streak, help="Problems right first time, in a row.")
+s2.metric("Right first time, unaided", score.right_first_time,
+          help="Every answer right at its first complete attempt, with no step of the worked solution shown first.")
+s3.metric("Streak", score.streak, help="Problems right first time and unaided, in a row. A problem solved with help "
+          "leaves it as it was.")
+s4.metric("Solved with help", score.with_help, help=f"Problems tried after a step of their worked solution was "
+          f"shown. Steps shown so far: {score.steps_shown}.")
+st.caption(f"Your score is kept in this page's address (…&score={score.to_link(session.problem_id(problem))['score']}"
+           "): a reload keeps it; a new tab or a link without it starts afresh. An answer typed after a step of its "
+           "solution was shown is marked, but counts as solved with help.")
 
 st.header("Worked solution")
-if shown:
-    solution.show_steps(problems.worked_steps(problem))
-else:
-    st.button("Reveal the worked solution", icon=":material/visibility:", on_click=session.reveal, args=(problem,),
-              help="Try the problem first: your marks then show by how much each cell is off.")
+solution.stepwise(scope, worked, on_show=count_help)
 
-st.header("Quiz sheets for instructors")
-st.markdown("Variants of this kind and size, one seed each, with an answer key holding every worked solution and a "
-            "table of the answers for a grading spreadsheet.")
-q1, q2 = st.columns(2)
-count = state.remembered(q1.slider, "Variants", "quiz_count", 30, min_value=1, max_value=60)
-first_seed = editors.number_field("First seed", "quiz_seed", default=1, minimum=0, maximum=MAX_SEED - 60, integer=True,
-                                  container=q2, help="Variant k uses seed first + k − 1.")
-base = (st.context.url or "").split("?")[0] or "/practice"
-sheet, key, table = session.quiz_files(problem.kind, problem.size, int(first_seed), int(count), base)
-stem = f"practice_{problem.kind}_{int(first_seed)}"
-d1, d2, d3 = st.columns(3)
-d1.download_button("Problems (Markdown)", sheet, file_name=f"{stem}.md", mime="text/markdown",
-                   icon=":material/download:", width="stretch", key="quiz_md")
-d2.download_button("Answer key (Markdown)", key, file_name=f"{stem}_key.md", mime="text/markdown",
-                   icon=":material/download:", width="stretch", key="quiz_key")
-d3.download_button("Answers (CSV)", table, file_name=f"{stem}_answers.csv", mime="text/csv",
-                   icon=":material/download:", width="stretch", key="quiz_csv")
+session.sync_url(problem)  # last: the address holds this problem and the score as this run left it

@@ -1,19 +1,13 @@
-"""Practice problems on the page and on paper: their statement, worked solution, the session's score and
-quiz sheets with answer keys. Pure functions over backprop.practice (no streamlit here).
+"""Practice problems on the page: their statement, worked solution and the score. Pure functions over
+backprop.practice (no streamlit here); the quiz sheets made from them are the instructor's (dashboard.classroom).
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-
-from backprop.practice import KINDS, Problem
-from dashboard.exports import step_lines
+from backprop.practice import Problem
 from dashboard.numbers import tex
-from dashboard.parsing import canonical
 from dashboard.steps import (
     Step,
     forward_steps,
@@ -70,22 +64,22 @@ def worked_steps(problem: Problem) -> list[Step]:
     sol = problem.solution
     kind = problem.kind
     if kind == "forward":
-        return [s for s in forward_steps(sol) if s.key != "assumed"]
+        return [s for s in forward_steps(sol) if s.key != "a1_assumed"]
     if kind == "output":
         # the page's "inputs" step speaks of the assignment's A1 and δ2: here they are the problem's givens
         givens = Step("The givens", givens_latex(problem), "A1 and δ2 are given; δ2 = ∂L/∂Z2 is the error signal "
                       "arriving at the outputs.", key="given")
-        return [givens, *[s for s in output_gradient_steps(sol) if s.key not in ("given", "given_delta2")]]
+        return [givens, *[s for s in output_gradient_steps(sol) if s.key not in ("dW2_given", "delta2_given")]]
     if kind == "hidden":
-        return [s for s in hidden_gradient_steps(sol) if s.key != "given_delta1"]
+        return [s for s in hidden_gradient_steps(sol) if s.key != "dW1_given_delta1"]
     update = [parameter_update_step(name, getattr(problem.before, name), problem.grads[name], problem.scaled[name],
                                     getattr(problem.updated, name), problem.lr)
               for name in (("W2", "b2", "W1", "b1") if kind == "update" else ("W2", "W1"))]
     if kind == "update":
         return [Step("The parameters, their gradients and η", givens_latex(problem), key="given"), *update]
-    steps = [s for s in forward_steps(sol) if s.key != "assumed"]
+    steps = [s for s in forward_steps(sol) if s.key != "a1_assumed"]
     steps += output_gradient_steps(sol)
-    steps += [s for s in hidden_gradient_steps(sol) if s.key != "given"]
+    steps += [s for s in hidden_gradient_steps(sol) if s.key != "delta1_given"]
     return steps + update
 
 
@@ -94,18 +88,26 @@ def worked_steps(problem: Problem) -> list[Step]:
 
 @dataclass(frozen=True)
 class Score:
-    """The session's practice record: problems tried, right at the first attempt, and the current run of those.
+    """The practice record: problems tried, those right at the first attempt without help, and the run of those.
 
-    A problem is tried once each of its answers has been filled in completely; it is right first time when
-    each answer was right at its own first complete attempt (correcting a wrong answer later does not count).
-    ``firsts``: (problem id, answer key, right) of every first complete attempt; ``counted``: problems counted.
+    A problem is tried once each of its answers has been filled in completely. It is right first time when each
+    answer was right at its own first complete attempt (correcting a wrong answer later does not count) and no
+    step of its worked solution was shown before the problem was counted: an answer typed after a step (or the
+    whole solution) was shown is marked, but the problem counts as solved with help, and leaves the streak where
+    it was. ``steps_shown`` counts every step asked for.
+
+    ``firsts``: (problem id, answer key, right) of every first complete attempt; ``counted``: problems counted;
+    ``aided``: problems for which a step was shown before they were counted.
     """
 
     tried: int = 0
     right_first_time: int = 0
     streak: int = 0
+    with_help: int = 0
+    steps_shown: int = 0
     firsts: frozenset = field(default_factory=frozenset)
     counted: frozenset = field(default_factory=frozenset)
+    aided: frozenset = field(default_factory=frozenset)
 
     def record(self, problem_id: tuple, key: str, right: bool, answers: int) -> Score:
         """Note answer ``key``'s complete attempt (only its first counts); once all ``answers`` of the
@@ -116,53 +118,59 @@ class Score:
         mine = [f for f in firsts if f[0] == problem_id]
         if len(mine) < answers:
             return replace(self, firsts=firsts)
+        counted = self.counted | {problem_id}
+        if problem_id in self.aided:
+            return replace(self, tried=self.tried + 1, with_help=self.with_help + 1, firsts=firsts, counted=counted)
         all_right = all(f[2] for f in mine)
         return replace(self, tried=self.tried + 1, right_first_time=self.right_first_time + all_right,
-                       streak=self.streak + 1 if all_right else 0, firsts=firsts,
-                       counted=self.counted | {problem_id})
+                       streak=self.streak + 1 if all_right else 0, firsts=firsts, counted=counted)
 
+    def helped(self, problem_id: tuple, steps: int = 1) -> Score:
+        """Note that ``steps`` steps of a problem's worked solution were shown: a problem not counted yet is then
+        solved with help."""
+        aided = self.aided if problem_id in self.counted else self.aided | {problem_id}
+        return replace(self, steps_shown=self.steps_shown + steps, aided=aided)
 
-# --- quiz sheets -----------------------------------------------------------------------------------
+    # --- kept in the page's address, so that a reload keeps it ---
 
+    def to_link(self, problem_id: tuple) -> dict[str, str]:
+        """The score as query parameters: the counts (score=tried.right.streak.helped.steps), and the problem in
+        progress's first attempts (att=key.r,key.w) and whether it was helped (aid=1)."""
+        params = {"score": ".".join(str(n) for n in (self.tried, self.right_first_time, self.streak,
+                                                     self.with_help, self.steps_shown))}
+        mine = sorted((key, right) for pid, key, right in self.firsts if pid == problem_id)
+        if mine and problem_id not in self.counted:
+            params["att"] = ",".join(f"{key}.{'r' if right else 'w'}" for key, right in mine)
+        if problem_id in self.aided and problem_id not in self.counted:
+            params["aid"] = "1"
+        return params
 
-def _header(problem: Problem, number: int, base: str) -> list[str]:
-    return [f"## Variant {number} · seed {problem.seed}", "", f"Link: {base}?{problem.link}", ""]
-
-
-def quiz_markdown(problems: Sequence[Problem], base: str) -> str:
-    """One problem per variant, headed by its seed and link: Markdown with LaTeX math ($$ … $$)."""
-    first = problems[0]
-    lines = [f"# Practice: {KINDS[first.kind]}", "", f"{len(problems)} variant(s), {first.size.text} each.",
-             "", TASKS[first.kind], ""]
-    for number, problem in enumerate(problems, start=1):
-        lines += _header(problem, number, base)
-        for line in givens_latex(problem):
-            lines += ["$$", line, "$$", ""]
-    return "\n".join(lines)
-
-
-def key_markdown(problems: Sequence[Problem], base: str) -> str:
-    """The answer key: for each variant its answers and the full worked solution."""
-    first = problems[0]
-    lines = [f"# Answer key: {KINDS[first.kind]}", "", f"{len(problems)} variant(s), {first.size.text} each.", ""]
-    for number, problem in enumerate(problems, start=1):
-        lines += _header(problem, number, base)
-        lines += ["**Answers**", ""]
-        for answer in problem.answers:
-            lines += ["$$", rf"{ANSWER_SYMBOLS[answer.key]} = {matrix(answer.value)}", "$$", ""]
-        lines += ["**Worked solution**", ""]
-        lines += step_lines(worked_steps(problem), "###")
-    return "\n".join(lines)
-
-
-def answers_csv(problems: Sequence[Problem]) -> str:
-    """Every answer entry, one per line, for a grading spreadsheet: variant, seed, matrix, row, column, value
-    (rows and columns 1-based; values with every digit)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["variant", "seed", "matrix", "row", "column", "value"])
-    for number, problem in enumerate(problems, start=1):
-        for answer in problem.answers:
-            for (r, c), value in np.ndenumerate(np.atleast_2d(answer.value)):
-                writer.writerow([number, problem.seed, answer.key, r + 1, c + 1, canonical(value)])
-    return out.getvalue()
+    @staticmethod
+    def from_link(params, problem_id: tuple, answer_keys: Sequence[str]) -> tuple[Score, list[str]]:
+        """The Score a link's score, att and aid parameters give for the problem ``problem_id`` (whose answers are
+        ``answer_keys``), and a warning per parameter that was not used (naming it, never quoting it)."""
+        score, warnings = Score(), []
+        if "score" in params:
+            parts = str(params["score"]).split(".")
+            if len(parts) == 5 and all(p.isdigit() and len(p) <= 7 for p in parts):
+                tried, right, streak, helped, steps = map(int, parts)
+                if right + helped <= tried and streak <= right:
+                    score = Score(tried, right, streak, helped, steps)
+                else:
+                    warnings.append("Ignored the link's score: its counts do not add up.")
+            else:
+                warnings.append("Ignored the link's score: it must be five whole numbers joined by dots.")
+        if "att" in params:
+            firsts = set()
+            for part in str(params["att"]).split(","):
+                key, _, mark = part.partition(".")
+                if key not in answer_keys or mark not in ("r", "w"):
+                    warnings.append("Ignored the link's att: each entry is an answer of this problem, then .r or .w.")
+                    firsts = set()
+                    break
+                firsts.add((problem_id, key, mark == "r"))
+            if len({f[1] for f in firsts}) < len(answer_keys):  # a finished problem would have been counted
+                score = replace(score, firsts=frozenset(firsts))
+        if params.get("aid") == "1":
+            score = replace(score, aided=frozenset({problem_id}))
+        return score, warnings

@@ -1,5 +1,5 @@
 """The practice page's session: which problem is shown (kind, size, seed, from the URL on arrival and in
-it afterwards), the score, whether the worked solution is revealed, and the cached quiz files."""
+it afterwards), the score (kept in the URL too, so that a reload keeps it), and the worked steps shown."""
 from __future__ import annotations
 
 import secrets
@@ -9,13 +9,12 @@ import streamlit as st
 
 from backprop.mistakes import Diagnosis
 from backprop.practice import ASSIGNMENT_SIZE, KINDS, LIMITS, MAX_SEED, Problem, Size, make_problem
-from dashboard import state
+from dashboard import solution, state
 from dashboard.parsing import EntryError, parse_number
 from dashboard.practice import problems
 
 SCORE = "practice_score"
 KIND, SIZED, SEED = "practice_kind", "practice_sized", "practice_seed"
-REVEALED = "practice_revealed"
 _ARRIVAL = "_practice_generation"
 
 
@@ -66,11 +65,15 @@ def arrive() -> tuple[str, ...]:
     for dim, value in (("N", 1), ("D", 2), ("H", 2), ("C", 2)):
         ss.setdefault(f"practice_{dim}", value)
     ss.setdefault(SCORE, problems.Score())
-    ss.setdefault(REVEALED, frozenset())
     if ss.get(_ARRIVAL) != ss[state.GENERATION]:
         ss[_ARRIVAL] = ss[state.GENERATION]
-        settings, warnings = read_link(st.query_params.to_dict())
+        params = st.query_params.to_dict()
+        settings, warnings = read_link(params)
         ss.update(settings)
+        if {"score", "att", "aid"} & params.keys():
+            problem = make_problem(*current())
+            ss[SCORE], more = problems.Score.from_link(params, problem_id(problem), [a.key for a in problem.answers])
+            warnings += more
         ss["_practice_warnings"] = tuple(warnings)
     return ss.get("_practice_warnings", ())
 
@@ -88,8 +91,10 @@ def new_seed() -> None:
 
 
 def sync_url(problem: Problem) -> None:
-    """The address bar gives this problem: kind, seed, and the size when it is not the assignment's."""
+    """The address bar gives this problem (kind, seed, and the size when it is not the assignment's) and the
+    score, so that a reload keeps both."""
     wanted = dict(part.split("=", 1) for part in problem.link.split("&"))
+    wanted |= st.session_state[SCORE].to_link(problem_id(problem))
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -107,20 +112,21 @@ def record_attempt(problem: Problem, results: Sequence[Diagnosis | None]) -> Non
     st.session_state[SCORE] = score
 
 
-def revealed(problem: Problem) -> bool:
-    return problem_id(problem) in st.session_state[REVEALED]
+def scope(problem: Problem) -> str:
+    """The name under which the worked steps shown for ``problem`` are kept (see solution.steps_shown)."""
+    size = problem.size
+    return f"practice_{problem.kind}_{problem.seed}_{size.N}{size.D}{size.H}{size.C}"
 
 
-def reveal(problem: Problem) -> None:
-    st.session_state[REVEALED] = st.session_state[REVEALED] | {problem_id(problem)}
+def all_shown(problem: Problem, worked) -> bool:
+    """Whether every step of ``problem``'s worked solution ``worked`` has been shown."""
+    return {step.key for step in worked} <= solution.steps_shown(scope(problem))
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner="Writing the quiz sheets…")
-def quiz_files(kind: str, size: Size, first_seed: int, count: int, base: str) -> tuple[str, str, str]:
-    """(problems as Markdown, answer key as Markdown, answers as CSV) for ``count`` variants from ``first_seed``."""
-    variants = [make_problem(kind, size, seed) for seed in range(first_seed, first_seed + count)]
-    return (problems.quiz_markdown(variants, base), problems.key_markdown(variants, base),
-            problems.answers_csv(variants))
+def helped(problem: Problem, steps: int) -> None:
+    """``steps`` more steps of ``problem``'s worked solution were shown: the score counts them (a button's
+    callback)."""
+    st.session_state[SCORE] = st.session_state[SCORE].helped(problem_id(problem), steps)
 
 
 def sized() -> bool:

@@ -77,7 +77,7 @@ def test_sigma_prime_mistakes_on_the_assignment():
 def test_rounded_answers_count_as_right_and_the_cells_are_marked():
     sol = ASSIGNMENT[0]
     assert check_answer("Z1", sol, [[1.6, 2.2]]).all_right
-    assert check_answer("delta1", sol, np.round(sol.delta1_computed, 4)).all_right
+    assert check_answer("delta1", sol, significant(sol.delta1_computed, 3)).all_right  # the rule: 3 figures
     partly = check_answer("dW2", sol, [[0.18, -0.27], [0.19, 0.3]])
     np.testing.assert_array_equal(partly.right, [[True, True], [True, False]])
     np.testing.assert_allclose(partly.difference, [[0, 0], [0, 0.585]], atol=1e-12)
@@ -103,6 +103,11 @@ def test_wrong_shape_and_unknown_quantity():
 
 
 # --- each mistake written out by hand, independently of the module's own candidates ----------------
+
+
+def significant(M, figures: int) -> np.ndarray:
+    """Every entry of M rounded to ``figures`` significant figures, as a student types it."""
+    return np.vectorize(lambda v: float(f"{v:.{figures}g}"))(np.asarray(M, dtype=float))
 
 def _sig(z):
     return 1 / (1 + np.exp(-z))
@@ -167,9 +172,9 @@ def _hand_made_wrong_answers(sol):
 @pytest.mark.parametrize("sol", [s for s in RANDOM if s.inputs.dims["N"] == 3], ids=lambda s: s.mode)
 def test_hand_made_mistakes_are_diagnosed(sol):
     made = _hand_made_wrong_answers(sol)
-    assert {key for _, key, _ in made} == {key for key in MISTAKES if not key.startswith("update_")}
+    assert {key for _, key, _ in made} == {key for key in MISTAKES if not key.startswith(("update_", "loss_"))}
     for quantity, key, wrong in made:
-        result = check_answer(quantity, sol, np.round(wrong, 6))  # as a student would type it
+        result = check_answer(quantity, sol, significant(wrong, 4), digits=4)  # as a student would type it
         assert not result.all_right, (quantity, key)
         assert key in result.mistakes, (quantity, key, result.mistakes)
 
@@ -194,7 +199,7 @@ def test_expected_alone_is_what_the_diagnosis_compares_with(mode):
 
 
 @pytest.mark.parametrize("mode", list(a.MODES))
-@pytest.mark.parametrize("quantity", UPDATE_QUANTITIES)
+@pytest.mark.parametrize("quantity", [q for q in UPDATE_QUANTITIES if q != "loss_after"])
 def test_each_update_mistake_is_diagnosed_as_itself(mode, quantity):
     step = a.gradient_step(a.solve(a.DEFAULT_INPUTS, mode), 0.5)
     expected, candidates = expected_and_candidates(quantity, step)
@@ -203,8 +208,33 @@ def test_each_update_mistake_is_diagnosed_as_itself(mode, quantity):
     W, g = getattr(a.DEFAULT_INPUTS, name), step.grads[name]
     other = a.solve(a.DEFAULT_INPUTS, "consistent" if mode == "assignment" else "assignment").grads[name]
     by_hand = {"update_added": W + 0.5 * g, "update_no_lr": W - g, "update_only_step": -0.5 * g,
-               "update_transposed": W - 0.5 * g.T, "update_other_gradient": W - 0.5 * other}
+               "update_other_gradient": W - 0.5 * other, "update_not_applied": W}
+    if g.ndim == 2:
+        by_hand["update_transposed"] = W - 0.5 * g.T
+    # a slip that gives the right answer here is no mistake to name (b2 = 0: "the step without W" is right)
+    by_hand = {key: wrong for key, wrong in by_hand.items() if not np.allclose(np.atleast_2d(wrong), expected)}
     assert set(candidates) == set(by_hand) and all(key in MISTAKES for key in by_hand)
     for key, wrong in by_hand.items():
-        result = check_answer(quantity, step, np.round(wrong, 6))
+        result = check_answer(quantity, step, np.atleast_2d(wrong))  # as the package computes it
         assert not result.all_right and key in result.mistakes, (key, result.mistakes)
+
+
+@pytest.mark.parametrize("mode", list(a.MODES))
+def test_the_loss_after_the_step_is_checked_and_the_loss_before_it_named(mode):
+    step = a.gradient_step(a.solve(a.DEFAULT_INPUTS, mode), 0.5)
+    assert check_answer("loss_after", step, [[step.loss_after]]).all_right
+    typed = float(f"{step.loss_after:.3g}")  # three significant figures, as a student types it
+    assert check_answer("loss_after", step, [[typed]], digits=[[3]]).all_right
+    before = check_answer("loss_after", step, [[step.loss_before]])
+    assert not before.all_right and before.mistakes == ("loss_before_step",)
+
+
+def test_unchanged_weights_are_named_not_updated_not_a_rounding_slip():
+    """Typing W1 as it was before the step (0.1, 0.2; 0.3, 0.4, one figure each) is "not updated": the rounding
+    hint ("give more figures") would send the student the wrong way."""
+    step = a.gradient_step(a.solve(a.DEFAULT_INPUTS, "assignment"), 0.5)
+    result = check_answer("W1_new", step, a.W1, digits=np.ones((2, 2), dtype=int))
+    assert result.mistakes[0] == "update_not_applied"
+    assert not result.rounded.any() and result.digits_needed == 0
+    result = check_answer("b2_new", step, [a.DEFAULT_INPUTS.b2])
+    assert result.mistakes == ("update_not_applied",)

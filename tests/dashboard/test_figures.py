@@ -72,3 +72,44 @@ def test_two_word_column_ticks_break_onto_two_lines_so_they_do_not_run_together_
     assert list(fig.layout.xaxis.tickvals) == list(fig.data[0].x) == ["hidden unit 1", "hidden unit 2"]
     short_names = figures.matrix_heatmap(np.eye(2), title="W2", row_name="hidden unit", col_name="output")
     assert list(short_names.layout.xaxis.ticktext) == ["output 1", "output 2"]
+
+
+# --- one unit for the title, the cells and the colour bar; ticks that never overprint -----------------------
+
+
+def colour_bar(fig) -> dict:
+    return fig.data[0].colorbar
+
+
+def test_small_values_in_narrow_cells_share_one_unit_with_the_colour_bar():
+    rng = np.random.default_rng(0)
+    M = rng.normal(scale=4e-4, size=(3, 6))  # six columns: narrow cells, values below 0.01
+    fig = figures.matrix_heatmap(M, title="∂L/∂W1", row_name="input", col_name="hidden unit")
+    power = int(np.floor(np.log10(np.abs(M).max())))
+    assert f"cells and colour bar × 10<sup>{power}</sup>" in fig.layout.title.text
+    np.testing.assert_allclose(np.asarray(fig.data[0].z), M / 10.0**power)  # the colour bar's numbers are the cells'
+    bar = colour_bar(fig)
+    assert max(abs(v) for v in bar.tickvals) <= np.abs(M).max() / 10.0**power
+    assert all(abs(float(t)) < 10 for t in bar.ticktext), "labels in the title's unit, not 0.0003 or '300µ'"
+
+
+@pytest.mark.parametrize("M", [np.zeros((2, 2)), np.array([[1e-7, -5e-7]]), np.array([[0.18, -0.27], [0.19, -0.285]]),
+                               np.full((1, 3), 2.5), np.arange(40.0).reshape(4, 10) - 20])
+@pytest.mark.parametrize("height", [None, 200])
+def test_every_colour_bar_has_at_least_three_labelled_ticks(M, height):
+    bar = colour_bar(figures.matrix_heatmap(M, title="t", row_name="r", col_name="c", height=height))
+    assert bar.tickmode == "array" and len(bar.ticktext) >= 3 and 0.0 in bar.tickvals
+    assert len(set(bar.ticktext)) == len(bar.ticktext), bar.ticktext
+
+
+def test_an_axis_of_many_samples_labels_a_readable_few_and_counts_them_in_the_title():
+    delta = np.random.default_rng(1).normal(size=(160, 4))
+    fig = figures.matrix_heatmap(delta.T, title="δ1ᵀ", row_name="hidden unit", col_name="sample", compact=True)
+    ticks = fig.layout.xaxis.tickvals
+    assert len(ticks) <= figures.MAX_TICKS and ticks[0] == "1" and ticks[1] == "21"
+    assert "(160 samples)" in fig.layout.title.text
+
+
+@pytest.mark.parametrize("count, step", [(1, 1), (12, 1), (13, 2), (25, 5), (60, 5), (61, 10), (160, 20)])
+def test_tick_steps_are_round_and_leave_at_most_twelve_labels(count, step):
+    assert figures.tick_step(count) == step and -(-count // step) <= figures.MAX_TICKS

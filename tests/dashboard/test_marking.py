@@ -16,7 +16,7 @@ def test_a_right_answer_is_marked_right_in_every_cell():
 def test_a_transposed_answer_names_the_mistake():
     m = mark(check_answer("dW2", SOL, a.DW2.T))
     assert m.verdict == "wrong" and m.summary == "2 of 4 cells are off."
-    assert [label for label, _ in m.hints] == ["δ2ᵀ·A1 instead of A1ᵀ·δ2"]
+    assert [label for label, _, _ in m.hints] == ["δ2ᵀ·A1 instead of A1ᵀ·δ2"]
     assert m.cells[0][1] == "too high" and m.cells[1][0] == "too low"  # −0.27 ↔ 0.19
     assert not m.unexplained
 
@@ -37,14 +37,14 @@ def test_the_other_modes_gradient_typed_as_the_page_prints_it_is_named():
     typed = np.array([[float(f"{v:.3g}") for v in row] for row in consistent])
     digits = np.full(typed.shape, 3)
     m = mark(check_answer("dW2", SOL, typed, digits))
-    assert [label for label, _ in m.hints] == ["the other mode's ∂L/∂W2"] and not m.unexplained
+    assert [label for label, _, _ in m.hints] == ["the other mode's ∂L/∂W2"] and not m.unexplained
 
 
 def test_a_named_mistake_is_not_also_called_a_rounding_slip():
     # the assignment's given δ1 (−0.01, −0.02) typed for Problem 4's δ1: −0.01 is also −0.0112 rounded, by chance
     typed = np.array([[-0.01, -0.02]])
     m = mark(check_answer("delta1", SOL, typed, np.array([[1, 1]])))
-    assert [label for label, _ in m.hints] == ["the δ1 the assignment gives"]
+    assert [label for label, _, _ in m.hints] == ["the δ1 the assignment gives"]
 
 
 def test_the_rounding_diagnosis_needs_the_digits_typed():

@@ -100,13 +100,18 @@ def test_a_long_refused_entry_is_shortened_in_its_message():
     ("array([[1, 2],\n       [3, 4]])", [[1, 2], [3, 4]]),
     ("2 3", [[2, 3]]),
     ("\u22120.01, \u22120.02", [[-0.01, -0.02]]),
+    ("0, 5", [[0, 5]]),  # a comma and a space separate entries
+    ("0.1,0.2;0.3,0.4", [[0.1, 0.2], [0.3, 0.4]]),  # a point already makes the comma a separator
+    ("[[0,5],[1,2]]", [[0, 5], [1, 2]]),  # as in a Python list
 ])
 def test_pasted_matrices(text, expected):
     np.testing.assert_array_equal(parse_pasted(text), expected)
 
 
 @pytest.mark.parametrize("text, reason", [("1 2; 3", "rows of different lengths"), ("1 x", "row 1, entry 2"),
-                                          ("", "is empty")])
+                                          ("", "is empty"), ("0,5", "“0,5” could be a decimal comma: write 0.5"),
+                                          ("0.1 0,5; 1 2", "or separate entries with a space"),
+                                          ("\u22122,5", "could be a decimal comma: write \u22122.5")])
 def test_pasted_matrices_that_cannot_be_used(text, reason):
     with pytest.raises(EntryError, match=reason):
         parse_pasted(text)

@@ -31,7 +31,7 @@ def test_output_gradient_steps_show_shapes_and_products():
                   r"\begin{pmatrix} 0.18 & -0.27 \\ 0.19 & -0.285 \end{pmatrix}"):
         assert piece in text, piece
     assert any("transpos" in s.note.lower() for s in worked)
-    product = next(s for s in worked if s.key == "product")
+    product = next(s for s in worked if s.key == "dW2_product")
     assert product.focus == ("dW2", ((0, 0), (0, 1), (1, 0), (1, 1)))
     assert worked[-1].focus == ("db2", ((0, 0), (0, 1)))
 

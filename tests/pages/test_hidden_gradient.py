@@ -4,6 +4,7 @@ The solution report's ∂L/∂W1, the bias gradient of the δ1 it uses, the cell
 import csv
 import io
 import json
+import re
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from backprop import assignment as a
 from dashboard.numbers import tex, tex_factor
 from dashboard.urlstate import params_from_inputs
 from tests.apptest import heatmaps, no_exception, open_page
-from tests.pages._helpers import by_hand, latex_text, text_of
+from tests.pages._helpers import answer, by_hand, latex_text, text_of
 
 
 def test_hidden_gradient_shows_the_solution_reports_dW1():
@@ -109,3 +110,22 @@ def test_presenter_position_survives_a_step_that_now_has_fewer_parts():
     at.session_state["step_hidden-gradient"] = (0, key.replace(":0", ":3"))
     at.run()
     assert at.header[0].value == "Why X is transposed"
+
+
+def worked_headings(at) -> list[str]:
+    return [m.value for m in at.markdown if re.match(r"\*\*Step \d+ · ", m.value)]
+
+
+def test_a_stuck_student_reveals_one_step_at_a_time_and_a_hint_leads_to_its_step():
+    at = open_page("hidden-gradient")
+    at.sidebar.toggle[1].set_value(True).run()  # "Hide solutions until I ask"
+    assert worked_headings(at) == [], "nothing of the solution yet"
+    next(b for b in at.button if b.label.startswith("Show the next step (Step 1")).click().run()
+    assert worked_headings(at) == ["**Step 1 · The inputs**"]
+    # δ2·W2 instead of δ2·W2ᵀ: the hint names the mistake and offers the step that carries δ2 back through W2ᵀ
+    s = 1 / (1 + np.exp(-a.Z1))
+    answer(at, "delta1", (a.DELTA2 @ a.W2) * s * (1 - s))
+    assert any("Looks like: δ2·W2 instead of δ2·W2ᵀ." in w.value for w in at.warning)
+    next(b for b in at.button if b.label.startswith("Show me Step 2")).click().run()
+    assert worked_headings(at) == ["**Step 1 · The inputs**", "**Step 2 · Send the error back through W2**"]
+    assert "Results" not in [h.value for h in at.header], "the results stay hidden: only steps were asked for"

@@ -120,7 +120,8 @@ def test_a_rounded_answer_gets_the_rounding_hint():
     answer(at, "dW2", "output", [["0.18", "-0.27"], ["0.19", "\u22120.29"]])
     no_exception(at)
     hints = [w.value for w in at.warning]
-    assert any("Looks like: rounding." in h and "Give 3 significant figures, as in -0.285" in h for h in hints), hints
+    assert any("Looks like: rounding." in h and "rounded to 2 significant figures, as you typed it" in h
+               and "give 3 significant figures" in h and "as in -0.285" in h for h in hints), hints
     assert not [i.value for i in at.info if "None of the usual mistakes" in i.value]
 
 

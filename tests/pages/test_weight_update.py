@@ -121,6 +121,22 @@ def test_check_my_answer_on_the_updated_weights():
     assert any("Looks like: gradient added." in h for h in hints), hints
 
 
+def test_every_quantity_of_the_step_is_checked_and_unchanged_weights_are_named():
+    at = open_page("weight-update")
+    step = a.gradient_step(a.solve(a.DEFAULT_INPUTS, "assignment"), a.DEFAULT_LR)
+    grids = {quantity: at.session_state["editor_keys"].get(f"answer_{quantity}")
+             for quantity in ("W1_new", "b1_new", "W2_new", "b2_new", "loss_after")}
+    assert all(grids.values()), grids
+    type_answer(at, "b1_new", "hidden unit", [list(step.after.b1)])
+    type_answer(at, "b2_new", "output", [list(step.after.b2)])
+    type_answer(at, "loss_after", "loss", [[float(f"{step.loss_after:.3g}")]])
+    assert [s.value for s in at.success] == ["All 2 cells are right.", "All 2 cells are right.", "It is right."]
+    type_answer(at, "W1_new", "hidden unit", a.W1.tolist())  # the weights as they were: not updated
+    hints = [w.value for w in at.warning]
+    assert any("Looks like: the weights were not updated." in h for h in hints), hints
+    assert not any("rounding" in h for h in hints)
+
+
 def test_hidden_solutions_keep_the_step_and_the_loss_after_it_until_revealed():
     at = open_page("weight-update")
     at.sidebar.toggle[1].set_value(True).run()  # "Hide solutions until I ask"

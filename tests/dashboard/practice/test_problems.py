@@ -1,12 +1,6 @@
 """Tests of dashboard.practice.problems: the score, and quiz sheets whose keys parse back to the solutions."""
-import csv
-import io
-import re
 
-import numpy as np
-import pytest
 
-from backprop.practice import KINDS, Size, make_problem
 from dashboard.practice import problems
 
 
@@ -19,41 +13,21 @@ def test_the_score_counts_first_complete_attempts():
     assert (score.tried, score.right_first_time, score.streak) == (3, 2, 0)
 
 
-# --- quiz sheets -----------------------------------------------------------------------------------
-
-_MATRIX = re.compile(r"\\begin\{pmatrix\}(.*?)\\end\{pmatrix\}", re.S)
-
-
-def parse_tex_matrix(text: str) -> np.ndarray:
-    rows = [[float(x.replace(r"\times 10^{", "e").replace("}", "").replace(" ", "")) for x in row.split("&")]
-            for row in _MATRIX.search(text).group(1).split(r"\\")]
-    return np.array(rows)
+def test_a_problem_helped_by_a_shown_step_counts_as_solved_with_help_and_leaves_the_streak():
+    score = problems.Score().record(("a",), "Z1", True, 1)
+    assert (score.right_first_time, score.streak) == (1, 1)
+    score = score.helped(("b",), 2).record(("b",), "Z1", True, 1)
+    assert (score.tried, score.right_first_time, score.streak, score.with_help, score.steps_shown) == (2, 1, 1, 1, 2)
+    score = score.record(("a",), "Z1", False, 1).helped(("a",))  # after it was counted: help changes nothing
+    assert (score.tried, score.with_help, score.steps_shown) == (2, 1, 3)
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
-def test_quiz_sheets_have_every_variant_and_keys_that_parse_back(kind):
-    variants = [make_problem(kind, Size(2, 2, 2, 2), seed) for seed in range(10, 16)]
-    sheet = problems.quiz_markdown(variants, "https://example.org/practice")
-    key = problems.key_markdown(variants, "https://example.org/practice")
-    for number, problem in enumerate(variants, start=1):
-        header = f"## Variant {number} · seed {problem.seed}"
-        assert sheet.count(header) == 1 and key.count(header) == 1
-        assert f"https://example.org/practice?{problem.link}" in sheet
-    assert sheet.count("## Variant") == key.count("## Variant") == len(variants)
-    assert "Worked solution" not in sheet and key.count("**Worked solution**") == len(variants)
-    # each variant's answers in the key parse back to the generator's solution (4 significant digits)
-    for problem, section in zip(variants, key.split("## Variant ")[1:], strict=True):
-        answers_part = section.split("**Worked solution**")[0]
-        blocks = re.findall(r"\$\$\n(.*?)\n\$\$", answers_part, re.S)
-        assert len(blocks) == len(problem.answers)
-        for block, expected in zip(blocks, problem.answers, strict=True):
-            assert block.startswith(problems.ANSWER_SYMBOLS[expected.key] + " = ")
-            np.testing.assert_allclose(parse_tex_matrix(block), expected.value, rtol=5e-4, atol=5e-5)
-    rows = list(csv.DictReader(io.StringIO(problems.answers_csv(variants))))
-    for problem_number, problem in enumerate(variants, start=1):
-        for expected in problem.answers:
-            cells = [r for r in rows if r["variant"] == str(problem_number) and r["matrix"] == expected.key]
-            got = np.zeros(expected.value.shape)
-            for r in cells:
-                got[int(r["row"]) - 1, int(r["column"]) - 1] = float(r["value"])
-            np.testing.assert_array_equal(got, expected.value)  # every digit
+def test_the_score_goes_into_a_link_and_back():
+    score = problems.Score().record(("a",), "Z1", True, 1).helped(("b",)).record(("b",), "Z1", False, 2)
+    params = score.to_link(("b",))
+    assert params == {"score": "1.1.1.0.1", "att": "Z1.w", "aid": "1"}
+    back, warnings = problems.Score.from_link(params, ("b",), ["Z1", "A1"])
+    assert warnings == [] and back.to_link(("b",)) == params
+    assert back.record(("b",), "A1", True, 2).with_help == 1, "the help before the reload still counts"
+    for bad in ({"score": "1.2.0.0.0"}, {"score": "x"}, {"score": "1.1.1.0.1", "att": "W9.r"}):
+        assert problems.Score.from_link(bad, ("b",), ["Z1", "A1"])[1], bad
