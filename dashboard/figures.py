@@ -178,7 +178,9 @@ def matrix_heatmap(
             xgap=2,
             ygap=2,
             # labelled ticks chosen here: at least three, five on a tall bar (a short one would stack them)
+            # at least as long as its three labels need, even beside a single row (it may reach into the margins)
             colorbar={"thickness": round(14 * scale), "tickfont": axis_font, "tickmode": "array",
+                      "lenmode": "pixels", "len": max(plot_height, round(4.2 * AXIS_FONT * scale)),
                       **dict(zip(("tickvals", "ticktext"), colour_ticks(limit / unit, plot_height >= 150 * scale),
                                  strict=True))},
             hovertemplate=f"{symbol}[{row_name} %{{y}}, {col_name} %{{x}}] = %{{customdata}}<extra></extra>"
@@ -299,8 +301,10 @@ def layer_norms_figure(norms: Sequence[float], *, title: str, log_y: bool = True
     yaxis = {"type": "log" if log_y else "linear", "title": {"text": "‖∂L/∂W‖ (Frobenius norm)", "font": font},
              "tickfont": font, "exponentformat": "power", "automargin": True}
     if log_y and at.size:
-        # At least two decades, so that norms within a factor of 1.3 do not look ten times apart.
+        # At least two decades, so that norms within a factor of 1.3 do not look ten times apart; powers of ten
+        # labelled only (Plotly writes its in-between 2 and 5 small)
         yaxis["range"] = log_range(values[drawn], decades=1.4, pad=0.3)
+        yaxis["dtick"] = 1
     return go.Figure(dots, layout=base_layout(
         title, height, scale=scale, theme=theme,
         yaxis=yaxis,

@@ -122,9 +122,10 @@ CHAR_EM = 0.68
 MEASURED_PX, MEASURED_MARGIN_PX, LINE_GAP_PX = 24.7, 18, 6
 #: What presenter mode shows above a step's math at 100 % (the app's header, the page title, the step bar and the
 #: step's heading) and the margin kept below the last line, in pixels (measured in Chromium: the math starts at 182).
-ABOVE_PX, BELOW_PX = 184, 12
-#: A slide's one-line remark (dashboard.presenter.note): 1.35 rem, bold; about half an em per character.
-NOTE_EM, NOTE_CHAR_EM, NOTE_LINE = 1.35, 0.5, 1.3
+ABOVE_PX, BELOW_PX = 184, 20
+#: A slide's one-line remark (dashboard.presenter.note): 1.35 rem but at most 28 px (at 150 % a long remark would
+#: crowd out the step's result), bold; about half an em per character.
+NOTE_EM, NOTE_MAX_PX, NOTE_CHAR_EM, NOTE_LINE = 1.35, 28, 0.5, 1.3
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class Projector:
         """The height of a slide's remark ``text`` (none for an empty one), with the gap above it."""
         if not text:
             return 0
-        font = NOTE_EM * BASE_PX * self.scale
+        font = min(NOTE_EM * BASE_PX * self.scale, NOTE_MAX_PX)
         lines = math.ceil(len(text) * NOTE_CHAR_EM * font / self.width_px)
         return math.ceil(lines * NOTE_LINE * font + 0.5 * BASE_PX * self.scale)
 

@@ -10,7 +10,8 @@ or theme only picks one of them, by a key from dashboard.presenting's fixed list
   22 px high and the math at one of three sizes (MATH_KEYS: 29, 35 or 42 px, never under 28), chosen by the
   container it is drawn in, so that it reads from the back of a room.
 - SIZE_CSS: the projector's text size (125 %, 150 %): the page's root font grows, and everything set in rem
-  or em with it (Plotly charts are given their sizes by dashboard.figures).
+  or em with it (Plotly charts are given their sizes by dashboard.figures), except the labels of the presenter's
+  buttons, which keep their size so that they still fit their row.
 - THEME_CSS: a dark theme (light text on a near-black ground) and a high-contrast one (black on white, nothing
   grey); the heatmaps keep their diverging scale, which reads on both.
 - KEYS_HTML (st.iframe, an invisible frame): PageDown (what a clicker sends), → and Space go to the next
@@ -47,19 +48,23 @@ FIT_CSS = """<style>
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
 [data-testid="stMainBlockContainer"] .katex-display { margin: 0.3em 0; }
 .st-key-presenter-bar [data-testid="stProgress"] p { font-size: 1.35rem; font-weight: 600; line-height: 1.25; }
-[class*="st-key-pm0-"] .katex-display > .katex { font-size: 1.7em; }
+[data-testid="stMain"] .katex-display > .katex, [class*="st-key-pm0-"] .katex-display > .katex { font-size: 1.7em; }
 [class*="st-key-pm1-"] .katex-display > .katex { font-size: 2.05em; }
 [class*="st-key-pm2-"] .katex-display > .katex { font-size: 2.45em; }
-[class*="st-key-presenter-note"] p { font-size: 1.35rem; font-weight: 600; line-height: 1.3; }
+[class*="st-key-presenter-note"] p { font-size: min(1.35rem, 28px); font-weight: 600; line-height: 1.3; }
 </style>"""
 
-LARGER_CSS = """<style>html { font-size: 21.25px !important; }</style>"""
-LARGEST_CSS = """<style>html { font-size: 25.5px !important; }</style>"""
+LARGER_CSS = """<style>html { font-size: 21.25px !important; }
+.st-key-presenter-bar button { padding-left: 0.35rem; padding-right: 0.35rem; }
+.st-key-presenter-bar button p { font-size: 17px; }</style>"""
+LARGEST_CSS = """<style>html { font-size: 25.5px !important; }
+.st-key-presenter-bar button { padding-left: 0.3rem; padding-right: 0.3rem; }
+.st-key-presenter-bar button p { font-size: 17px; }</style>"""
 #: The projector's larger text sizes: the page's root font (17 px) times 1.25 and 1.5.
 SIZE_CSS = {125: LARGER_CSS, 150: LARGEST_CSS}
 
 DARK_CSS = """<style>
-[data-testid="stApp"], [data-testid="stHeader"], [data-testid="stMain"], [data-testid="stPopoverBody"],
+[data-testid="stApp"], [data-testid="stMain"], [data-testid="stPopoverBody"],
 [data-baseweb="popover"] > div { background-color: #0b0d12 !important; color: #f2f2f2; }
 [data-testid="stApp"] :is(h1, h2, h3, h4, h5, h6, p, li, label, span, .katex, [data-testid="stCaptionContainer"]),
 [data-testid="stPopoverBody"] :is(p, label, span) { color: #f2f2f2 !important; }
@@ -70,13 +75,14 @@ DARK_CSS = """<style>
 [data-testid="stApp"] a { color: #c9b8ef !important; }
 </style>"""
 CONTRAST_CSS = """<style>
-[data-testid="stApp"], [data-testid="stHeader"], [data-testid="stMain"] { background-color: #ffffff !important; }
+[data-testid="stApp"], [data-testid="stMain"] { background-color: #ffffff !important; }
 [data-testid="stApp"] :is(h1, h2, h3, h4, h5, h6, p, li, label, span, .katex, [data-testid="stCaptionContainer"]) {
   color: #000000 !important; }
 [data-testid="stApp"] :is(p, li, label) { font-weight: 600; }
 [data-testid="stApp"] [data-testid="stBaseButton-secondary"], [data-testid="stPopoverButton"] {
   border: 2px solid #000000 !important; color: #000000 !important; }
 [data-testid="stProgressBarTrack"] { background-color: #9e9e9e !important; }
+[data-testid="stApp"] [data-testid="stBaseButton-primary"] :is(p, span) { color: #ffffff !important; }
 [data-testid="stApp"] a { color: #3b1f73 !important; text-decoration: underline; }
 </style>"""
 #: The projector's themes besides the page's own (dashboard.presenting.THEMES).

@@ -361,7 +361,8 @@ def present(page: Page, worked: Sequence[Step], shown: dict[str, Shown],
             then: tuple[str, Callable[[], None]] | None = None) -> None:
     """Presenter mode: one step at a time, fitted to a projector, and the matrix that step computes with
     its cells outlined (once its result is shown), as tall as the step leaves room for; ``then``: see presenter."""
-    scale = Projector(page.text_size).scale
+    # charts grow with the text only up to 120 %: their labels stay above 16 px, and at 150 % a step keeps its heatmap
+    scale = min(Projector(page.text_size).scale, 1.2)
 
     def least(step: Step) -> int:
         """The least height of the step's heatmap, and the gap above it."""

@@ -162,6 +162,14 @@ def aligned_rows(latex_text: str) -> list[str] | None:
     return rows + [body[start:].strip()]
 
 
+def _gathered_rows(latex_text: str) -> list[str] | None:
+    """The rows of a gathered block (the walk-through's formulas stack their lines so), as aligned_rows splits them."""
+    begin, end = r"\begin{gathered} ", r" \end{gathered}"
+    if not (latex_text.startswith(begin) and latex_text.endswith(end)):
+        return None
+    return aligned_rows(_BEGIN + latex_text[len(begin):-len(end)] + _END)
+
+
 def join_rows(rows: Sequence[str]) -> str:
     """Rows back into one aligned block."""
     return _BEGIN + r" \\ ".join(rows) + _END
@@ -171,7 +179,7 @@ def height_px(latex_text: str) -> int:
     """About how tall an equation is in pixels at \\large in the app (measured in Chromium: a line of scalars
     about 37 px per row, a row holding 3-row matrices about 97, a row with a displayed fraction, sum or brace about
     70, plus the display's margins)."""
-    rows = aligned_rows(latex_text) or [latex_text]
+    rows = aligned_rows(latex_text) or _gathered_rows(latex_text) or [latex_text]
 
     def row_px(row: str) -> int:
         inner = [m.count("\\\\") + 1 for m in re.findall(r"\\begin\{pmatrix\}(.*?)\\end\{pmatrix\}", row)]

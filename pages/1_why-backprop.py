@@ -67,13 +67,13 @@ if shows(1):
     choice = state.remembered(st.radio, "Activation", "custom_act", "swish_buggy", options=names, horizontal=True,
                               format_func=lambda n: n.replace("_", " "))
     act = CUSTOM_ACTIVATIONS[choice]
-    display.latex(f"{act.latex}, \\qquad {act.grad_latex}")
+    display.latex_row((act.latex, act.grad_latex), size="" if page.presenter else r"\large")
     check = check_derivative(act)
     left, right = st.columns([3, 2])
     left.plotly_chart(
         figures.derivative_check_figure(check.z, check.analytic, check.numerical,
                                         title=f"Derivative of {choice.replace('_', ' ')}: analytic vs numerical",
-                                        height=round(330 * scale) if page.presenter else 360, scale=scale,
+                                        height=round(290 * scale) if page.presenter else 360, scale=scale,
                                         theme=page.theme),
         key="custom_plot", config={"displayModeBar": False}, width="stretch",
     )
@@ -84,7 +84,8 @@ if shows(1):
     with right:
         st.metric("Relative error of f′", f"{check.rel_error:.1e}")
         (st.error if band.level in ("bad", "warn") else st.success)(band.text)
-        st.markdown("The same activation inside a 2-4-1 network, checked parameter by parameter:")
+        if not page.presenter:
+            st.markdown("The same activation inside a 2-4-1 network, checked parameter by parameter:")
         display.rel_error_table(demos.custom_activation_check(act).rel_errors)
 
 # --- 3. Understanding ------------------------------------------------------------------------------

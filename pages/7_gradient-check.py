@@ -50,8 +50,8 @@ params, X, y = demos.random_problem(N, D, H, C, int(seed), loss=loss)
 check = bp.gradient_check(params, X, y, loss=loss, hidden=hidden, output=output, h=h, bug=bug if broken else None)
 
 if shows(0) or (page.presenter and shows(2)):
-    if page.presenter and shows(0):
-        display.latex(FORMULA)
+    if page.presenter and shows(0):  # the two formulas side by side while they fit the projector's larger math
+        display.latex_row(FORMULA.split(r", \qquad "), size="")
     if not page.presenter:
         st.header("Verdict")
     worst = bp.interpret_rel_error(check.worst)
@@ -74,7 +74,8 @@ if shows(1):
     for tab, name in zip(st.tabs(list(axes)), axes, strict=True):
         row_name, col_name = axes[name]
         with tab:
-            st.metric(f"Relative error for {name}", f"{check.rel_errors[name]:.2e}")
+            if not page.presenter:  # on a projector the first slide gives them, and the heatmaps need the room
+                st.metric(f"Relative error for {name}", f"{check.rel_errors[name]:.2e}")
             left, right = st.columns(2)
             with left:
                 display.heatmap(check.analytic[name],
