@@ -8,6 +8,11 @@ from dashboard import display, nav, state, walkthrough
 page = nav.page_setup("overview", "Overview")
 st.title("Backpropagation from scratch")
 nav.show_url_warnings(page)
+if page.presenter:  # the walk one step at a time on a projector, and nothing else of the page
+    sol = solve(page.inputs, page.mode, page.loss)
+    walkthrough.present(page, sol, gradient_step(sol, page.lr), reveal=not page.hide_solutions)
+    state.sync_url()
+    st.stop()
 st.markdown(
     "A 2-layer network, worked by hand. Every number on these pages is computed by `backprop`, a "
     "small numpy package written for this assignment: edit a matrix on any problem and every step, "

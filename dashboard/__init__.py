@@ -16,6 +16,7 @@ PURE = (
     "dashboard.marking",
     "dashboard.numbers",
     "dashboard.parsing",
+    "dashboard.presenting",
     "dashboard.steps",
     "dashboard.tables",
     "dashboard.urlstate",
@@ -24,4 +25,6 @@ PURE = (
     "dashboard.lab.plots",
     "dashboard.practice.problems",
     "dashboard.classroom.sheets",
+    "dashboard.classroom.lms",
+    "dashboard.classroom.handout",
 )

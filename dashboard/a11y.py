@@ -2,7 +2,9 @@
 
 Both are constant strings written here, never built from anything a user typed or a link carried:
 
-- PAGE_CSS: a visible focus ring on links, buttons and tabs (the sidebar's links showed none); display
+- PAGE_CSS: a visible focus ring on links, buttons and tabs (the sidebar's links showed none); a print stylesheet
+  (the browser's Print leaves out the sidebar, the editors, buttons and links, lets the page run over as many sheets
+  as it needs, and sets the math so that a wide page's equations fit an A4 or Letter column); display
   math that does not overflow its own box by a pixel or two (KaTeX's glyphs overhang a box sized to
   them, which made every equation a "scrollable region" for screen readers); equations too wide for a
   phone scroll sideways in their box, with a visible scrollbar and a shade at the edge that says so; a worked
@@ -38,6 +40,25 @@ a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, summary:focus
   [class*="st-key-wide-form-"] { display: none; }
   /* the grids' hover toolbar (search, download, full screen) would cover the end of their labels */
   [data-testid="stDataFrame"] [data-testid="stElementToolbar"] { display: none; }
+}
+/* Printing a page (the browser's Print): the worked problem on paper, without the app around it. */
+@media print {
+  @page { size: A4; margin: 12mm; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"], [data-testid="stButton"],
+  [data-testid="stDownloadButton"], [data-testid="stPageLink"], [data-testid="stExpander"], [data-testid="stCode"],
+  [data-testid="stDataFrame"], [data-testid="stTextInput"], [data-testid="stTextArea"], [data-testid="stSelectbox"],
+  [data-testid="stSlider"], [data-testid="stRadio"], [data-testid="stCheckbox"], [data-testid="stPopover"],
+  [data-testid="stIFrame"], .stButton, .stDownloadButton, .stTextInput, .stTextArea, .stSelectbox, .stSlider,
+  .stRadio, .stCheckbox, .stToggle, .stPageLink, .stExpander, .stCode, .stDataFrame, .stPopover, iframe {
+    display: none !important; }
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+    height: auto !important; overflow: visible !important; position: static !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  .katex-display { overflow: visible !important; break-inside: avoid; }
+  .katex-display > .katex { font-size: 0.95em !important; }  /* a wide page's 60 characters fit an A4 column */
+  .stPlotlyChart, [data-testid="stHeading"] { break-inside: avoid; }
+  [data-testid="stHeading"] { break-after: avoid; }
 }
 </style>"""
 

@@ -57,10 +57,12 @@ def _pick_clicked_cell(chart_key: str, picker_key: str) -> None:
 
 def heatmap(M, *, title: str, row_name: str, col_name: str, symbol: str, key: str,
             highlight: Sequence[tuple[int, int]] = (), compact: bool = False, picker: str | None = None,
-            height: int | None = None) -> None:
-    """A matrix heatmap; with ``picker`` (a cell_picker's key), clicking a cell opens that entry."""
+            height: int | None = None, scale: float = 1.0, theme: str = "light") -> None:
+    """A matrix heatmap; with ``picker`` (a cell_picker's key), clicking a cell opens that entry; ``scale`` and
+    ``theme``: presenter mode's text size and theme."""
     fig = figures.matrix_heatmap(M, title=title, row_name=row_name, col_name=col_name, symbol=symbol,
-                                 highlight=highlight, compact=compact, clickable=picker is not None, height=height)
+                                 highlight=highlight, compact=compact, clickable=picker is not None, height=height,
+                                 scale=scale, theme=theme)
     if picker is None:
         st.plotly_chart(fig, key=key, config={"displayModeBar": False}, width="stretch")
     else:

@@ -22,7 +22,12 @@ DIVERGING = [
 HIGHLIGHT = "#ffb000"  # amber outline: distinct from both ends of the scale for every colour vision
 CELL_FONT = 22
 MAX_LABELLED_COLUMNS = 8  # wider matrices (a wide hidden layer) give their values on hover
-AXIS_FONT = 16
+AXIS_FONT = 16  # axis titles, tick labels and colour-bar labels: at least 16 px, for the back of a room
+TITLE_FONT = 20
+#: Text and ground of a chart in each of presenter mode's themes (dashboard.presenting.THEMES): dark ink, never
+#: Plotly's light grey, on the page's ground; the diverging scale itself is the same in each.
+INK = {"light": "#1a1a1a", "dark": "#f2f2f2", "contrast": "#000000"}
+GROUND = {"light": "white", "dark": "#0b0d12", "contrast": "white"}
 # Categorical colours that stay apart for colour-blind readers (Okabe–Ito).
 SERIES = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 
@@ -52,6 +57,25 @@ def tick_step(count: int) -> int:
     return step
 
 
+def tick_lines(name: str, count: int) -> int:
+    """How many lines a heatmap's column labels take: two for a two-word name while labels are "hidden unit 1"."""
+    return 2 if count <= 3 and name.count(" ") >= 1 else 1
+
+
+def heatmap_margins(col_name: str, cols: int, scale: float = 1.0) -> dict[str, int]:
+    """A heatmap's margins in pixels: the title above; below, the column labels (one or two lines) and the axis title
+    under them, so that neither is cut off nor runs into the other."""
+    lines = tick_lines(col_name, cols)
+    bottom = (lines * 1.25 + 1.5) * AXIS_FONT * scale + 10
+    return {"t": round(2.4 * TITLE_FONT * scale), "b": round(bottom), "l": 10, "r": 10}
+
+
+def heatmap_height(rows: int, col_name: str, cols: int, scale: float = 1.0, *, row_px: float = 46) -> int:
+    """The least height a heatmap needs with ``row_px`` pixels per row (times ``scale``): its margins and rows."""
+    margins = heatmap_margins(col_name, cols, scale)
+    return round(margins["t"] + margins["b"] + rows * row_px * scale)
+
+
 def colour_ticks(limit: float, tall: bool) -> tuple[list[float], list[str]]:
     """A colour bar's labelled ticks on the range [−limit, limit]: always at least three (the ends and 0), five on a
     tall bar, each written as the cells are."""
@@ -74,6 +98,8 @@ def matrix_heatmap(
     compact: bool = False,
     clickable: bool = False,
     height: int | None = None,
+    scale: float = 1.0,
+    theme: str = "light",
 ) -> go.Figure:
     """A heatmap of the 2-D matrix M with its value printed in each cell.
 
@@ -86,7 +112,9 @@ def matrix_heatmap(
     - compact: for a half-width column: smaller cell text and numbered ticks
     - clickable: add an invisible marker at each cell's centre, carrying [row, column], so that a click
       selects the cell (Plotly cannot select heatmap cells themselves); see cell_from_selection
-    - height: in pixels; by default 150 + 75 per row (22 per row beyond 8 rows)
+    - height: in pixels; by default 150 + 75 per row (22 per row beyond 8 rows), and never less than the labels
+      need (heatmap_height)
+    - scale: every text size times this (presenter mode's text size); theme: its ink and ground (INK, GROUND)
     """
     M = np.atleast_2d(np.asarray(M, dtype=np.float64))
     rows, cols = M.shape
@@ -111,20 +139,28 @@ def matrix_heatmap(
     # The layout goes into the constructor: Figure.update_layout costs tens of milliseconds per call.
     shapes = [{"type": "rect", "x0": c - 0.5, "x1": c + 0.5, "y0": r - 0.5, "y1": r + 0.5,
                "line": {"color": HIGHLIGHT, "width": 5}} for r, c in highlight]
-    fig_height = height or 150 + (75 if rows <= 8 else 22) * rows
+    fig_height = max(height or 150 + (75 if rows <= 8 else 22) * rows,
+                     heatmap_height(rows, col_name, cols, scale, row_px=36 if rows > 8 else 46))
+    margins = heatmap_margins(col_name, cols, scale)
+    plot_height = fig_height - margins["t"] - margins["b"]  # the colour bar's length: room for five labels or three
+    ink = INK.get(theme, INK["light"])
+    axis_font = {"size": round(AXIS_FONT * scale), "color": ink}
     # an axis of many samples labels only every k-th: the title says how many there are
     many = [f" ({count} {name}s)" for count, name in ((cols, col_name), (rows, row_name)) if count > 4 * MAX_TICKS]
     x_ticks = x_labels[::tick_step(cols)]
     layout = base_layout(
-        title + scale_note + "".join(many), fig_height, shapes=shapes,
+        title + scale_note + "".join(many), fig_height, shapes=shapes, scale=scale, theme=theme,
+        margin=margins,
         # Two-word names break before the second word ("hidden<br>unit 1"): side by side they ran together on a
-        # phone. Only the ticks' text changes; the categories, hover and clicks keep "hidden unit 1".
-        xaxis={"title": {"text": col_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
-               "fixedrange": True, "tickangle": 0, "type": "category", "tickmode": "array", "tickvals": x_ticks,
+        # phone. Only the ticks' text changes; the categories, hover and clicks keep "hidden unit 1". The bottom
+        # margin holds both lines and the axis title beneath them (heatmap_margins), so neither is cut off.
+        xaxis={"title": {"text": col_name, "font": axis_font, "standoff": 6}, "tickfont": axis_font,
+               "automargin": True, "fixedrange": True, "tickangle": 0, "type": "category", "tickmode": "array",
+               "tickvals": x_ticks,
                "ticktext": [label.replace(" ", "<br>", 1) if label.count(" ") >= 2 else label for label in x_ticks]},
-        yaxis={"title": {"text": row_name, "font": {"size": AXIS_FONT}}, "tickfont": {"size": AXIS_FONT},
-               "autorange": "reversed", "fixedrange": True, "type": "category", "tickmode": "array",
-               "tickvals": y_labels[::tick_step(rows)]},
+        yaxis={"title": {"text": row_name, "font": axis_font, "standoff": 6}, "tickfont": axis_font,
+               "automargin": True, "autorange": "reversed", "fixedrange": True, "type": "category",
+               "tickmode": "array", "tickvals": y_labels[::tick_step(rows)]},
     )
     traces = [
         go.Heatmap(
@@ -134,7 +170,7 @@ def matrix_heatmap(
             text=text,
             customdata=hover,
             texttemplate="%{text}" if show_values else "",
-            textfont={"size": 13 if narrow else CELL_FONT},
+            textfont={"size": round((13 if narrow else CELL_FONT) * scale)},
             colorscale=DIVERGING,
             zmid=0.0,
             zmin=-limit / unit,
@@ -142,8 +178,10 @@ def matrix_heatmap(
             xgap=2,
             ygap=2,
             # labelled ticks chosen here: at least three, five on a tall bar (a short one would stack them)
-            colorbar={"thickness": 14, "tickfont": {"size": 13}, "tickmode": "array",
-                      **dict(zip(("tickvals", "ticktext"), colour_ticks(limit / unit, fig_height >= 260),
+            # at least as long as its three labels need, even beside a single row (it may reach into the margins)
+            colorbar={"thickness": round(14 * scale), "tickfont": axis_font, "tickmode": "array",
+                      "lenmode": "pixels", "len": max(plot_height, round(4.2 * AXIS_FONT * scale)),
+                      **dict(zip(("tickvals", "ticktext"), colour_ticks(limit / unit, plot_height >= 150 * scale),
                                  strict=True))},
             hovertemplate=f"{symbol}[{row_name} %{{y}}, {col_name} %{{x}}] = %{{customdata}}<extra></extra>"
             if rows > 4 or cols > 4 else f"{symbol}[%{{y}}, %{{x}}] = %{{customdata}}<extra></extra>",
@@ -179,10 +217,53 @@ def cell_from_selection(event) -> tuple[int, int] | None:
     return None
 
 
-def base_layout(title: str, height: int, **extra) -> dict:
-    """The layout every chart shares (large fonts for projection), plus ``extra``."""
-    return {"title": {"text": title, "font": {"size": 20}}, "height": height, "plot_bgcolor": "white",
+def base_layout(title: str, height: int, *, scale: float = 1.0, theme: str = "light", **extra) -> dict:
+    """The layout every chart shares (large fonts for projection, in dark ink), plus ``extra``; ``scale`` and
+    ``theme``: presenter mode's text size and theme."""
+    ink, ground = INK.get(theme, INK["light"]), GROUND.get(theme, GROUND["light"])
+    return {"title": {"text": title, "font": {"size": round(TITLE_FONT * scale), "color": ink}}, "height": height,
+            "plot_bgcolor": ground, "paper_bgcolor": ground, "font": {"color": ink},
             "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, **extra}
+
+
+def for_projector(fig: go.Figure, scale: float = 1.0, theme: str = "light") -> go.Figure:
+    """``fig`` made readable on a projector, in place: every axis title and tick label, legend, annotation, colour
+    bar and text trace at least AXIS_FONT × ``scale`` pixels, in the theme's ink where the figure set no colour of
+    its own, the title at TITLE_FONT × ``scale``, on the theme's ground. Returns ``fig``."""
+    ink, ground = INK.get(theme, INK["light"]), GROUND.get(theme, GROUND["light"])
+    least = round(AXIS_FONT * scale)
+
+    def font(current, *, keep_colour: bool = True) -> dict:
+        """``current`` (a Plotly font, or None) at least ``least`` pixels, in ink unless its colour is kept."""
+        given = current.to_plotly_json() if current is not None else {}
+        size = given.get("size") or 12
+        colour = given.get("color") if keep_colour and given.get("color") and theme == "light" else ink
+        return {**given, "size": max(size, least), "color": colour}
+
+    layout = fig.layout
+    for name in layout.to_plotly_json():
+        if name.startswith(("xaxis", "yaxis")):
+            axis = layout[name]
+            axis.tickfont = font(axis.tickfont, keep_colour=False)
+            axis.title.font = font(axis.title.font, keep_colour=False)
+    layout.title.font = {**font(layout.title.font, keep_colour=False), "size": round(TITLE_FONT * scale)}
+    layout.legend.font = font(layout.legend.font, keep_colour=False)
+    for note in layout.annotations:
+        # a label on its own white box keeps its dark ink whatever the theme
+        note.font = font(note.font, keep_colour=True) if not note.bgcolor else {**font(note.font), "color":
+                                                                               note.font.color or INK["light"]}
+    for trace in fig.data:
+        if getattr(trace, "textfont", None) is not None and trace.textfont.size:
+            trace.textfont.size = max(trace.textfont.size, least) if np.isscalar(trace.textfont.size) else \
+                [max(s, least) for s in trace.textfont.size]
+        bar = getattr(trace, "colorbar", None)
+        if bar is not None and bar.tickfont is not None:
+            bar.tickfont = font(bar.tickfont, keep_colour=False)
+    layout.font = {**(layout.font.to_plotly_json() if layout.font else {}), "color": ink}
+    layout.paper_bgcolor = ground
+    if theme != "light":
+        layout.plot_bgcolor = ground
+    return fig
 
 
 def log_range(positive, *, decades: float, pad: float) -> list[float]:
@@ -195,46 +276,55 @@ def log_range(positive, *, decades: float, pad: float) -> list[float]:
     return [low - pad, high + pad]
 
 
-def layer_norms_figure(norms: Sequence[float], *, title: str, log_y: bool = True) -> go.Figure:
+def layer_norms_figure(norms: Sequence[float], *, title: str, log_y: bool = True, height: int = 380,
+                       scale: float = 1.0, theme: str = "light") -> go.Figure:
     """One gradient norm per layer (layer 1 nearest the input, the last the output layer) as a dot with its value.
 
     Dots, not bars: on a log axis a bar's length depends on where the axis happens to start, so bars of 7e-7 and
     1e-6 can look ten times apart. A norm of exactly 0, or one that is not finite, has no place on a log axis: it is
-    written at the bottom of its column instead ("0", "not finite")."""
+    written at the bottom of its column instead ("0", "not finite"). ``scale`` and ``theme``: presenter mode's text
+    size and theme."""
     labels = [f"layer {i + 1}" for i in range(len(norms) - 1)] + ["output"]
     values = np.asarray(norms, dtype=float)
     drawn = np.isfinite(values) & ((values > 0) if log_y else True)
     at = np.flatnonzero(drawn)
+    font = {"size": round(AXIS_FONT * scale), "color": INK.get(theme, INK["light"])}
     dots = go.Scatter(
         x=at.tolist(), y=values[drawn].tolist(), customdata=[labels[i] for i in at],
-        mode="markers+text", marker={"color": SERIES[0], "size": 14},
-        text=[short(v, 2) for v in values[drawn]], textposition="top center", textfont={"size": 14},
+        mode="markers+text", marker={"color": SERIES[0], "size": round(14 * scale)},
+        text=[short(v, 2) for v in values[drawn]], textposition="top center", textfont=font,
         hovertemplate="%{customdata}: ‖∂L/∂W‖ = %{y:.3g}<extra></extra>", cliponaxis=False,
     )
     notes = [{"x": int(i), "y": 0, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
-              "text": "0" if np.isfinite(values[i]) else "not finite", "font": {"size": 14}}
+              "text": "0" if np.isfinite(values[i]) else "not finite", "font": font}
              for i in np.flatnonzero(~drawn)]
-    yaxis = {"type": "log" if log_y else "linear", "title": "‖∂L/∂W‖ (Frobenius norm)", "tickfont": {"size": 14},
-             "exponentformat": "power"}
+    yaxis = {"type": "log" if log_y else "linear", "title": {"text": "‖∂L/∂W‖ (Frobenius norm)", "font": font},
+             "tickfont": font, "exponentformat": "power", "automargin": True}
     if log_y and at.size:
-        # At least two decades, so that norms within a factor of 1.3 do not look ten times apart.
+        # At least two decades, so that norms within a factor of 1.3 do not look ten times apart; powers of ten
+        # labelled only (Plotly writes its in-between 2 and 5 small)
         yaxis["range"] = log_range(values[drawn], decades=1.4, pad=0.3)
+        yaxis["dtick"] = 1
     return go.Figure(dots, layout=base_layout(
-        title, 380,
+        title, height, scale=scale, theme=theme,
         yaxis=yaxis,
-        xaxis={"tickfont": {"size": 14}, "tickvals": list(range(len(labels))), "ticktext": labels,
-               "range": [-0.5, len(labels) - 0.5]},
+        xaxis={"tickfont": font, "tickvals": list(range(len(labels))), "ticktext": labels,
+               "range": [-0.5, len(labels) - 0.5], "automargin": True},
         annotations=notes,
     ))
 
 
-def derivative_check_figure(z, analytic, numerical, *, title: str) -> go.Figure:
+def derivative_check_figure(z, analytic, numerical, *, title: str, height: int = 360, scale: float = 1.0,
+                            theme: str = "light") -> go.Figure:
     """The analytic derivative as a line and the numerical one as markers, over z."""
+    font = {"size": round(AXIS_FONT * scale), "color": INK.get(theme, INK["light"])}
     return go.Figure([
         go.Scatter(x=z, y=analytic, mode="lines", name="analytic f′(z)", line={"color": SERIES[0], "width": 3}),
         go.Scatter(x=z, y=numerical, mode="markers", name="numerical (centred differences)",
-                   marker={"color": SERIES[1], "size": 8, "symbol": "x"}),
+                   marker={"color": SERIES[1], "size": round(8 * scale), "symbol": "x"}),
     ], layout=base_layout(
-        title, 360, xaxis={"title": "z", "tickfont": {"size": 14}}, yaxis={"tickfont": {"size": 14}},
-        legend={"orientation": "h", "y": -0.2, "font": {"size": 14}}, hovermode="x unified",
+        title, height, scale=scale, theme=theme,
+        xaxis={"title": {"text": "z", "font": font}, "tickfont": font, "automargin": True},
+        yaxis={"tickfont": font, "automargin": True},
+        legend={"orientation": "h", "y": -0.2, "font": font}, hovermode="x unified",
     ))

@@ -14,7 +14,7 @@ import streamlit as st
 from PIL import Image
 
 from backprop.assignment import DEFAULT_LR, MODES, Inputs
-from dashboard import a11y, state
+from dashboard import a11y, presenting, state
 from dashboard.classroom import access
 
 APP_TITLE = "Backprop from scratch"
@@ -46,6 +46,8 @@ class Page:
     url_warnings: tuple[str, ...]
     loss: str = "mse"
     lr: float = DEFAULT_LR
+    text_size: int = presenting.DEFAULT_SIZE
+    theme: str = presenting.DEFAULT_THEME
 
 
 def _favicon() -> Image.Image:
@@ -69,27 +71,33 @@ def page_path(page_id: str) -> str:
 
 
 def page_setup(page_id: str, title: str, *, example_page: bool = True) -> Page:
-    """Configure the page, draw the sidebar, and on arrival read the example from the URL.
+    """Configure the page, draw the sidebar, and on arrival read the example and presenter mode from the URL.
 
-    ``example_page``: the page works on the shared Problems 2–4 example (the mode switch, presenter
-    mode and the URL apply to it).
+    ``example_page``: the page works on the shared Problems 2–4 example (the mode switch and the URL's matrices
+    apply to it). Presenter mode applies to every page of the lecture (dashboard.presenting.LECTURE).
     """
     state.init_session()
     access.announce()  # a server with no configured instructor key makes one now, and logs it
     ss = st.session_state
-    presenting = bool(ss[state.PRESENTER] and example_page)
+    warnings = state.arrive(page_id, example_page)  # first: a link may switch presenter mode on
+    presentable = page_id in presenting.LECTURE
+    presenting_now = bool(ss[state.PRESENTER] and presentable)
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=FAVICON, layout="wide",
-                       initial_sidebar_state="collapsed" if presenting else "auto")
+                       initial_sidebar_state="collapsed" if presenting_now else "auto")
     a11y.apply()
-    warnings = state.arrive(page_id, example_page)
-    sidebar(example_page)
-    return Page(page_id, ss[state.INPUTS], ss[state.MODE], presenting, bool(ss[state.HIDE]), warnings,
-                ss[state.LOSS], ss[state.LR])
+    sidebar(example_page, presentable)
+    state.keep_presenter_in_url()
+    return Page(page_id, ss[state.INPUTS], ss[state.MODE], presenting_now, bool(ss[state.HIDE]), warnings,
+                ss[state.LOSS], ss[state.LR], ss[state.TEXT_SIZE], ss[state.THEME])
 
 
-def sidebar(example_page: bool) -> None:
+def sidebar(example_page: bool, presentable: bool = True) -> None:
     with st.sidebar:
         st.markdown(f"### {APP_TITLE}")
+        if presentable:  # first, so that it is on the first screen of a 720-pixel projector
+            state.persistent(st.toggle, "Presenter mode", state.PRESENTER,
+                             help="One step at a time with large math, for projecting in class; the address keeps "
+                                  "the step, so a reload or a shared link opens there.")
         section = None
         for path, label, icon, group in PAGES:
             if group != section and group is not None:
@@ -103,8 +111,6 @@ def sidebar(example_page: bool) -> None:
                                   "are used, as the solution report does. Consistent: A1 = σ(Z1), δ2 derived from the "
                                   "target y through the output layer and its loss, and δ1 = (δ2·W2ᵀ) ∗ σ′(Z1), so "
                                   "every later number follows from the inputs.")
-            state.persistent(st.toggle, "Presenter mode", state.PRESENTER,
-                             help="One step at a time with large math, for projecting in class.")
             state.persistent(st.toggle, "Hide solutions until I ask", state.HIDE,
                              help="For self-study: try the problem first, check your answer, then reveal.")
 

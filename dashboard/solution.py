@@ -11,9 +11,11 @@ import numpy as np
 import streamlit as st
 
 from backprop.assignment import Comparison, Solution, compare_modes
-from dashboard import claims, projector, state, steps
+from dashboard import claims, figures, projector, steps
+from dashboard import presenter as deck
 from dashboard.display import heatmap, latex, latex_row, show_result
 from dashboard.nav import Page, show_url_warnings
+from dashboard.presenting import Projector
 from dashboard.steps import Step
 
 
@@ -224,37 +226,40 @@ def section(page: Page, column, shown: dict[str, Shown], worked: Sequence[Step],
     return show
 
 
-#: How many characters of \Large math fit across a 1280-pixel projector (see latex.visible_width).
-PRESENTER_FITS = 44
+def worked_steps(page: Page, build: Callable[..., list[Step]], *args) -> list[Step]:
+    """A page's worked solution, ``build(*args)``: laid out for a wide screen and a phone, or in presenter mode for
+    the projector's larger math (lines as wide as its text size allows)."""
+    if page.presenter:
+        return steps.built_at(Projector(page.text_size).chars(0), build, *args)
+    return steps.for_screens(build, *args)
+
+
 GUESS = "presenter_guess"
+GAP = 16  # pixels between a step's math and its heatmap
 
 
-def _presenter_lines(equations: Sequence[str]) -> list[str]:
+def _presenter_lines(equations: Sequence[str], width: int | None = None) -> list[str]:
     """A step's equations for the projector's larger math: each side-by-side line split into its parts and
-    joined again as far as they fit at the larger size."""
+    joined again as far as they fit in ``width`` characters (by default the projector's at 100 %)."""
+    width = Projector().chars(0) if width is None else width
     lines = []
     for eq in equations:
-        lines += steps.side_by_side(*eq.split(steps.SEP), width=PRESENTER_FITS)
+        lines += steps.side_by_side(*eq.split(steps.SEP), width=width)
     return lines
 
 
-#: A 1280 × 720 projector's height in pixels, what presenter mode's chrome, title and step heading take above a
-#: step's math, and the margin kept below it (measured in Chromium with projector.FIT_CSS).
-PROJECTOR_HEIGHT, ABOVE_MATH, BELOW_MATH = 720, 180, 20
-NOTE_PX = 45
-
-
-def _parts(lines: Sequence[str], budget: int, last_budget: int) -> list[list[str]]:
-    """A step's equations cut into parts of at most ``budget`` pixels of height (latex.height_px), the last at
+def _parts(lines: Sequence[str], budget: int, last_budget: int,
+           height: Callable[[str], int] = steps.height_px) -> list[list[str]]:
+    """A step's equations cut into parts of at most ``budget`` pixels of height (``height`` of each line), the last at
     most ``last_budget`` (it shares the screen with the step's result): whole lines while they fit, and an
     aligned block too tall for the last part split between its rows. One part for a step that fits."""
-    def height(piece_list: Sequence[str]) -> int:
-        return sum(map(steps.height_px, piece_list))
+    def total(piece_list: Sequence[str]) -> int:
+        return sum(map(height, piece_list))
 
     pieces: list[str] = []
     for line in lines:
         rows = steps.aligned_rows(line)
-        if rows is None or len(rows) == 1 or steps.height_px(line) <= last_budget:
+        if rows is None or len(rows) == 1 or height(line) <= last_budget:
             pieces.append(line)
             continue
         # A row that continues the one before (an operand "&\qquad ∗ B" or "&\qquad + …") stays with it; a
@@ -268,7 +273,7 @@ def _parts(lines: Sequence[str], budget: int, last_budget: int) -> list[list[str
         lhs = rows[0].split("&=")[0].strip() if "&=" in rows[0] and not rows[0].startswith("&") else ""
         chunk: list[str] = []
         for unit in units:
-            if chunk and steps.height_px(steps.join_rows([*chunk, *unit])) > last_budget:
+            if chunk and height(steps.join_rows([*chunk, *unit])) > last_budget:
                 pieces.append(steps.join_rows(chunk))
                 chunk = []
             if not chunk and lhs and unit[0].startswith("&="):
@@ -277,57 +282,49 @@ def _parts(lines: Sequence[str], budget: int, last_budget: int) -> list[list[str
         pieces.append(steps.join_rows(chunk))
     parts: list[list[str]] = [[]]
     for piece in pieces:
-        if parts[-1] and height([*parts[-1], piece]) > budget:
+        if parts[-1] and total([*parts[-1], piece]) > budget:
             parts.append([])
         parts[-1].append(piece)
-    if height(parts[-1]) > last_budget:  # the result needs room: end with as much as fits beside it
+    if total(parts[-1]) > last_budget:  # the result needs room: end with as much as fits beside it
         head, tail = parts[-1], []
-        while head and (not tail or height([head[-1], *tail]) <= last_budget):
+        while head and (not tail or total([head[-1], *tail]) <= last_budget):
             tail.insert(0, head.pop())
         parts[-1:] = [head, tail] if head else [tail]
     return parts
 
 
-def slides(worked: Sequence[Step],
+def slides(worked: Sequence[Step], screen: Projector | None = None,
            reserve: Callable[[Step], int] = lambda step: 0) -> list[tuple[int, int, int, list[str]]]:
     """Presenter mode's pages: (index of the step, index of the part, the step's number of parts, its equations
-    on this page), each fitting a 1280 × 720 projector, with ``reserve(step)`` pixels kept below the math of the
-    step's last part for its result (its heatmap and note)."""
+    on this page), each fitting a 1280 × 720 projector at its text size with the math at its smallest size (at least
+    28 px), with ``reserve(step)`` pixels kept below the math of the step's last part for its result (its heatmap)."""
+    screen = screen or Projector()
     out = []
     for i, step in enumerate(worked):
-        parts = _parts(_presenter_lines(step.equations), _budget(step), _budget(step, reserve))
+        room = screen.room(step.note)
+        parts = _parts(_presenter_lines(step.equations, screen.chars(0)), room, max(120, room - reserve(step)),
+                       lambda line: screen.height(steps.height_px(line)))
         out += [(i, p, len(parts), part) for p, part in enumerate(parts)]
     return out
 
 
-def _budget(step: Step, reserve: Callable[[Step], int] = lambda step: 0) -> int:
-    """The pixels of height a step's math may take on a projector (at least 120), with ``reserve(step)`` kept."""
-    return max(120, PROJECTOR_HEIGHT - ABOVE_MATH - BELOW_MATH - reserve(step) - (NOTE_PX if step.note else 0))
-
-
-def presenter(worked: Sequence[Step], page_id: str,
-              reserve: Callable[[Step], int] = lambda step: 0) -> tuple[Step, bool]:
-    """One step at a time, with Previous / Next (PageUp / PageDown on a clicker); returns the step shown
-    and whether its result is shown. A step too tall for a projector is shown in parts ("part 1 of 2"), its
-    result with the last (see slides).
+def presenter(worked: Sequence[Step], page: Page, reserve: Callable[[Step], int] = lambda step: 0,
+              then: tuple[str, Callable[[], None]] | None = None) -> tuple[Step, bool, int]:
+    """One step at a time, with Previous / Next (PageUp / PageDown on a clicker); returns the step shown, whether
+    its result is shown, and the pixels of height its math left for it. A step too tall for a projector is shown in
+    parts ("part 1 of 2"), its result with the last (see slides); the math is set as large as the step allows.
 
     The position is kept by the step's key (and part), so it survives reruns and a mode switch that adds or
-    removes a step elsewhere; a key that has gone falls back to the same position in the list. With
-    "Let the class guess" on, a step that computes something first shows its question; Next (or
-    "Reveal the result") shows the result, and the next Next moves on. Going back shows a step whole.
+    removes a step elsewhere, and in the address (present=1&step=k). With "Let the class guess" on, a step that
+    computes something first shows its question; Next (or "Reveal the result") shows the result, and the next
+    Next moves on. Going back shows a step whole. ``then``: what Next does on the last step instead of going on to
+    the lecture's next page (see presenter.bar).
     """
-    key_name = f"step_{page_id}"
-    pages = slides(worked, reserve)
-    keys = [f"{worked[i].key}:{p}" for i, p, _, _ in pages]
-    count = len(pages)
-    index, key = st.session_state.get(key_name, (0, keys[0]))[:2]
-    if key in keys:
-        index = keys.index(key)
-    else:  # the step may now have fewer parts (another loss, a smaller example): its nearest part, else the position
-        step_key, _, part = str(key).rpartition(":") if ":" in str(key) else (str(key), "", "0")
-        same = [n for n, k in enumerate(keys) if k.rpartition(":")[0] == step_key]
-        index = (same[min(int(part) if part.isdigit() else 0, len(same) - 1)] if same
-                 else min(max(int(index), 0), count - 1))
+    screen = Projector(page.text_size)
+    key_name = f"step_{page.page_id}"
+    pages = slides(worked, screen, reserve)
+    shown = [deck.Slide(f"{worked[i].key}:{p}", i + 1, worked[i].title, p + 1, parts) for i, p, parts, _ in pages]
+    index = deck.position(page.page_id, shown)
     step_index, part, parts, equations = pages[index]
     step = worked[step_index]
     last_part = part == parts - 1
@@ -339,55 +336,52 @@ def presenter(worked: Sequence[Step], page_id: str,
         if delta > 0 and hidden:
             st.session_state[f"{key_name}_revealed"] = True
             return
-        new = min(max(index + delta, 0), count - 1)
-        st.session_state[key_name] = (new, keys[new])
+        deck.go(page.page_id, shown, index + delta)
         st.session_state[f"{key_name}_revealed"] = delta < 0
 
-    left, middle, right, guess, leave = st.columns([1.3, 3.6, 1.3, 1.6, 1.0], vertical_alignment="center")
-    left.button("Previous", icon=":material/arrow_back:", on_click=move, args=(-1,), disabled=index == 0,
-                key=projector.PREVIOUS_KEY, width="stretch", help="Keys: PageUp or ←")
-    label = f"Step {step_index + 1} of {len(worked)}" + (f" · part {part + 1} of {parts}" if parts > 1 else "")
-    middle.progress((index + 1) / count, text=label)
-    right.button("Next", icon=":material/arrow_forward:", on_click=move, args=(1,),
-                 disabled=index == count - 1 and not hidden, key=projector.NEXT_KEY, width="stretch", type="primary",
-                 help="Keys: PageDown (a clicker's forward button), → or Space")
-    guess.toggle("Let the class guess", key=GUESS,
-                 help="Show each step's question first; the next click (or PageDown) reveals the result.")
-    leave.button("Exit", icon=":material/close:", key="presenter_exit", width="stretch",
-                 help="Leave presenter mode", on_click=lambda: st.session_state.update({state.PRESENTER: False}))
-    st.header(step.title)
-    lines = _presenter_lines(step.question) if hidden else equations
-    # The largest math (\Large, 1.2 times \large) while it fits, a size smaller for long derivations.
-    room = _budget(step, reserve) if last_part else _budget(step)
-    large_fits = 1.2 * sum(map(steps.height_px, lines)) <= room
-    size = r"\Large" if sum(steps.rows_of(line) for line in lines) <= 4 and large_fits else r"\large"
-    for line in lines:
-        latex(line, size=size)
+    deck.bar(page, shown, index, move=move, held=hidden, then=then, options=lambda: st.toggle(
+        "Let the class guess", key=GUESS,
+        help="Show each step's question first; the next click (or PageDown) reveals the result."))
+    lines = _presenter_lines(step.question, screen.chars(0)) if hidden else equations
+    room = screen.room(step.note) - (reserve(step) if last_part and not hidden else 0)
+    level = screen.level(lines, room)
+    with st.container(key=f"{projector.MATH_KEYS[level]}math", gap="small"):
+        for line in lines:
+            latex(line, size="")
+    left = screen.room(step.note) - screen.lines_height(lines, level)
     if hidden:
         st.button("Reveal the result", icon=":material/visibility:", on_click=move, args=(1,),
                   key="presenter_reveal", help="Or press Next, PageDown, → or Space")
     elif step.note and last_part:
-        st.markdown(f"##### {step.note}")
-    return step, not hidden and last_part
+        deck.note(step.note)
+    return step, not hidden and last_part, left
 
 
-def present(page: Page, worked: Sequence[Step], shown: dict[str, Shown]) -> None:
+def present(page: Page, worked: Sequence[Step], shown: dict[str, Shown],
+            then: tuple[str, Callable[[], None]] | None = None) -> None:
     """Presenter mode: one step at a time, fitted to a projector, and the matrix that step computes with
-    its cells outlined (once its result is shown)."""
-    projector.fit_to_projector()
+    its cells outlined (once its result is shown), as tall as the step leaves room for; ``then``: see presenter."""
+    # charts grow with the text only up to 120 %: their labels stay above 16 px, and at 150 % a step keeps its heatmap
+    scale = min(Projector(page.text_size).scale, 1.2)
 
-    def result_height(step: Step) -> int:
+    def least(step: Step) -> int:
+        """The least height of the step's heatmap, and the gap above it."""
         if step.focus is None or step.focus[0] not in shown:
             return 0
-        return 90 + 42 * np.atleast_2d(shown[step.focus[0]].M).shape[0]
+        item = shown[step.focus[0]]
+        rows, cols = np.atleast_2d(item.M).shape
+        return figures.heatmap_height(rows, item.col_name, cols, scale) + GAP
 
-    step, result_shown = presenter(worked, page.page_id, reserve=lambda step: result_height(step) + 16)
+    step, result_shown, left = presenter(worked, page, reserve=least, then=then)
     if result_shown and step.focus is not None and step.focus[0] in shown:
         name, cells = step.focus
         item = shown[name]
+        rows = np.atleast_2d(item.M).shape[0]
+        # as tall as the math leaves room for, up to 60 px more per row: a larger heatmap reads from further away
+        smallest = least(step) - GAP
+        height = min(max(left - GAP, smallest), smallest + round(60 * rows * scale))
         heatmap(item.M, title=item.title, row_name=item.row_name, col_name=item.col_name, symbol=item.symbol,
-                key=f"present_{name}", highlight=cells, height=result_height(step))
-    projector.clicker_keys()
+                key=f"present_{name}", highlight=cells, height=int(height), scale=scale, theme=page.theme)
 
 
 def revealed(page: Page) -> bool:

@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 from backprop.assignment import DEFAULT_INPUTS, DEFAULT_LR, Inputs
+from dashboard import presenting
 from dashboard.urlstate import (
     DEFAULT_LOSS,
     FIELDS,
@@ -32,7 +33,10 @@ PAGE = "current_page"
 EDITOR_KEYS = "editor_keys"
 LR = "lr"
 LOSS = "loss"
-DEFAULTS = {MODE: "assignment", PRESENTER: False, HIDE: False, LR: DEFAULT_LR, LOSS: DEFAULT_LOSS}
+TEXT_SIZE = "projector_text_size"
+THEME = "projector_theme"
+DEFAULTS = {MODE: "assignment", PRESENTER: False, HIDE: False, LR: DEFAULT_LR, LOSS: DEFAULT_LOSS,
+            TEXT_SIZE: presenting.DEFAULT_SIZE, THEME: presenting.DEFAULT_THEME}
 
 
 def init_session() -> None:
@@ -58,6 +62,23 @@ def _apply_url() -> tuple[str, ...]:
     return parsed.warnings + settings.warnings
 
 
+def _apply_presenter_url(page_id: str) -> tuple[str, ...]:
+    """On arriving at a page, take presenter mode, its step, text size and theme from the URL, where it gives them
+    (the step is taken up by the page's presenter, which knows its steps: see wanted_step)."""
+    place = presenting.place_from_params(st.query_params.to_dict())
+    ss = st.session_state
+    if place.present is not None:
+        ss[PRESENTER] = place.present
+    if place.size is not None:
+        ss[TEXT_SIZE] = place.size
+    if place.theme is not None:
+        ss[THEME] = place.theme
+    ss.pop(_wanted_key(page_id), None)
+    if place.step is not None:
+        ss[_wanted_key(page_id)] = (place.step, place.part or 1)
+    return place.warnings
+
+
 def arrive(page_id: str, example_page: bool) -> tuple[str, ...]:
     """Note which page runs; on arriving at a new one, rebuild its editors and read its URL.
 
@@ -68,8 +89,59 @@ def arrive(page_id: str, example_page: bool) -> tuple[str, ...]:
     if ss.get(PAGE) != page_id:
         ss[PAGE] = page_id
         ss[GENERATION] += 1  # editors are rebuilt from the shared example on arrival
-        ss[warnings_key] = _apply_url() if example_page else ()
+        ss[warnings_key] = _apply_presenter_url(page_id) + (_apply_url() if example_page else ())
     return tuple(ss.get(warnings_key, ()))
+
+
+# --- presenter mode's place -------------------------------------------------------------------------------------
+
+
+def _wanted_key(page_id: str) -> str:
+    return f"presenter_wanted_{page_id}"
+
+
+def _at_key(page_id: str) -> str:
+    return f"presenter_at_{page_id}"
+
+
+def wanted_step(page_id: str) -> tuple[int, int] | None:
+    """The (step, part) a link asked ``page_id``'s presenter to open at, once (None: none, or already taken)."""
+    return st.session_state.pop(_wanted_key(page_id), None)
+
+
+def presenting_at(page_id: str, step: int, part: int = 1) -> None:
+    """Note the step (and part) the presenter shows on ``page_id``, and put it in the address."""
+    st.session_state[_at_key(page_id)] = (int(step), int(part))
+    keep_presenter_in_url()
+
+
+def presenter_params() -> dict[str, str]:
+    """The query parameters of presenter mode on the current page (none when not presenting)."""
+    ss = st.session_state
+    page_id = ss.get(PAGE)
+    if page_id not in presenting.LECTURE:
+        return {}
+    step, part = ss.get(_at_key(page_id), (None, None))
+    return presenting.params_from_place(bool(ss.get(PRESENTER)), step, part, size=ss.get(TEXT_SIZE, 100),
+                                        theme=ss.get(THEME, "light"))
+
+
+def keep_presenter_in_url() -> None:
+    """Bring presenter mode's parameters in the address bar up to date, leaving every other parameter as it is."""
+    wanted = presenter_params()
+    for name in presenting.PARAMS:
+        if name in wanted:
+            if st.query_params.get(name) != wanted[name]:
+                st.query_params[name] = wanted[name]
+        elif name in st.query_params:
+            del st.query_params[name]
+
+
+def set_url(params: dict[str, str]) -> None:
+    """Make the address bar ``params`` and presenter mode's place (a page that keeps its own state in the URL)."""
+    wanted = params | presenter_params()
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
 
 
 def _sync(widget_key: str, key: str) -> None:
@@ -150,7 +222,6 @@ def url_params() -> dict[str, str]:
 
 
 def sync_url() -> None:
-    """Keep the address bar describing the current example, so that a copied URL reproduces it."""
-    wanted = url_params()
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    """Keep the address bar describing the current example (and presenter mode's place), so that a copied URL
+    reproduces it."""
+    set_url(url_params())

@@ -106,6 +106,16 @@ def for_screens(build: Callable[..., list[Step]], *args, **kwargs) -> list[Step]
             for w, n in zip(wide, narrow, strict=True)]
 
 
+def built_at(width: int, build: Callable[..., list[Step]], *args, **kwargs) -> list[Step]:
+    """``build(*args, **kwargs)``'s steps laid out for lines of ``width`` characters (a projector's, whose larger
+    math holds fewer than a wide page)."""
+    token = _fits.set(int(width))
+    try:
+        return build(*args, **kwargs)
+    finally:
+        _fits.reset(token)
+
+
 def visible_width(latex_text: str) -> int:
     """A rough count of the characters ``latex_text`` shows across the page: a matrix counts as its widest
     row, a command (\\times, \\sigma) as one character, braces and sub/superscript marks as none."""
@@ -152,6 +162,14 @@ def aligned_rows(latex_text: str) -> list[str] | None:
     return rows + [body[start:].strip()]
 
 
+def _gathered_rows(latex_text: str) -> list[str] | None:
+    """The rows of a gathered block (the walk-through's formulas stack their lines so), as aligned_rows splits them."""
+    begin, end = r"\begin{gathered} ", r" \end{gathered}"
+    if not (latex_text.startswith(begin) and latex_text.endswith(end)):
+        return None
+    return aligned_rows(_BEGIN + latex_text[len(begin):-len(end)] + _END)
+
+
 def join_rows(rows: Sequence[str]) -> str:
     """Rows back into one aligned block."""
     return _BEGIN + r" \\ ".join(rows) + _END
@@ -159,13 +177,15 @@ def join_rows(rows: Sequence[str]) -> str:
 
 def height_px(latex_text: str) -> int:
     """About how tall an equation is in pixels at \\large in the app (measured in Chromium: a line of scalars
-    about 37 px per row, a row holding 3-row matrices about 97, plus the display's margins)."""
-    rows = aligned_rows(latex_text) or [latex_text]
+    about 37 px per row, a row holding 3-row matrices about 97, a row with a displayed fraction, sum or brace about
+    70, plus the display's margins)."""
+    rows = aligned_rows(latex_text) or _gathered_rows(latex_text) or [latex_text]
 
     def row_px(row: str) -> int:
         inner = [m.count("\\\\") + 1 for m in re.findall(r"\\begin\{pmatrix\}(.*?)\\end\{pmatrix\}", row)]
         tallest = max(inner, default=1)
-        return 37 if tallest == 1 else 25 + 24 * tallest
+        stacked = 70 if re.search(r"\\(frac|sum|underbrace)", row) else 37
+        return max(stacked, 25 + 24 * tallest if tallest > 1 else 0)
 
     return 18 + sum(row_px(row) for row in rows)
 

@@ -8,8 +8,10 @@ from functools import partial
 import streamlit as st
 
 from backprop.assignment import Solution, Update
-from dashboard import diagram
+from dashboard import diagram, figures, presenter, projector
 from dashboard.display import latex
+from dashboard.nav import Page
+from dashboard.presenting import Projector
 
 PHASE_WORDS = {"forward": "forward pass", "backward": "backward pass", "update": "update"}
 
@@ -93,3 +95,21 @@ def page_container(page) -> object | None:
     if page.presenter:
         return None
     return st.expander("Where this sits in the network: step through it", icon=":material/hub:")
+
+
+def present(page: Page, sol: Solution, update: Update | None, *, reveal: bool) -> None:
+    """The walk on a projector (presenter mode on the overview): one step per slide, its formula in large math, the
+    note, and the network with that step lit, as tall as the screen leaves room for."""
+    walk = diagram.graph_steps(sol, update, reveal=reveal)
+    index = presenter.deck(page, [f"{step.title} ({PHASE_WORDS[step.phase]})" for step in walk])
+    step = walk[index]
+    screen = Projector(page.text_size)
+    room = screen.room(step.note)
+    level = screen.level([step.formula], room // 3)
+    with st.container(key=f"{projector.MATH_KEYS[level]}walk"):
+        latex(step.formula, size="")
+    if step.note:
+        presenter.note(step.note)
+    figure = figures.for_projector(diagram.network_figure(sol, step, height=max(260, room - 10 - screen.lines_height(
+        [step.formula], level))), screen.scale, page.theme)
+    st.plotly_chart(figure, key="present_net", config={"displayModeBar": False, "staticPlot": True}, width="stretch")

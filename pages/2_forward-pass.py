@@ -34,7 +34,7 @@ shown = {
     "Z1": solution.Shown(sol.Z1, "Z1 = X·W1 + b1", "sample", "hidden unit", "Z1", picker="z1_cell"),
     "A1": solution.Shown(sol.A1_computed, "A1 = σ(Z1)", "sample", "hidden unit", "A1"),
 }
-worked = steps.for_screens(steps.forward_steps, sol)
+worked = solution.worked_steps(page, steps.forward_steps, sol)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 

@@ -60,7 +60,7 @@ shown = {
     "dW2": solution.Shown(sol.dW2, "∂L/∂W2 = A1ᵀ·δ2", "hidden unit", "output", "∂L/∂W2", picker="dw2_cell"),
     "db2": solution.Shown(sol.db2, "∂L/∂b2 = Σₙ δ2", "row", "output", "∂L/∂b2", picker="db2_cell"),
 }
-worked = steps.for_screens(steps.output_gradient_steps, sol)
+worked = solution.worked_steps(page, steps.output_gradient_steps, sol)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 source = (f"δ2 here is derived from the target y with the {OUTPUT_LOSSES[loss]}; the loss is L = {short(sol.L)}."

@@ -54,7 +54,7 @@ shown = {
     "dW1": solution.Shown(sol.dW1, "∂L/∂W1 = Xᵀ·δ1", "input", "hidden unit", "∂L/∂W1", picker="dw1_cell"),
     "db1": solution.Shown(sol.db1, "∂L/∂b1 = Σₙ δ1", "row", "hidden unit", "∂L/∂b1", picker="db1_cell"),
 }
-worked = steps.for_screens(steps.hidden_gradient_steps, sol)
+worked = solution.worked_steps(page, steps.hidden_gradient_steps, sol)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, None, reveal=solution.revealed(page))
 

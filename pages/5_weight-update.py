@@ -51,7 +51,7 @@ PARAMETERS = (("W1", "input", "hidden unit"), ("b1", "row", "hidden unit"), ("W2
               ("b2", "row", "output"))
 shown = {f"{name}_new": solution.Shown(getattr(step.after, name), f"{name} after the step", rows, cols, f"{name} new")
          for name, rows, cols in PARAMETERS}
-worked = steps.for_screens(steps.update_steps, step)
+worked = solution.worked_steps(page, steps.update_steps, step)
 if network is not None:
     walkthrough.page_part(page.page_id, network, sol, step, reveal=solution.revealed(page))
 

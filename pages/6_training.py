@@ -2,12 +2,15 @@
 import streamlit as st
 
 from dashboard import nav
-from dashboard.lab import session, views
+from dashboard.lab import projected, session, views
 
 page = nav.page_setup("training", "Training lab", example_page=False)
 config, wanted = session.arrive()
 
 st.title("Training lab")
+if page.presenter:  # on a projector: Play and the pictures on one screen, then the backward pass and the check
+    projected.present(page, config)
+    st.stop()
 st.markdown(
     "Problems 2–4 compute one backward pass by hand. Training repeats it: forward, backward, then "
     "W ← W − lr·∂L/∂W, epoch after epoch. Build a network, pick the data, press **Play** and watch every unit "

@@ -10,13 +10,23 @@ from dashboard.practice import problems, session
 page = nav.page_setup("practice", "Practice", example_page=False)
 st.sidebar.caption("Here solutions are always hidden until you ask: *Show the next step* reveals one step, and "
                    "a hint offers the step it concerns.")
+link_warnings = session.arrive()
+if page.presenter:  # the problem one step at a time on a projector, and nothing else of the page
+    problem = make_problem(*session.current())
+    st.title(f"Practice · {KINDS[problem.kind]} · seed {problem.seed}")
+    for text in link_warnings:
+        st.warning(text, icon=":material/link_off:")
+    solution.present(page, solution.worked_steps(page, problems.worked_steps, problem), session.presented(problem),
+                     then=("Next: a new problem", session.new_seed))
+    session.sync_url(problem)
+    st.stop()
 st.title("Practice")
 st.markdown(
     "Problems of the assignment's kind on numbers you have not seen, as many as you like: work one on paper, "
     "type your answers, and each cell is marked, with the likely mistake named. The same link always gives the "
     "same numbers, so a problem can be handed out."
 )
-for text in session.arrive():
+for text in link_warnings:
     st.warning(text, icon=":material/link_off:")
 
 controls = st.columns([3, 3, 2, 2], vertical_alignment="bottom")

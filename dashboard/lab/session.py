@@ -55,8 +55,7 @@ def arrive() -> tuple[bp.TrainConfig, dict[str, str]]:
             use(controls.preset_config(controls.DEFAULT_PRESET))
     config: bp.TrainConfig = ss[CONFIG]
     wanted = controls.params_from_config(config)
-    if st.query_params.to_dict() != wanted:  # the address bar is always a link to this run
-        st.query_params.from_dict(wanted)
+    state.set_url(wanted)  # the address bar is always a link to this run (and to presenter mode's place)
     return config, wanted
 
 

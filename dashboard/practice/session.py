@@ -95,8 +95,7 @@ def sync_url(problem: Problem) -> None:
     score, so that a reload keeps both."""
     wanted = dict(part.split("=", 1) for part in problem.link.split("&"))
     wanted |= st.session_state[SCORE].to_link(problem_id(problem))
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    state.set_url(wanted)  # with presenter mode's place, while presenting
 
 
 def problem_id(problem: Problem) -> tuple:
@@ -136,3 +135,13 @@ def sized() -> bool:
 
 def score() -> problems.Score:
     return st.session_state[SCORE]
+
+
+#: The worked steps' names for the answers they compute, where they differ (steps.hidden_gradient_steps' δ1).
+FOCUS_NAMES = {"delta1": "delta1_computed"}
+
+
+def presented(problem: Problem) -> dict[str, solution.Shown]:
+    """The problem's answers as presenter mode draws them, each under the name of the worked step that computes it."""
+    return {FOCUS_NAMES.get(a.key, a.key): solution.Shown(a.value, a.symbol, a.row_name, a.col_name, a.symbol)
+            for a in problem.answers}

@@ -113,3 +113,64 @@ def test_an_axis_of_many_samples_labels_a_readable_few_and_counts_them_in_the_ti
 @pytest.mark.parametrize("count, step", [(1, 1), (12, 1), (13, 2), (25, 5), (60, 5), (61, 10), (160, 20)])
 def test_tick_steps_are_round_and_leave_at_most_twelve_labels(count, step):
     assert figures.tick_step(count) == step and -(-count // step) <= figures.MAX_TICKS
+
+
+# --- readable on a projector --------------------------------------------------------------------------------
+
+
+def _fonts(fig) -> list[tuple[str, object]]:
+    """(where, font) of every axis title and tick label and of the colour bar's labels."""
+    out = []
+    layout = fig.layout
+    for name in layout.to_plotly_json():
+        if name.startswith(("xaxis", "yaxis")):
+            out += [(f"{name} ticks", layout[name].tickfont), (f"{name} title", layout[name].title.font)]
+    out += [(f"trace {i} colour bar", t.colorbar.tickfont) for i, t in enumerate(fig.data)
+            if getattr(t, "colorbar", None) is not None and t.colorbar.tickvals]
+    return out
+
+
+def _dark(colour: str) -> bool:
+    """Dark enough to read on white: every channel under 0x60."""
+    return colour.startswith("#") and all(int(colour[i:i + 2], 16) < 0x60 for i in (1, 3, 5))
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_heatmap_labels_are_at_least_16_px_and_dark(scale):
+    fig = figures.matrix_heatmap(np.ones((1, 3)), title="A1", row_name="sample", col_name="hidden unit", scale=scale)
+    for where, font in _fonts(fig):
+        assert font.size >= 16 * scale, where
+        assert _dark(font.color), (where, font.color)
+
+
+@pytest.mark.parametrize("cols", [1, 2, 3])
+@pytest.mark.parametrize("height", [None, 132])
+def test_two_line_column_labels_and_the_axis_title_have_room_below_a_one_row_heatmap(cols, height):
+    # "hidden<br>unit 1": two lines of 16 px and the axis title under them; a one-row heatmap in presenter mode
+    # was 132 px tall, its margins 10 px, and the second line was cut off
+    fig = figures.matrix_heatmap(np.ones((1, cols)), title="δ1", row_name="sample", col_name="hidden unit",
+                                 height=height)
+    assert fig.layout.xaxis.ticktext[0] == "hidden<br>unit 1"
+    needed = 2 * 1.2 * 16 + 1.2 * 16  # two lines of labels and the title
+    assert fig.layout.margin.b >= needed and fig.layout.xaxis.automargin
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert plot >= 40, "the row itself keeps its height"
+
+
+def test_for_projector_raises_every_label_to_16_px_in_the_themes_ink():
+    fig = figures.derivative_check_figure(np.linspace(-1, 1, 5), np.ones(5), np.ones(5), title="f′")
+    fig.layout.xaxis.tickfont.size = 11  # as small as some of the lab's charts set theirs
+    for theme, scale in (("light", 1.0), ("dark", 1.25)):
+        shown = figures.for_projector(fig, scale, theme)
+        for where, font in _fonts(shown):
+            assert font.size >= 16 * scale and font.color == figures.INK[theme], (theme, where)
+        assert shown.layout.paper_bgcolor == figures.GROUND[theme]
+
+
+@pytest.mark.parametrize("rows", [1, 2, 4])
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_a_colour_bar_is_long_enough_for_its_labels_beside_few_rows(rows, scale):
+    # one row of a projector's heatmap left a 46-px bar, and its "0" printed over "-0.9"
+    bar = colour_bar(figures.matrix_heatmap(np.linspace(-1, 1, 2 * rows).reshape(rows, 2), title="A1",
+                                            row_name="sample", col_name="hidden unit", scale=scale))
+    assert bar.lenmode == "pixels" and bar.len >= len(bar.tickvals) * 1.3 * bar.tickfont.size

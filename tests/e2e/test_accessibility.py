@@ -1,5 +1,6 @@
 """Every page for every reader: axe-core (the engine behind browsers' own accessibility audits) on every page
-at 1400 px and on a 390 px phone, in both modes, with solutions hidden and revealed and in presenter mode;
+at 1400 px and on a 390 px phone, in both modes, with solutions hidden and revealed and in presenter mode (every
+page of the lecture, and the projector's dark and high-contrast themes);
 no page wider than a phone; a screenshot of every page at both sizes.
 
 axe-core comes with the axe-playwright-python package (no download at test time). A serious or critical
@@ -11,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.nav import PAGES
+from dashboard.presenting import LECTURE
 
 from .conftest import SCREENSHOTS
 
@@ -165,3 +167,21 @@ def test_the_widest_problem_page_in_every_state_on_a_phone(app, browser):
         check_every_state(app, ctx, "hidden-gradient")
     finally:
         ctx.close()
+
+
+#: Presenter mode on every page of the lecture, and the projector's dark and high-contrast themes.
+PRESENTED = [("" if page_id == "overview" else page_id) + "?present=1&step=2" for page_id in LECTURE] + [
+    "hidden-gradient?present=1&step=4&theme=dark", "hidden-gradient?present=1&step=4&theme=contrast&textsize=125"]
+
+
+@pytest.mark.parametrize("path", PRESENTED, ids=lambda p: p.split("&step")[0].replace("?present=1", "") or "overview")
+def test_every_page_in_presenter_mode_passes_axe(app, desktop, path):
+    page = open_page(app, desktop, path)
+    try:
+        page.locator("[data-testid='stProgress']").first.wait_for()
+        page.wait_for_timeout(1500)
+        problems = axe_problems(app, page)
+        assert not problems, f"{path}:\n" + "\n".join(problems)
+        assert not app.exceptions(page)
+    finally:
+        page.close()

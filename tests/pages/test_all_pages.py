@@ -125,8 +125,9 @@ def _step_through(at):
     while True:
         maps = [f for f in figures(at) if f["data"][0]["type"] == "heatmap"]
         seen.append((at.header[0].value, maps[0] if maps else None))
-        nxt = next(b for b in at.button if b.label == "Next")
-        if nxt.disabled:
+        nxt = next((b for b in at.button if b.key == "presenter_next"), None)
+        if nxt is None:  # the last step: Next goes on to the lecture's next page instead
+            assert [b.label for b in at.button if b.key == "presenter_onward"], "the last step offers the next page"
             return seen
         nxt.click().run()
 
@@ -158,12 +159,13 @@ def test_presenter_mode_outlines_the_matrix_each_step_computes(page_id, expected
             assert len(fig["layout"]["shapes"]) == np.size(expected[title]), title  # every cell outlined
         else:
             assert fig is None, f"{title} shows a heatmap it does not compute"
-    last = steps.output_gradient_steps(a.solve())[-1]
-    if page_id == "output-gradient":  # the last step alone, in larger math (the problem's formula steps aside)
+    if page_id == "output-gradient":  # the last step alone, at the projector's width (the problem's formula aside)
+        from dashboard.presenting import Projector
         from dashboard.solution import _presenter_lines
 
-        assert len(at.latex) == len(_presenter_lines(last.equations))
-        assert all(el.value.startswith("$$\n\\Large ") for el in at.latex)
+        width = Projector().chars(0)
+        last = steps.built_at(width, steps.output_gradient_steps, a.solve())[-1]
+        assert [el.value.strip("$\n ") for el in at.latex] == _presenter_lines(last.equations, width)
 
 
 def test_hidden_solutions_hide_the_downloads_and_the_overviews_answers():
@@ -210,3 +212,69 @@ def test_each_problem_page_has_its_part_of_the_walk(page_id, first):
     else:
         assert at.select_slider(key=f"{key}_step").value == first
     assert any(m.value.startswith("**Step ") for m in at.markdown)
+
+
+# --- presenter mode in the address ---------------------------------------------------------------------------
+
+from dashboard import presenting  # noqa: E402
+
+
+def progress_label(at) -> str:
+    return at.get("progress")[0].proto.text
+
+
+@pytest.mark.parametrize("page_id", presenting.LECTURE)
+def test_a_link_with_present_1_and_step_3_opens_every_page_presenting_at_step_3(page_id):
+    at = open_page(None if page_id == "overview" else page_id, {"present": "1", "step": "3"})
+    no_exception(at)
+    assert progress_label(at).startswith("Step 3 of "), progress_label(at)
+    assert at.query_params["present"] == "1" and at.query_params["step"] == "3"
+    assert not at.data_editor, "presenter mode shows the step, not the editors"
+    # Previous writes the new place into the address, so that a reload opens there
+    next(b for b in at.button if b.key == "presenter_prev").click().run()
+    assert progress_label(at).startswith("Step 2 of ") and at.query_params["step"] == "2"
+    at.run()  # a rerun keeps it
+    assert progress_label(at).startswith("Step 2 of ")
+    # Exit leaves presenter mode, and the address with it
+    next(b for b in at.button if b.key == "presenter_exit").click().run()
+    no_exception(at)
+    assert not at.get("progress") or not progress_label(at).startswith("Step ")
+    assert "present" not in at.query_params and "step" not in at.query_params
+
+
+def test_a_problem_pages_link_keeps_its_example_beside_the_presenters_place():
+    at = open_page("hidden-gradient", {"X": "1,2", "mode": "consistent", "present": "1", "step": "2",
+                                       "textsize": "125", "theme": "dark"})
+    no_exception(at)
+    assert progress_label(at).startswith("Step 2 of ")
+    params = dict(at.query_params)
+    assert params["X"] == "1,2" and params["mode"] == "consistent"
+    assert (params["present"], params["step"], params["textsize"], params["theme"]) == ("1", "2", "125", "dark")
+
+
+def test_a_link_past_the_last_step_opens_the_last_and_a_bad_one_is_named():
+    at = open_page("forward-pass", {"present": "1", "step": "99"})
+    no_exception(at)
+    assert progress_label(at) == "Step 6 of 6"
+    at = open_page("forward-pass", {"present": "1", "step": "three"})
+    assert progress_label(at).startswith("Step 1 of ")
+    assert any("link's step" in w.value for w in at.warning)
+
+
+def test_the_last_step_goes_on_to_the_next_page_at_its_first_step():
+    at = open_page("forward-pass", {"present": "1", "step": "6"})
+    onward = next(b for b in at.button if b.key == "presenter_onward")
+    assert onward.label == "Next: Problem 3" and not any(b.key == "presenter_next" for b in at.button)
+    onward.click().run()
+    no_exception(at)
+    assert progress_label(at).startswith("Step 1 of ") and at.query_params["step"] == "1"
+    assert at.header[0].value == steps.output_gradient_steps(a.solve())[0].title
+
+
+def test_the_last_step_of_a_practice_problem_offers_a_new_problem():
+    at = open_page("practice", {"present": "1", "step": "9", "kind": "forward", "seed": "5"})
+    onward = next(b for b in at.button if b.key == "presenter_onward")
+    assert onward.label == "Next: a new problem"
+    onward.click().run()
+    no_exception(at)
+    assert at.query_params["seed"] != "5" and progress_label(at).startswith("Step 1 of ")
