@@ -303,7 +303,9 @@ def lesson(active: str | None, config: bp.TrainConfig, run: bp.runs.Run) -> None
 
 def gradient_check(config: bp.TrainConfig, run: bp.runs.Run) -> None:
     """The starting weights' gradient check, with a caption that says what was compared."""
-    display.rel_error_table(ls.first_epoch_check(config).rel_errors)
+    check = ls.first_epoch_check(config)
+    # only relu has kinks: a smooth network's 1e-7 … 1e-4 is read from its entries, not excused as a kink
+    display.rel_error_table(check.rel_errors, check.bands(kinks=not bp.get_activation(config.hidden).smooth))
     n_training = len(run.data.X)
     st.caption(claims.gradient_check_caption(min(ls.CHECKED_SAMPLES, n_training), n_training, config.hidden))
 

@@ -310,3 +310,13 @@ def test_the_training_labs_seeds_are_typed_and_read_by_the_parser():
     at.text_input(key="_text_lab_w_seed").set_value("123456").run()
     assert any("Weight seed: “123456” is outside 0 …" in e.value for e in at.error), [e.value for e in at.error]
     assert at.session_state["lab_config"].seed == 7
+
+
+def test_the_gradient_check_names_no_kinks_for_tanh():
+    """Spirals (tanh) has no kinks: its readings never say 'fine only at kinks' (read as 'backprop is wrong')."""
+    at = open_page("training", {"preset": "spirals"})
+    no_exception(at)
+    table = next(t for t in at.table if "reading (cs231n)" in t.value.columns)
+    words = " ".join(str(v) for v in table.value.to_numpy().ravel())
+    assert "kink" not in words, words
+    assert set(table.value["verdict"]) <= {"agree", "agree (rounding near 0)"}, table.value
