@@ -176,13 +176,15 @@ def settle(config: TrainConfig) -> tuple[TrainConfig, list[str]]:
 
 @dataclass(frozen=True)
 class Preset:
-    """A lesson: its button's label, its name in a link (?preset=…), its settings, and the runs it is compared
-    with (label → the settings that change)."""
+    """A lesson: its button's label, its name in a link (?preset=…), its settings, the runs it is compared
+    with (label → the settings that change), and the epoch the page opens on (None: the last), chosen where the
+    lesson's headline shows in the charts."""
 
     label: str
     slug: str
     config: TrainConfig
     variants: tuple[tuple[str, Mapping], ...] = ()
+    opens_at: int | None = None
 
 
 PRESETS = {p.label: p for p in (
@@ -190,7 +192,10 @@ PRESETS = {p.label: p for p in (
     Preset("Vanishing gradients", "vanishing",
            TrainConfig(hidden_sizes=(8, 8, 8, 8), hidden="sigmoid", init_scale=0.1, lr=0.5, epochs=1000),
            (("tanh instead of sigmoid", {"hidden": "tanh"}),
-            ("initial weights of std 1/√fan-in instead of 0.1", {"init_scale": None}))),
+            ("initial weights of std 1/√fan-in instead of 0.1", {"init_scale": None})),
+           # the vanishing is over by epoch ~21 of 1000 (the output layer has learned the class share): at the last
+           # epoch the dots show the opposite of the headline
+           opens_at=0),
     Preset("Learning rate too large",
            "lr-too-large", TrainConfig(dataset="surface", noise=0.1, output="identity", loss="mse", init_scale=None,
                                        lr=2.0, epochs=500),
@@ -217,6 +222,12 @@ def preset_config(label: str) -> TrainConfig:
 
 def variant_configs(preset: Preset) -> list[tuple[str, TrainConfig]]:
     return [(label, replace(preset.config, **changes)) for label, changes in preset.variants]
+
+
+def opening_epoch(config: TrainConfig) -> int | None:
+    """The epoch the page shows first for ``config``: its lesson's opens_at, or None (the last)."""
+    label = preset_of(config)
+    return None if label is None else PRESETS[label].opens_at
 
 
 def preset_of(config: TrainConfig) -> str | None:

@@ -13,7 +13,7 @@ import numpy as np
 import backprop as bp
 from backprop.reading import RunReading, curves, read_run
 from backprop.runs import TrainConfig
-from dashboard.lab.controls import MAX_WIDTH
+from dashboard.lab.controls import MAX_WIDTH, opening_epoch
 from dashboard.numbers import row, short
 
 #: A classification run that ends below this training accuracy gets a message saying so.
@@ -185,9 +185,19 @@ def _when_the_output_layer_is_done(run: bp.runs.Run, L: int) -> str:
     text += (f"From epoch {cross} on, ‖∂L/∂W{L}‖ is even smaller than ‖∂L/∂W1‖ ({ratio_words(1 / ratio[-1])} it at "
              f"the end; both below {short(bound, 1)})"
              + (f" and the loss stays at {short(losses[-1])}" if still else "")
-             + ", so the dots at the last epoch no longer show the vanishing: set *Epoch shown* to "
-             + " or ".join(str(e) for e in shown[-2:]) + " to see it. ")
+             + ", so the dots at the last epoch no longer show the vanishing: " + _where_it_shows(run, shown) + ". ")
     return text
+
+
+def _where_it_shows(run: bp.runs.Run, shown: list[int]) -> str:
+    """Where to see the vanishing: the epoch the lesson opens on when it is one of ``shown`` (before the output layer
+    is done), else the last two of them."""
+    opens = opening_epoch(run.config)
+    if opens in shown:
+        others = [e for e in shown[-2:] if e != opens]
+        return (f"the lesson opens at epoch {opens}, where they do"
+                + (f" (so does epoch {others[-1]})" if others else ""))
+    return "set *Epoch shown* to " + " or ".join(str(e) for e in shown[-2:]) + " to see it"
 
 
 def _too_large(run, r: RunReading, others) -> str:
@@ -342,6 +352,14 @@ def _first_layer_below_a_tenth(lesson: Lesson, epochs: int) -> bool:
     return bool(np.all(first[:epochs] < 0.1 * last[:epochs]))
 
 
+def _below_at_opening(lesson: Lesson, share: float) -> bool:
+    """‖∂L/∂W1‖ < share·‖∂L/∂W_L‖ at the epoch the page opens the lesson on (the chart's curves there)."""
+    epoch = opening_epoch(lesson.run.config)
+    c = curves(lesson.run.history)
+    i = int(np.searchsorted(c.epochs, epoch))
+    return bool(c.grad_norms["W1"][i] < share * c.grad_norms[f"W{lesson.run.initial.depth}"][i])
+
+
 def _delta_ratio(lesson: Lesson) -> float:
     """The larger, at epoch 0 and at the end, of ‖δ1‖ / ‖δ_L‖: how much of the output's error reaches layer 1."""
     y = lesson.run.targets(lesson.run.data)
@@ -363,6 +381,7 @@ CLAIMS: dict[str, tuple[Claim, ...]] = {
         Claim("the error δ1 reaching the first layer stays < 10⁻³ of the output's", lambda s: _delta_ratio(s) < 1e-3),
         Claim("‖∂L/∂W1‖ is below a tenth of ‖∂L/∂W5‖ for at least the first 10 epochs",
               lambda s: _first_layer_below_a_tenth(s, 10)),
+        Claim("and below a hundredth at the epoch the lesson opens on (0)", lambda s: _below_at_opening(s, 0.01)),
         Claim("with tanh the network learns XOR (≥ 95%)",
               lambda s: s.variant("tanh instead of sigmoid").final_accuracy >= 0.95),
         Claim("a larger init alone does not (< 60%)",

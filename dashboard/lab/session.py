@@ -25,7 +25,9 @@ def use(config: bp.TrainConfig) -> None:
     settled, notes = controls.settle(config)
     ss[CONFIG], ss[NOTES] = settled, notes
     ss[LIVE], ss[PLAYING] = None, False
-    ss.pop(EPOCH, None)
+    # a lesson whose headline shows at an earlier epoch opens there; None (not an epoch) puts the scrubber at the
+    # end (popping the key instead left a scrubber at epoch 0 there, as the browser sent it back)
+    ss[EPOCH] = controls.opening_epoch(settled)
     ss[RUN_TOKEN] = ss.get(RUN_TOKEN, 0) + 1  # each run picks its own loss axis first
 
 

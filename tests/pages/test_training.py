@@ -41,14 +41,17 @@ def status(at) -> str:
 
 
 def assert_shows_run(at, run) -> None:
-    """Every view is on ``run`` at its last epoch: scrubber, axis, marker, pictures, metrics, controls."""
+    """Every view is on ``run`` at the epoch it opens on (its last, or its lesson's opens_at): scrubber, axis, marker,
+    pictures, metrics, controls."""
     no_exception(at)
-    last = run.epochs_done
+    end = run.epochs_done
+    last = controls.opening_epoch(run.config)
+    last = end if last is None else last
     s = scrubber(at)
     assert [int(o) for o in s.options] == run.snapshot_epochs and s.value == last
     fig = curves_chart(at)
-    assert fig["layout"]["xaxis"]["range"] == [0, last], "the chart's axis ends at this run's last epoch"
-    assert fig["layout"]["shapes"][0]["x0"] == last, "the epoch marker is at this run's last epoch"
+    assert fig["layout"]["xaxis"]["range"] == [0, end], "the chart's axis ends at this run's last epoch"
+    assert fig["layout"]["shapes"][0]["x0"] == last, "the epoch marker is at the epoch shown"
     expected = curves(run.history)
     shown = shown_curves(at)
     np.testing.assert_array_equal(shown["training loss"], expected.train_loss)
@@ -60,7 +63,7 @@ def assert_shows_run(at, run) -> None:
         assert f"Output at epoch {last}" in titles
     assert f"W1 at epoch {last}" in titles
     loss = next(m for m in at.metric if m.label == "Training loss")
-    assert loss.value == lab_short(bp.network_gradients(run.network, run.data.X, run.targets(run.data),
+    assert loss.value == lab_short(bp.network_gradients(run.network_at(last), run.data.X, run.targets(run.data),
                                                         run.config.loss, l2=run.config.l2).loss)
     for name in controls.CONTROLS:
         key = f"lab_w_{name}"
@@ -320,3 +323,16 @@ def test_the_gradient_check_names_no_kinks_for_tanh():
     words = " ".join(str(v) for v in table.value.to_numpy().ravel())
     assert "kink" not in words, words
     assert set(table.value["verdict"]) <= {"agree", "agree (rounding near 0)"}, table.value
+
+
+def test_the_vanishing_lesson_opens_where_its_headline_shows():
+    """At the epoch the lesson opens on, the per-layer chart shows ‖∂L/∂W1‖ below a tenth of ‖∂L/∂W5‖ (at the last
+    epoch the output layer's norm has fallen below the first's, the opposite of the headline)."""
+    at = open_page("training", {"preset": "vanishing"})
+    no_exception(at)
+    epoch = scrubber(at).value
+    fig, titles = chart(at, f"Gradient norm ‖∂L/∂W‖ of each layer at epoch {epoch}")
+    norms = dict(zip(fig["data"][0]["customdata"], plotly_array(fig["data"][0]["y"]), strict=True))
+    assert norms["layer 1"] < norms["output"] / 10, norms
+    at.button(key="lab_preset_xor").click().run()
+    assert scrubber(at).value == 500, "other lessons open at their last epoch"
