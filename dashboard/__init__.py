@@ -20,6 +20,7 @@ PURE = (
     "dashboard.tables",
     "dashboard.urlstate",
     "dashboard.lab.controls",
+    "dashboard.lab.data",
     "dashboard.lab.lessons",
     "dashboard.lab.plots",
     "dashboard.practice.problems",
