@@ -9,6 +9,7 @@ tested and reused without a running app (tests/dashboard/test_house.py holds the
 
 PURE = (
     "dashboard.claims",
+    "dashboard.codeout.scripts",
     "dashboard.demos",
     "dashboard.diagram",
     "dashboard.exports",
@@ -19,8 +20,10 @@ PURE = (
     "dashboard.steps",
     "dashboard.tables",
     "dashboard.urlstate",
+    "dashboard.lab.confusion",
     "dashboard.lab.controls",
     "dashboard.lab.data",
+    "dashboard.lab.handoff",
     "dashboard.lab.lessons",
     "dashboard.lab.plots",
     "dashboard.practice.problems",

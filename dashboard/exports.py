@@ -99,3 +99,14 @@ def curves_csv(c) -> str:
     for i, epoch in enumerate(c.epochs):
         writer.writerow([int(epoch), *("" if not np.isfinite(s[i]) else repr(float(s[i])) for _, s in columns)])
     return out.getvalue()
+
+
+def run_network_json(run, epoch: int) -> str:
+    """The lab run's network at ``epoch`` as JSON of schema backprop-network/1 (backprop.export), with the
+    standardisation its data went through, its classes and, for a learner's table, the labels and column names."""
+    from backprop.export import network_json
+
+    table = run.config.table
+    return network_json(run.network_at(epoch), loss=run.config.loss, scaling=run.scaling, classes=run.config.classes,
+                        label_values=table.label_values if table is not None else (),
+                        columns=table.columns if table is not None else ())

@@ -257,3 +257,54 @@ def table_from_param(text: str, name: str = "the link's data") -> GivenData:
     except (ValueError, zlib.error):
         raise DataError([Refusal(None, None, None, None, "is not a table this lab wrote into a link")]) from None
     return parse_csv(raw[:MAX_BYTES + 1], name)
+
+
+#: Starting weights go into a link entry by entry while they have at most this many numbers (a 2-16-16-1 network
+#: has 305); larger ones are named by their digest.
+MAX_LINK_WEIGHTS = 600
+
+
+def matrix_param(M) -> str:
+    """A matrix as a link writes it: entries by ',', rows by ';', each the shortest text that reads back exactly."""
+    return ";".join(",".join(canonical(v) for v in row) for row in np.atleast_2d(np.asarray(M, dtype=np.float64)))
+
+
+def matrix_from_param(name: str, text: str, max_entries: int = MAX_LINK_WEIGHTS) -> np.ndarray:
+    """The inverse of matrix_param, every entry through the one parser; ValueError naming ``name``, the row and the
+    entry and why (never the text)."""
+    if not isinstance(text, str) or len(text) > 30 * max_entries:
+        raise ValueError(f"{name}: too long")
+    rows = [row.split(",") for row in text.strip().split(";")]
+    if sum(len(r) for r in rows) > max_entries:
+        raise ValueError(f"{name}: more than {max_entries} entries")
+    values = []
+    for r, row in enumerate(rows, start=1):
+        parsed = []
+        for c, cell in enumerate(row, start=1):
+            try:
+                parsed.append(parse_number(cell).value)
+            except EntryError as exc:
+                raise ValueError(f"{name}: row {r}, entry {c} {exc.reason.split(':')[0]}") from None
+        values.append(parsed)
+    if len({len(r) for r in values}) != 1:
+        raise ValueError(f"{name}: its rows have different lengths")
+    return np.array(values, dtype=np.float64)
+
+
+def split_rows(table: GivenData, test_ratio: float, seed: int, which: str) -> GivenData:
+    """The table's own rows (raw, as in the file) that a run with ``test_ratio`` and data seed ``seed`` trains on
+    (``which`` "training") or holds out ("test"): the split backprop.runs.start_run makes."""
+    whole = table.dataset()
+    train, test = whole.split(test_ratio, seed=seed) if test_ratio and whole.n_samples > 1 else (whole, None)
+    part = train if which == "training" else test
+    if part is None or part.n_samples == 0:
+        raise ValueError(f"which: this run holds out no {which} rows")
+    values = part.labels if table.kind == "classes" else part.y
+    return GivenData(f"{table.name} ({which} rows)", table.kind, part.X, values, table.columns, table.label_values,
+                     table.standardise)
+
+
+def rows_csv(run, which: str) -> str:
+    """The raw rows a lab run on a table trains on or holds out, as a CSV (to_csv)."""
+    c = run.config
+    return to_csv(split_rows(c.table, c.test_ratio, c.data_seed, which))
