@@ -40,8 +40,9 @@ def _digest(*parts) -> str:
 
 @dataclass(frozen=True, eq=False)
 class GivenData:
-    """A learner's table: inputs X (N, D) and, per ``kind``, class labels (N,) (0 … K−1, K from 2 to MAX_CLASSES),
-    a regression target (N, 1), or targets (N, C) between 0 and 1.
+    """A learner's table (equal to another with the same numbers, whatever its name): inputs X (N, D) and, per
+    ``kind``, class labels (N,) (0 … K−1, K from 2 to MAX_CLASSES), a regression target (N, 1), or targets (N, C)
+    between 0 and 1.
 
     - name: where it came from ("my_data.csv", "Problem 5's example"); columns: the names of X's columns and of
       the target's (D + 1 for classes and regression, D + C for targets)
@@ -85,8 +86,9 @@ class GivenData:
         object.__setattr__(self, "values", _frozen(values))
         object.__setattr__(self, "columns", tuple(str(c) for c in self.columns))
         object.__setattr__(self, "label_values", tuple(float(v) for v in self.label_values))
-        object.__setattr__(self, "digest", _digest(self.name, self.kind, self.X, self.values, self.columns,
-                                                   self.label_values, self.standardise))
+        # the name is not part of what a run trains on: the same table through a link is the same run
+        object.__setattr__(self, "digest", _digest(self.kind, self.X, self.values, self.columns, self.label_values,
+                                                   self.standardise))
 
     def __eq__(self, other) -> bool:
         return isinstance(other, GivenData) and other.digest == self.digest

@@ -178,7 +178,8 @@ def test_a_link_carries_a_learners_data_and_weights():
     start = GivenWeights((np.full((2, 3), 0.25), np.full((3, 3), -0.5)), (np.zeros(3), np.array([0.1, 0.2, 0.3])))
     small = replace(small, start=start)
     params = controls.params_from_config(small)
-    assert params["data"] == "csv" and "csv" in params and params["W2"] == "-0.5,-0.5,-0.5;-0.5,-0.5,-0.5;-0.5,-0.5,-0.5"
+    assert params["data"] == "csv" and "csv" in params
+    assert params["W2"] == "-0.5,-0.5,-0.5;-0.5,-0.5,-0.5;-0.5,-0.5,-0.5"
     back = controls.config_from_params(params)
     assert back.warnings == () and back.config == small
     big = controls.normalise(TrainConfig(dataset="csv", table=own_table(1500)))[0]
