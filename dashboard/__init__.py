@@ -9,6 +9,7 @@ tested and reused without a running app (tests/dashboard/test_house.py holds the
 
 PURE = (
     "dashboard.claims",
+    "dashboard.codeout.notebooks",
     "dashboard.codeout.scripts",
     "dashboard.demos",
     "dashboard.diagram",
