@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+
 import nbformat
 import numpy as np
 import pytest
