@@ -76,11 +76,12 @@ def page_notebook(page: str, sol: Solution, update: Update | None = None) -> str
         raise ValueError("update: the weight-update page's notebook needs its step")
     inp, given = sol.inputs, sol.mode == "assignment"
     steps = PAGE_STEPS[page]
+    mode = ("as in the assignment (its assumed A1 and given δ2 and δ1 are used where it uses them)" if given
+            else "consistent (every value propagated from the inputs and the targets y)")
     cells = [v4.new_markdown_cell(
         f"# /{page}: the example, worked in numpy\n\n"
         f"The numbers of the page `/{page}` of *Backpropagation from scratch*, computed step by step with numpy: "
-        f"{'as in the assignment (its assumed A1 and given δ2 and δ1 are used where it uses them)' if given else 'consistent (every value propagated from the inputs and the targets y)'}"
-        f", loss {OUTPUT_LOSSES[sol.loss]}. Shapes: X (N, D), W1 (D, H), b1 (H,), W2 (H, C), b2 (C,), y (N, C). "
+        f"{mode}, loss {OUTPUT_LOSSES[sol.loss]}. Shapes: X (N, D), W1 (D, H), b1 (H,), W2 (H, C), b2 (C,), y (N, C). "
         "Run the cells in order (Jupyter, JupyterLab, VS Code or Colab: *Run all*).")]
     setup = ["import numpy as np", "", _SHOW, "", f"X = {_array(inp.X)}", f"W1 = {_array(inp.W1)}",
              f"b1 = {_array(inp.b1)}", f"W2 = {_array(inp.W2)}", f"b2 = {_array(inp.b2)}", f"y = {_array(inp.y)}",
@@ -122,7 +123,8 @@ def page_notebook(page: str, sol: Solution, update: Update | None = None) -> str
               "dW2 = A1_used.T @ delta2\ndb2 = delta2.sum(axis=0)\nshow(\"dW2\", dW2)\nshow(\"db2\", db2)",
               "Aᵀ turns the (N, H) activations and the (N, C) errors into an (H, C) gradient: W2's shape.")
     if steps >= 9:
-        _step(cells, "Step 7 · The error sent back through W2", r"\frac{\partial L}{\partial A_1} = \delta_2 \cdot W_2^T",
+        _step(cells, "Step 7 · The error sent back through W2",
+              r"\frac{\partial L}{\partial A_1} = \delta_2 \cdot W_2^T",
               "dA1 = delta2 @ W2.T\nshow(\"dA1\", dA1)")
         _step(cells, "Step 8 · The hidden layer's error", r"\delta_1 = (\delta_2 \cdot W_2^T) \ast \sigma'(Z_1), "
               r"\quad \sigma'(Z_1) = \sigma(Z_1)(1 - \sigma(Z_1))",
@@ -295,7 +297,8 @@ def lab_notebook(run) -> str:
         "# A training-lab run, retrained in numpy\n\n"
         f"Network {'-'.join(str(s) for s in run.initial.sizes)}, hidden {c.hidden}, output {c.output} with loss "
         f"{c.loss}; {c.optimizer}, learning rate {canonical(c.lr)}, "
-        f"{'all samples per update' if c.batch_size is None else f'mini-batches of {c.batch_size}'}, L2 {canonical(c.l2)}, "
+        + ("all samples per update" if c.batch_size is None else f"mini-batches of {c.batch_size}")
+        + f", L2 {canonical(c.l2)}, "
         f"{c.epochs} epochs, on {run.data.n_samples} training samples"
         + (" (standardised as the lab standardised them)" if run.scaling is not None else "")
         + ". Every line of the training below is plain numpy; run the cells in order.")]
