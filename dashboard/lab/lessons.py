@@ -110,10 +110,15 @@ def _xor(run, r: RunReading, others) -> str:
             "that line, and the output combines them.")
 
 
+def _signals(run: bp.runs.Run) -> tuple[bp.LayerSignal, bp.LayerSignal]:
+    """The run's LayerSignal at epoch 0 and at the end."""
+    y = run.targets(run.data)
+    return tuple(bp.layer_signal(net, run.data.X, y, run.config.loss) for net in (run.initial, run.network))
+
+
 def _vanishing(run, r: RunReading, others) -> str:
     c, L = run.config, len(run.config.hidden_sizes) + 1
-    y = run.targets(run.data)
-    before, after = (bp.layer_signal(net, run.data.X, y, c.loss) for net in (run.initial, run.network))
+    before, after = _signals(run)
     text = (f"{network_words(c).capitalize()}, with initial weights of {init_words(c)}. On the way back every layer "
             f"multiplies the error by its Wᵀ and by σ′(Z), which is at most ¼: the error δ1 = ∂L/∂Z1 that reaches the "
             f"first layer is {short(before.delta_norms[0] / before.delta_norms[-1], 2)} times the output's δ{L} at "
@@ -274,10 +279,14 @@ def _overfitting(run, r: RunReading, others) -> str:
     return text
 
 
+def _outputs(run: bp.runs.Run) -> tuple[np.ndarray, np.ndarray]:
+    """The network's outputs for the run's one sample at epoch 0 and at the end."""
+    return bp.predict(run.initial, run.data.X)[0], bp.predict(run.network, run.data.X)[0]
+
+
 def _assignment(run, r: RunReading, others) -> str:
     c = run.config
-    before = bp.predict(run.initial, run.data.X)[0]
-    after = bp.predict(run.network, run.data.X)[0]
+    before, after = _outputs(run)
     start = ("starting from the assignment's W1, b1 and W2 (b2 = 0)" if c.hidden_sizes == (2,)
              else f"with {network_words(c)} drawn at random")
     return (f"The 2-2-2 network of Problems 2–4, {start}, trained on its one sample X = {row(run.data.X[0])} "
@@ -285,6 +294,36 @@ def _assignment(run, r: RunReading, others) -> str:
             f"epochs the loss falls from {short(r.first_loss)} to {short(r.final_loss)} and the outputs move from "
             f"{row(before)} to {row(after)}. Epoch 0 in the backprop view below is one pass of Problems 2–4, with δ2 "
             "coming from this target.")
+
+
+def _finite(value):
+    """A number or nested numbers with every value that is not finite as None (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_finite(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value)]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def quoted(label: str, run: bp.runs.Run, variants: Sequence[tuple[str, bp.runs.Run]] = ()) -> dict:
+    """The numbers lesson ``label``'s paragraph is built from, for the run JSON: the run's reading and each compared
+    run's, and the lesson's own (the error ratio δ1/δ_L at epoch 0 and at the end, how far each W moved, the spread
+    of the last hidden layer; the assignment's outputs before and after), computed as the paragraph computes them."""
+    from dataclasses import asdict
+
+    numbers = {"reading": asdict(read_run(run.history)),
+               "variants": {name: asdict(read_run(v.history)) for name, v in variants}}
+    if label == "Vanishing gradients":
+        before, after = _signals(run)
+        numbers |= {"delta1_over_delta_last": {"epoch 0": before.delta_norms[0] / before.delta_norms[-1],
+                                               "end": after.delta_norms[0] / after.delta_norms[-1]},
+                    "last_hidden_spread_at_end": after.spread[-2]}
+    if label == "Assignment 5's network":
+        before, after = _outputs(run)
+        numbers |= {"X": run.data.X[0], "target": run.data.y[0], "outputs_at_epoch_0": before, "outputs_at_end": after}
+    return _finite(numbers)
 
 
 def comparison(label: str, run: bp.runs.Run, variants: Sequence[tuple[str, bp.runs.Run]]) -> list[dict]:

@@ -281,9 +281,16 @@ def backprop_view(run: bp.runs.Run, epoch: int) -> None:
 
 
 def downloads(run: bp.runs.Run) -> None:
-    """The run as JSON (schema in the README) and its curves as CSV."""
+    """The run as JSON (schema in docs/lab.md; a finished lesson's run with its paragraph and the numbers it quotes)
+    and its curves as CSV."""
+    label = controls.preset_of(run.config)
+    lesson = None
+    if label is not None and run.finished:
+        variants = [(name, ls.full_run(v)) for name, v in controls.variant_configs(controls.PRESETS[label])]
+        lesson = {"name": label, "paragraph": lessons.lesson(label, run, variants),
+                  "numbers": lessons.quoted(label, run, variants)}
     d1, d2 = st.columns(2)
-    d1.download_button("Download this run (JSON)", exports.run_json(run), file_name="training_run.json",
+    d1.download_button("Download this run (JSON)", exports.run_json(run, lesson), file_name="training_run.json",
                        mime="application/json", icon=":material/download:", width="stretch", key="lab_json")
     d2.download_button("Download the curves (CSV)", exports.curves_csv(curves(run.history)),
                        file_name="training_curves.csv", mime="text/csv", icon=":material/download:",
