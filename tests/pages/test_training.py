@@ -336,3 +336,49 @@ def test_the_vanishing_lesson_opens_where_its_headline_shows():
     assert norms["layer 1"] < norms["output"] / 10, norms
     at.button(key="lab_preset_xor").click().run()
     assert scrubber(at).value == 500, "other lessons open at their last epoch"
+
+
+def pasted_csv(n=60) -> str:
+    rng = np.random.default_rng(2)
+    k = np.arange(n) % 3
+    X = 10 + 3 * rng.standard_normal((n, 2)) + 6 * np.stack([np.cos(2 * k), np.sin(2 * k)], axis=1)
+    return "width,length,kind\n" + "\n".join(f"{a:.2f},{b:.2f},{c + 1}" for (a, b), c in zip(X, k, strict=True))
+
+
+def test_pasted_data_trains_says_what_it_found_and_travels_in_the_link():
+    at = open_page("training")
+    before = at.session_state["lab_config"]
+    at.text_area(key="lab_paste").set_value("x,y,c\n1,2,0\n3,,1\n5,abc,0\n7,8,1\n")
+    at.button(key="lab_paste_use").click().run()
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    assert "Row 3, column 2 (y): is empty: a missing value cannot be trained on — fill it in or delete the row." in \
+        errors and any(e.startswith("Row 4, column 2 (y): “abc” is not a number") for e in errors), errors
+    assert at.session_state["lab_config"] == before, "a refused file changes nothing"
+    at.text_area(key="lab_paste").set_value(pasted_csv())
+    at.button(key="lab_paste_use").click().run()
+    no_exception(at)
+    config = at.session_state["lab_config"]
+    assert (config.dataset, config.classes, config.output, config.loss) == ("csv", 3, "softmax", "ce")
+    assert config.hidden_sizes == before.hidden_sizes and config.lr == before.lr, "the network and optimiser stay"
+    assert any("60 rows of the pasted data" in c.value and "**3 classes**: 1 (20 rows)" in c.value for c in at.caption)
+    assert any(n.startswith("Output and loss switched from sigmoid + bce to softmax + ce") for n in
+               [w.value for w in at.warning])
+    titles = [f["layout"]["title"]["text"] for f in page_figures(at)]
+    assert "Confusion matrix, training samples" in titles and "Confusion matrix, test samples" in titles
+    run = train_config(config)
+    accuracy = next(t for t in at.table if "training accuracy" in t.value.columns).value
+    assert len(accuracy) == 3
+    params = dict(at.query_params)
+    assert params["data"] == "csv" and "csv" in params
+    again = open_page("training", params)
+    no_exception(again)
+    assert again.session_state["lab_config"] == config
+    assert next(m for m in again.metric if m.label == "Training accuracy").value == \
+        lessons_percent(run.history.final_accuracy)
+
+
+def lessons_percent(x):
+    from dashboard.lab.lessons import percent
+
+    return percent(x)
