@@ -5,6 +5,7 @@ Each test opens a fresh tab (a new Streamlit session). See conftest.py for the s
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -79,7 +80,7 @@ def test_an_uploaded_csv_trains_the_lab(app, page, tmp_path):
     assert "Confusion matrix, training samples" in titles and "Confusion matrix, test samples" in titles
     with page.expect_download() as info:
         page.get_by_role("button", name="Download this run (JSON)").click()
-    run = json.loads(open(info.value.path()).read())
+    run = json.loads(Path(info.value.path()).read_text())
     assert run["data"]["name"] == "flowers.csv" and run["config"]["dataset"] == "csv" and run["layer_sizes"][-1] == 3
     shown = page.locator("[data-testid='stMetric']").filter(has_text="Training accuracy").inner_text()
     assert percent(run["train_accuracy"][-1]) in shown, (shown, run["train_accuracy"][-1])
