@@ -76,15 +76,16 @@ def weights_box(config: bp.TrainConfig, run: bp.runs.Run) -> None:
     with st.expander("Start from your own weights", expanded=bool(problems), icon=":material/edit_note:"):
         st.caption("One box per matrix, rows on lines or split by ';', entries by spaces or commas (numpy's printed "
                    "arrays work too). They start with this run's starting weights.")
-        texts = {}
+        keys = {}  # the callback reads the boxes when clicked: arguments bound now would be this run's texts
+        origin = config.start.digest[:8] if config.start else config.seed  # new weights, fresh boxes
         for l, (W, b) in enumerate(zip(run.initial.Ws, run.initial.bs, strict=True), start=1):
             for name, M in ((f"W{l}", W), (f"b{l}", b)):
-                key = f"lab_start_{name}_{config.start.digest[:8] if config.start else 'seeded'}_{M.shape}"
+                key = keys[name] = f"lab_start_{name}_{run.initial.sizes}_{origin}"
                 st.session_state.setdefault(key, matrix_param(M).replace(";", "\n").replace(",", " "))
-                texts[name] = st.text_area(f"{name} ({' × '.join(str(s) for s in np.atleast_2d(M).shape)})", key=key,
-                                           height=68 if M.ndim == 1 else min(200, 34 + 24 * M.shape[0]))
+                st.text_area(f"{name} ({' × '.join(str(s) for s in np.atleast_2d(M).shape)})", key=key,
+                             height=68 if M.ndim == 1 else min(200, 34 + 24 * M.shape[0]))
         left, right = st.columns(2)
-        left.button("Start from these weights", key="lab_weights_use", on_click=ls.use_weights, args=(texts,),
+        left.button("Start from these weights", key="lab_weights_use", on_click=ls.use_weights, args=(keys,),
                     icon=":material/play_arrow:")
         if config.start is not None:
             right.button("Back to seeded weights", key="lab_weights_seeded", on_click=ls.seeded_weights)

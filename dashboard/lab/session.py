@@ -112,12 +112,13 @@ def pasted() -> None:
     _read(st.session_state.get(PASTE) or "", "the pasted data")
 
 
-def use_weights(texts: dict[str, str]) -> None:
-    """Start the run from pasted weights (W1, b1, …, one text each, read by the one parser), or list why not: a
-    refused entry by its matrix, row and entry, a wrong shape by the sizes it should have."""
+def use_weights(keys: dict[str, str]) -> None:
+    """Start the run from pasted weights (W1, b1, …: the text in the box under each key, read by the one parser), or
+    list why not: a refused entry by its matrix, row and entry, a wrong shape by the sizes it should have."""
     from dashboard.parsing import EntryError, parse_pasted
 
     ss = st.session_state
+    texts = {name: ss.get(key) or "" for name, key in keys.items()}
     config = ss[CONFIG]
     sizes = controls.layer_sizes(config)
     problems, Ws, bs = [], [], []

@@ -382,3 +382,27 @@ def lessons_percent(x):
     from dashboard.lab.lessons import percent
 
     return percent(x)
+
+
+def test_starting_weights_are_pasted_through_the_one_parser_for_any_depth():
+    at = open_page("training", {"layers": "3,2"})
+    boxes = {t.label: t for t in at.text_area if t.label[:2] in ("W1", "b1", "W2", "b2", "W3", "b3")}
+    assert set(boxes) == {"W1 (2 × 3)", "b1 (1 × 3)", "W2 (3 × 2)", "b2 (1 × 2)", "W3 (2 × 1)", "b3 (1 × 1)"}
+    boxes["W2 (3 × 2)"].set_value("0.5 0.5; 0,5 1; 1 1")
+    boxes["W3 (2 × 1)"].set_value("1 2")
+    at.button(key="lab_weights_use").click().run()
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("W2: “0,5” could be a decimal comma") for e in errors), errors
+    assert any(e == "W3: 1 row(s) of 2; this network's W3 is 2 × 1." for e in errors), errors
+    assert at.session_state["lab_config"].start is None, "nothing is used while anything is refused"
+    boxes = {t.label: t for t in at.text_area if t.label[:2] in ("W2", "W3")}
+    boxes["W2 (3 × 2)"].set_value("0.5 0.5\n−0.5 1\n1 1e-3")
+    boxes["W3 (2 × 1)"].set_value("[[1.5], [-2]]")
+    at.button(key="lab_weights_use").click().run()
+    no_exception(at)
+    config = at.session_state["lab_config"]
+    assert config.start is not None and dict(at.query_params)["W3"] == "1.5;-2"
+    run = train_config(config)
+    np.testing.assert_array_equal(run.initial.Ws[1], [[0.5, 0.5], [-0.5, 1.0], [1.0, 0.001]])
+    np.testing.assert_array_equal(run.initial.Ws[2], [[1.5], [-2.0]])
+    assert any("starts from the weights given" in c.value for c in at.caption)
