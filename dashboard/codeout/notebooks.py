@@ -270,6 +270,11 @@ _LAB_PLOT = '''try:
     import matplotlib.pyplot as plt
 except ImportError:
     plt = None
+else:
+    try:
+        get_ipython().run_line_magic("matplotlib", "inline")  # the figure in the notebook itself, whatever the setup
+    except NameError:  # run as a plain script: plt.show() opens a window
+        pass
 if plt is None:
     print("matplotlib is not installed (pip install matplotlib); the loss every 10 epochs instead:")
     print(losses[::10])

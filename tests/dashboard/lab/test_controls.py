@@ -199,3 +199,15 @@ def test_a_link_carries_a_learners_data_and_weights():
     broken = controls.config_from_params({"data": "example", "X": "2,3", "y": "0,7"})
     assert broken.config.dataset == "xor" and "between 0 and 1" in broken.warnings[0]
     assert "0,7" not in broken.warnings[0]
+
+
+def test_weights_that_no_longer_fit_are_dropped_with_a_note():
+    from backprop.given import GivenWeights
+
+    start = GivenWeights((np.ones((2, 8)), np.ones((8, 1))), (np.zeros(8), np.zeros(1)))
+    kept, notes = controls.normalise(replace(TrainConfig(), start=start))
+    assert kept.start == start and notes == []
+    wider, notes = controls.normalise(replace(TrainConfig(), start=start, hidden_sizes=(8, 4)))
+    assert wider.start is None
+    assert notes == ["The starting weights given were for a network of sizes 2-8-1; this one is 2-8-4-1, so it starts "
+                     "from seeded random weights (give weights of its sizes to start from them)."]
