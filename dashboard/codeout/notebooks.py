@@ -54,6 +54,9 @@ def _array(M) -> str:
 
 
 def _notebook(cells: list) -> str:
+    """The notebook's JSON; cells are numbered (nbformat draws random ids), so that one example gives one file."""
+    for i, cell in enumerate(cells, start=1):
+        cell.id = f"cell-{i}"
     nb = v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}})
