@@ -94,8 +94,8 @@ def _decode(raw: bytes | str) -> str:
         cut = text.encode("utf-8")[:MAX_BYTES].decode("utf-8", errors="ignore")
         row, col = _place_of(cut, len(cut), ",")
         raise DataError([Refusal(row, col, None, None, f"is where the file passes {MAX_BYTES // 1000:,} kB, the "
-                                                       f"most the lab reads ({size / 1e6:.1f} MB in all; at most "
-                                                       f"{MAX_ROWS:,} rows are used)")])
+                                                       f"most the lab reads (the file is {size / 1e6:.1f} MB; the lab "
+                                                       f"trains on at most {MAX_ROWS:,} rows)")])
     return text
 
 
@@ -222,10 +222,21 @@ def target_text(value: float) -> str:
 # --- what the lab says about it ------------------------------------------------------------------------
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#~|$])")
+
+
+def markdown_safe(text: str) -> str:
+    """A learner's text (a file or column name, a refused cell) as Markdown shows it literally: the characters that
+    would format it (emphasis, links, code, math) escaped with a backslash."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+
 def found_sentence(table: GivenData) -> str:
-    """What the lab found in the table: how many rows, which columns, classes (with their sizes) or a target."""
-    x1, x2, last = table.columns[0], table.columns[1], table.columns[-1]
-    head = f"{table.n_samples:,} rows of {table.name}: inputs “{x1}” and “{x2}”, and "
+    """What the lab found in the table, as Markdown (the learner's names shown literally): how many rows, which
+    columns, classes (with their sizes) or a target."""
+    x1, x2, last = (markdown_safe(name) for name in (table.columns[0], table.columns[1], table.columns[-1]))
+    head = f"{table.n_samples:,} rows of {markdown_safe(table.name)}: inputs “{x1}” and “{x2}”, and "
     if table.kind == "regression":
         return head + (f"a target “{last}” written with decimals, so a **regression**: one output, identity + mse. "
                        "Inputs and target are standardised with the training rows' means and standard deviations.")

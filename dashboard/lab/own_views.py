@@ -56,7 +56,7 @@ def data_box(config: bp.TrainConfig) -> None:
         st.text_area("…or paste it here", key=ls.PASTE, height=110, placeholder="x1,x2,label\n0.5,1.2,0\n1.1,-0.3,1")
         st.button("Train on the pasted data", key="lab_paste_use", on_click=ls.pasted, icon=":material/table:")
         for text in problems:
-            st.error(text, icon=":material/error:")
+            st.error(data.markdown_safe(text), icon=":material/error:")  # it may quote the file's own text
         if problems:
             st.caption("The run on screen is unchanged: fix the file and upload it again.")
 
@@ -90,7 +90,7 @@ def weights_box(config: bp.TrainConfig, run: bp.runs.Run) -> None:
         if config.start is not None:
             right.button("Back to seeded weights", key="lab_weights_seeded", on_click=ls.seeded_weights)
         for text in problems:
-            st.error(text, icon=":material/error:")
+            st.error(data.markdown_safe(text), icon=":material/error:")
 
 
 # --- metrics ---------------------------------------------------------------------------------------------

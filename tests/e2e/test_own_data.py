@@ -62,11 +62,19 @@ def blobs_csv(path) -> str:
     return str(path)
 
 
+def upload(app, page, path: str) -> None:
+    """Open the Data box's CSV section once the page has settled, and give its uploader the file."""
+    app.settle(page)
+    page.get_by_text("Your own data (CSV)").click()
+    field = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    field.wait_for(state="attached", timeout=30_000)
+    field.set_input_files(path)
+
+
 def test_an_uploaded_csv_trains_the_lab(app, page, tmp_path):
     app.goto(page, "training", charts=3, timeout_s=90)
-    page.get_by_text("Your own data (CSV)").click()
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(blobs_csv(tmp_path / "flowers.csv"))
-    page.wait_for_function("() => document.body.innerText.includes('150 rows of flowers.csv')", timeout=60_000)
+    upload(app, page, blobs_csv(tmp_path / "flowers.csv"))
+    page.wait_for_function("() => document.body.innerText.includes('150 rows of flowers.csv')", timeout=90_000)
     app.settle(page)
     app.wait_charts(page, 5)
     assert not app.exceptions(page), app.exceptions(page)
@@ -89,11 +97,13 @@ def test_an_uploaded_csv_trains_the_lab(app, page, tmp_path):
 
 def test_a_refused_upload_names_the_row_and_keeps_the_run(app, page, tmp_path):
     app.goto(page, "training", charts=3, timeout_s=90)
-    page.get_by_text("Your own data (CSV)").click()
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b,c\n1,2,0\n3,4,1\n5,six,0\n7,8,1\n")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
-    page.wait_for_function("() => document.body.innerText.includes('Row 4, column 2 (b)')", timeout=60_000)
+    upload(app, page, str(bad))
+    try:
+        page.wait_for_function("() => document.body.innerText.includes('Row 4, column 2 (b)')", timeout=90_000)
+    finally:
+        app.screenshot(page, "own-04-refused-upload")
     app.settle(page)
     text = page.inner_text("body")
     assert "“six” is not a number" in text and "The run on screen is unchanged" in text

@@ -127,3 +127,10 @@ def test_a_link_that_is_not_a_table_is_refused_by_name():
             data.table_from_param(text)
     big = data.parse_csv(rows(1500))
     assert data.table_param(big) is None, "too large for a link"
+
+
+def test_a_learners_names_are_shown_literally():
+    table = data.parse_csv("**a**,[b](x),c_d\n0,0,0\n1,0,1\n0,1,0\n1,1,1\n", "my_*file*.csv")
+    said = data.found_sentence(table)
+    assert r"my\_\*file\*.csv" in said and r"“\*\*a\*\*”" in said and r"“\[b\](x)”" in said and r"c\_d" in said
+    assert "**2 classes**" in said, "the sentence's own emphasis stays"
