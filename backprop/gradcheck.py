@@ -66,13 +66,15 @@ def rel_error(a, b, floor: float = 1e-8) -> float:
 class Band:
     """One of cs231n's interpretation bands for a relative error."""
 
-    level: str  # "ok", "kink" (fine only where the function has a kink), "warn" or "bad"
+    level: str  # "ok", "kink" (fine only where the function has a kink), "rounding" (see GradientCheck.bands),
+    #             "warn" or "bad"
     text: str
 
     @property
     def label(self) -> str:
         """A few words for a table cell."""
-        return {"ok": "agree", "kink": "fine only at kinks", "warn": "suspicious", "bad": "wrong"}[self.level]
+        return {"ok": "agree", "kink": "fine only at kinks", "rounding": "agree (rounding near 0)",
+                "warn": "suspicious", "bad": "wrong"}[self.level]
 
 
 def interpret_rel_error(err: float) -> Band:
@@ -92,11 +94,44 @@ class GradientCheck:
 
     - rel_errors: relative error per parameter (rel_error of the two arrays)
     - analytic, numerical: the two gradients per parameter, shaped like the parameter
+    - h: the centred differences' step; loss: the loss at the checked parameters
     """
 
     rel_errors: dict[str, float]
     analytic: dict[str, np.ndarray]
     numerical: dict[str, np.ndarray]
+    h: float = 1e-5
+    loss: float = float("nan")
+
+    @property
+    def own_error(self) -> float:
+        """How far a centred difference can be from the true derivative by itself: ten times its rounding error
+        ε·|L|/h plus its truncation error, of order h² (for derivatives of order one)."""
+        eps = float(np.finfo(np.float64).eps)
+        return 10.0 * (eps * max(abs(self.loss), eps) / self.h + self.h**2)
+
+    def bands(self, *, kinks: bool) -> dict[str, Band]:
+        """cs231n's reading of each parameter's relative error, for a network with or without ``kinks`` (relu).
+
+        Only a network with kinks reads 1e-7 to 1e-4 as "fine at kinks". Without kinks such an error comes from the
+        entries' absolute differences: when every one is within the centred differences' own error (own_error),
+        the relative error is large only on entries near 0, where that error is a large share of them, and the
+        gradients agree; otherwise the error is suspicious."""
+        out = {}
+        for name, err in self.rel_errors.items():
+            band = interpret_rel_error(err)
+            if band.level == "kink" and not kinks:
+                worst = float(np.max(np.abs(self.differences[name]), initial=0.0))
+                if worst <= self.own_error:
+                    band = Band("rounding", f"1e-7 to 1e-4 on entries near 0 only: every difference (at most "
+                                            f"{worst:.1e}) is within the centred differences' own error "
+                                            f"({self.own_error:.1e}), so the gradients agree")
+                else:
+                    band = Band("warn", f"1e-7 to 1e-4 with differences up to {worst:.1e}, beyond the centred "
+                                        f"differences' own error ({self.own_error:.1e}): too high for a network "
+                                        "without kinks, most likely a bug")
+            out[name] = band
+        return out
 
     @property
     def differences(self) -> dict[str, np.ndarray]:
@@ -219,4 +254,4 @@ def gradient_check(params: Params | Network, X, y, loss: str = "mse", hidden: st
         numerical[name] = numerical_gradient(loss_with, current[i], h)
 
     errors = {name: rel_error(analytic[name], numerical[name]) for name in numerical}
-    return GradientCheck(errors, {k: np.array(v) for k, v in analytic.items()}, numerical)
+    return GradientCheck(errors, {k: np.array(v) for k, v in analytic.items()}, numerical, h, float(loss_of(net)))

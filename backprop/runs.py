@@ -1,8 +1,9 @@
 """The training lab's run model: a run described by its settings (TrainConfig), started, advanced a few epochs at a
 time exactly as one uninterrupted run, and trained to its end.
 
-A run's data is a seeded toy set (backprop.datasets) or the assignment's one sample (backprop.assignment), which
-is why this module, and not the training loop, knows the assignment.
+A run's data is a seeded toy set (backprop.datasets), the assignment's one sample (backprop.assignment), which
+is why this module, and not the training loop, knows the assignment, or a learner's own table (backprop.given: a
+CSV, or a problem page's example); it starts from seeded weights or from given ones.
 """
 from __future__ import annotations
 
@@ -15,23 +16,28 @@ import numpy as np
 from backprop._checks import finite_float, positive_int
 from backprop.assignment import training_example
 from backprop.datasets import DATASETS, MULTICLASS, REGRESSION, Dataset, make_dataset
+from backprop.given import GivenData, GivenWeights, Scaling
 from backprop.network import Network, init_network
 from backprop.optim import OPTIMIZERS
 from backprop.training import History, Snapshot, evenly_spaced_epochs, train
 
 #: Where each output goes with each loss: (output activation, loss).
 HEADS = (("sigmoid", "bce"), ("sigmoid", "mse"), ("softmax", "ce"), ("identity", "mse"))
+#: Data sets that are a learner's own table (TrainConfig.table): an uploaded or pasted CSV (classes or a regression
+#: target, standardised), or a problem page's example (targets between 0 and 1, used as they are).
+OWN = {"csv": ("classes", "regression"), "example": ("targets",)}
 
 
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything that determines a training run; equal configs give identical runs.
 
-    Data: ``dataset`` is a name from backprop.DATASETS or REGRESSION, or "assignment" for the single
-    sample of Problems 2–4 (backprop.assignment.training_example); n_classes for spirals and blobs;
-    ``test_ratio`` of the samples is held out (Dataset.split, seeded with data_seed).
+    Data: ``dataset`` is a name from backprop.DATASETS or REGRESSION, "assignment" for the single
+    sample of Problems 2–4 (backprop.assignment.training_example), or one of OWN with the learner's ``table``;
+    n_classes for spirals and blobs (and a table's classes); ``test_ratio`` of the samples is held out
+    (Dataset.split, seeded with data_seed).
     Network: hidden_sizes (H1, …) gives one hidden layer per entry; init_scale is the std of the initial
-    weights, or None for 1/√fan-in; output/loss is one of HEADS.
+    weights, or None for 1/√fan-in, unless ``start`` gives the starting weights; output/loss is one of HEADS.
     Optimiser: lr, optimizer ("sgd", "momentum", "adam"), batch_size (None: all training samples), l2.
     """
 
@@ -53,28 +59,45 @@ class TrainConfig:
     l2: float = 0.0
     epochs: int = 500
     snapshots: int = 51
+    table: GivenData | None = None
+    start: GivenWeights | None = None
 
     @property
     def regression(self) -> bool:
-        return self.dataset in REGRESSION
+        return self.dataset in REGRESSION or (self.table is not None and self.table.kind == "regression")
 
     @property
     def classes(self) -> int | None:
-        """How many classes the data has: None for regression and for the assignment's real-valued targets."""
-        if self.regression or self.dataset == "assignment":
+        """How many classes the data has: None for regression and for real-valued targets (the assignment's, an
+        example's)."""
+        if self.regression or self.dataset == "assignment" or (self.table is not None and self.table.kind != "classes"):
             return None
         return self.n_classes
+
+    @property
+    def n_inputs(self) -> int:
+        """D: 2 for the toy sets, a table's own number of input columns."""
+        return 2 if self.table is None else self.table.X.shape[1]
 
 
 def check_config(config: TrainConfig) -> None:
     """Raise ValueError, naming the setting, if ``config`` describes no possible run."""
-    known = (*DATASETS, *REGRESSION, "assignment")
+    known = (*DATASETS, *REGRESSION, "assignment", *OWN)
     if config.dataset not in known:
         raise ValueError(f"dataset must be one of {', '.join(known)}; got {config.dataset!r}")
+    if (config.dataset in OWN) != (config.table is not None):
+        raise ValueError(f"table: {config.dataset} data " + ("needs its table" if config.dataset in OWN
+                                                             else "takes no table"))
+    if config.table is not None:
+        if config.table.kind not in OWN[config.dataset]:
+            raise ValueError(f"table: {config.dataset} data holds {' or '.join(OWN[config.dataset])}, not "
+                             f"{config.table.kind}")
+        if config.table.kind == "classes" and config.n_classes != config.table.n_classes:
+            raise ValueError(f"n_classes: the table has {config.table.n_classes} classes; got {config.n_classes}")
     if (config.output, config.loss) not in HEADS:
         raise ValueError(f"output and loss must be one of {', '.join('+'.join(h) for h in HEADS)}; "
                          f"got output={config.output!r}, loss={config.loss!r}")
-    if config.n_classes != 2 and config.dataset not in MULTICLASS:
+    if config.n_classes != 2 and config.dataset not in (*MULTICLASS, "csv"):
         raise ValueError(f"n_classes: only {' and '.join(MULTICLASS)} have more than 2 classes; "
                          f"{config.dataset} has 2 (got n_classes={config.n_classes})")
     if config.regression and config.output != "identity":
@@ -94,6 +117,14 @@ def check_config(config: TrainConfig) -> None:
     positive_int("epochs", config.epochs)
     if config.batch_size is not None:
         positive_int("batch_size", config.batch_size)
+    if config.start is not None:
+        C = (config.classes or 2) if config.output == "softmax" else (
+            config.table.values.shape[1] if config.table is not None and config.table.kind == "targets"
+            else 2 if config.dataset == "assignment" else 1)
+        sizes = (config.n_inputs, *config.hidden_sizes, C)
+        if config.start.sizes != sizes:
+            raise ValueError(f"start: the weights are for layer sizes {config.start.sizes}; this run's network has "
+                             f"{sizes}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,6 +134,7 @@ class Run:
     - data: the training samples; test: the held-out ones (None when test_ratio is 0)
     - initial: the seeded starting Network (epoch 0)
     - history: the epochs trained so far, or None before the first (see advance and train_config)
+    - scaling: how a table's raw inputs (and regression target) were standardised into data and test, or None
     """
 
     config: TrainConfig
@@ -110,6 +142,7 @@ class Run:
     test: Dataset | None
     initial: Network
     history: History | None = None
+    scaling: Scaling | None = None
 
     @property
     def epochs_done(self) -> int:
@@ -141,6 +174,8 @@ class Run:
 
 
 def _data(config: TrainConfig) -> Dataset:
+    if config.table is not None:
+        return config.table.dataset()
     if config.dataset == "assignment":
         return training_example()[0]
     return make_dataset(config.dataset, config.n_samples, config.noise, config.data_seed, config.n_classes)
@@ -149,14 +184,15 @@ def _data(config: TrainConfig) -> Dataset:
 def uses_assignment_weights(config: TrainConfig) -> bool:
     """Whether a run starts from the assignment's own W1, b1 and W2 (b2 = 0) rather than seeded random weights: its
     one sample with one hidden layer of 2 units, the assignment's 2-2-2 network."""
-    return config.dataset == "assignment" and config.hidden_sizes == (2,)
+    return config.dataset == "assignment" and config.hidden_sizes == (2,) and config.start is None
 
 
 def start_run(config: TrainConfig) -> Run:
     """The data, split and starting network that ``config`` describes, before any training (cheap).
 
     The assignment's set is its single sample, never split; with one hidden layer of 2 units its network
-    starts from the assignment's own W1, b1 and W2 (b2 = 0).
+    starts from the assignment's own W1, b1 and W2 (b2 = 0). A table that asks for it is standardised with the
+    means and stds of its training samples (Run.scaling). Given starting weights (config.start) are used as they are.
     """
     check_config(config)
     data = _data(config)
@@ -164,14 +200,21 @@ def start_run(config: TrainConfig) -> Run:
     if config.test_ratio and data.n_samples > 1:
         data, test = data.split(config.test_ratio, seed=config.data_seed)
         test = test if test.n_samples else None
+    scaling = None
+    if config.table is not None and config.table.standardise:
+        scaling = Scaling.fit(data.X, data.y if config.regression else None)
+        data, test = (None if d is None else Dataset(d.name, scaling.inputs(d.X), scaling.targets(d.y), d.labels)
+                      for d in (data, test))
     C = (config.classes or 2) if config.output == "softmax" else data.y.shape[1]
     sizes = (data.X.shape[1], *config.hidden_sizes, C)
-    if uses_assignment_weights(config):
+    if config.start is not None:
+        initial = Network(config.start.Ws, config.start.bs, config.hidden, config.output)
+    elif uses_assignment_weights(config):
         initial = training_example()[1].network(config.hidden, config.output)
     else:
         initial = init_network(sizes, hidden=config.hidden, output=config.output, seed=config.seed,
                                scale=config.init_scale)
-    return Run(config, data, test, initial)
+    return Run(config, data, test, initial, scaling=scaling)
 
 
 #: A live run keeps at most this many snapshots (thinned evenly as it grows).

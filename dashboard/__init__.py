@@ -9,6 +9,8 @@ tested and reused without a running app (tests/dashboard/test_house.py holds the
 
 PURE = (
     "dashboard.claims",
+    "dashboard.codeout.notebooks",
+    "dashboard.codeout.scripts",
     "dashboard.demos",
     "dashboard.diagram",
     "dashboard.exports",
@@ -20,7 +22,10 @@ PURE = (
     "dashboard.steps",
     "dashboard.tables",
     "dashboard.urlstate",
+    "dashboard.lab.confusion",
     "dashboard.lab.controls",
+    "dashboard.lab.data",
+    "dashboard.lab.handoff",
     "dashboard.lab.lessons",
     "dashboard.lab.plots",
     "dashboard.practice.problems",

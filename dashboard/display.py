@@ -41,9 +41,9 @@ def show_table(M, *, row_name: str, col_name: str) -> None:
                  column_config={c: st.column_config.NumberColumn(c, format="%.4g") for c in frame.columns})
 
 
-def rel_error_table(errors: dict[str, float]) -> None:
+def rel_error_table(errors: dict[str, float], bands: dict | None = None) -> None:
     """Relative error per parameter with cs231n's reading of it (a plain table: its sentences wrap)."""
-    frame = rel_error_frame(errors)
+    frame = rel_error_frame(errors, bands)
     frame["relative error"] = [f"{e:.2e}" for e in frame["relative error"]]
     st.table(frame, hide_index=True)
 

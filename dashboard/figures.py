@@ -276,6 +276,22 @@ def log_range(positive, *, decades: float, pad: float) -> list[float]:
     return [low - pad, high + pad]
 
 
+#: The most labelled powers of ten a log axis gets: more, and their labels run into each other.
+MAX_LOG_LABELS = 6
+
+
+def log_dtick(axis_range: Sequence[float], most: int = MAX_LOG_LABELS) -> int:
+    """The step, in decades, between a log axis's labelled powers of ten over ``axis_range`` (in powers of ten):
+    1, 2, 5, 10, 20, 50, … decades, the first that leaves at most ``most`` labels, so that an axis over 150
+    decades (a diverging run's gradient norms) labels 10⁰, 10⁵⁰, 10¹⁰⁰, 10¹⁵⁰ instead of 150 stacked labels."""
+    low, high = float(axis_range[0]), float(axis_range[1])
+    step, factors, i = 1, (2, 2.5, 2), 0
+    while np.floor(high / step) - np.ceil(low / step) + 1 > most:
+        step = int(step * factors[i % 3])
+        i += 1
+    return step
+
+
 def layer_norms_figure(norms: Sequence[float], *, title: str, log_y: bool = True, height: int = 380,
                        scale: float = 1.0, theme: str = "light") -> go.Figure:
     """One gradient norm per layer (layer 1 nearest the input, the last the output layer) as a dot with its value.

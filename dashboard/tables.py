@@ -60,9 +60,10 @@ def from_frame(name: str, frame: pd.DataFrame) -> tuple[np.ndarray | None, list[
     return typed.values, typed.problems
 
 
-def rel_error_frame(errors: dict[str, float]) -> pd.DataFrame:
-    """One row per parameter: its relative error, a one-word verdict and cs231n's reading."""
-    bands = {name: interpret_rel_error(err) for name, err in errors.items()}
+def rel_error_frame(errors: dict[str, float], bands: dict | None = None) -> pd.DataFrame:
+    """One row per parameter: its relative error, a one-word verdict and cs231n's reading (``bands``, e.g.
+    GradientCheck.bands, or the plain bands of interpret_rel_error)."""
+    bands = bands or {name: interpret_rel_error(err) for name, err in errors.items()}
     return pd.DataFrame([(name, err, bands[name].label, bands[name].text) for name, err in errors.items()],
                         columns=["parameter", "relative error", "verdict", "reading (cs231n)"])
 

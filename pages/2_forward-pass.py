@@ -64,6 +64,6 @@ if not page.presenter:
     st.header("Share and export")
     sharing.share_and_export(page, "Problem 2 · The forward pass", {
         "X": inputs.X, "W1": inputs.W1, "b1": inputs.b1, "XW1": sol.XW1, "Z1": sol.Z1, "A1": sol.A1_computed,
-        "A1_assumed": inputs.A1_given}, worked, reveal=show)
+        "A1_assumed": inputs.A1_given}, worked, reveal=show, sol=sol)
 
 state.sync_url()

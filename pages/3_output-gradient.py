@@ -92,6 +92,6 @@ if not page.presenter:
     numbers = {"A1": sol.A1, "delta2": sol.delta2, "dW2": sol.dW2, "db2": sol.db2}
     if consistent:
         numbers |= {"W2": inputs.W2, "b2": inputs.b2, "y": inputs.y, "Z2": sol.Z2, "A2": sol.A2, "L": sol.L}
-    sharing.share_and_export(page, "Problem 3 · The output layer's gradient", numbers, worked, reveal=show)
+    sharing.share_and_export(page, "Problem 3 · The output layer's gradient", numbers, worked, reveal=show, sol=sol)
 
 state.sync_url()

@@ -93,6 +93,6 @@ if not page.presenter:
     sharing.share_and_export(page, "Problem 4 · The hidden layer's gradient", {
         "X": inputs.X, "W2": inputs.W2, "delta2": inputs.delta2, "Z1": sol.Z1, "dA1": sol.dA1,
         "sigma_prime": sol.sigma_prime, "delta1_computed": sol.delta1_computed, "delta1": sol.delta1,
-        "dW1": sol.dW1, "db1": sol.db1}, worked, reveal=show)
+        "dW1": sol.dW1, "db1": sol.db1}, worked, reveal=show, sol=sol)
 
 state.sync_url()

@@ -107,6 +107,7 @@ if not page.presenter:
                **{f"d{name}": g for name, g in step.grads.items()},
                **{f"{name}_new": value for name, value in step.after.as_dict().items()},
                "loss_before": step.loss_before, "loss_after": step.loss_after}
-    sharing.share_and_export(page, "Problem 5 · One gradient-descent step", numbers, worked, reveal=show)
+    sharing.share_and_export(page, "Problem 5 · One gradient-descent step", numbers, worked, reveal=show, sol=sol,
+                             update=step)
 
 state.sync_url()

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import nav
-from dashboard.lab import projected, session, views
+from dashboard.lab import own_views, projected, session, views
 
 page = nav.page_setup("training", "Training lab", example_page=False)
 config, wanted = session.arrive()
@@ -40,6 +40,8 @@ else:
     views.backprop_view(run, session.shown_epoch(run))
     if run.history is not None:
         views.downloads(run)
+        own_views.confusion_view(run, session.shown_epoch(run))
+        own_views.code_downloads(run, session.shown_epoch(run))
 
 with lesson_box:
     views.lesson(active, config, run)

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from backprop.datasets import MAX_CLASSES, MULTICLASS, REGRESSION
-from backprop.runs import HEADS, TrainConfig
+from backprop.datasets import MAX_CLASSES, MULTICLASS
+from backprop.given import GivenData, GivenWeights
+from backprop.runs import HEADS, OWN, TrainConfig
+from backprop.update import MAX_LR
+from dashboard.lab import data as own
+from dashboard.parsing import EntryError, canonical, parse_number
 
 # --- what each control offers ------------------------------------------------------------------------
 
@@ -23,7 +27,11 @@ DATASET_LABELS = {
     "blobs": "Blobs",
     "surface": "Regression surface",
     "assignment": "Assignment 5's sample (one point)",
+    "csv": "Your data (CSV)",
+    "example": "A problem page's example",
 }
+#: The data sets the Data set box always offers (a learner's own appear once they have one).
+BUILT_IN = [name for name in DATASET_LABELS if name not in OWN]
 #: Output and loss, as one choice: label → (output, loss), one per backprop.runs.HEADS.
 HEAD_LABELS = {f"{output} + {loss}": (output, loss) for output, loss in HEADS}
 HIDDEN_ACTIVATIONS = ["sigmoid", "tanh", "relu", "identity"]
@@ -43,6 +51,11 @@ MAX_LAYERS, MAX_WIDTH = 4, 16
 MAX_SEED = 9999
 
 
+def learning_rates(config: TrainConfig) -> list[float]:
+    """The learning rates the control offers: LEARNING_RATES, and an example's own η (any its page takes)."""
+    return sorted({*LEARNING_RATES, config.lr})
+
+
 def init_label(scale: float | None) -> str:
     return "1/√fan-in" if scale is None else f"{scale:g}"
 
@@ -57,9 +70,12 @@ def head_of(config: TrainConfig) -> str:
 
 def heads_for(config: TrainConfig) -> list[str]:
     """The output/loss choices the data allows: identity + mse for a regression set, softmax + ce for more than
-    two classes, any for two classes or the assignment's sample (whose targets (0, 1) fit every loss)."""
-    if config.dataset in REGRESSION:
+    two classes, a sigmoid with mse or bce for an example's targets (as on its page), any for two classes or the
+    assignment's sample (whose targets (0, 1) fit every loss)."""
+    if config.regression:
         return ["identity + mse"]
+    if config.dataset == "example":
+        return ["sigmoid + mse", "sigmoid + bce"]
     if (config.classes or 2) > 2:
         return ["softmax + ce"]
     return list(HEAD_LABELS)
@@ -71,22 +87,35 @@ def heads_for(config: TrainConfig) -> list[str]:
 def normalise(config: TrainConfig) -> tuple[TrainConfig, list[str]]:
     """``config`` with the settings its data rules out put right, and a sentence for each change.
 
-    Other data sets than spirals and blobs have two classes; the assignment's one sample cannot be split; the
-    output and loss must suit the data (heads_for).
+    Other data sets than spirals and blobs have two classes (a table its own number); the assignment's one sample
+    and an example's few cannot be split; the output and loss must suit the data (heads_for); given starting
+    weights must fit the network's sizes (else the run draws seeded ones, and says so).
     """
     notes = []
-    if config.dataset not in MULTICLASS and config.n_classes != 2:
+    if config.table is not None and config.table.kind == "classes":
+        config = replace(config, n_classes=config.table.n_classes)
+    elif config.dataset not in MULTICLASS and config.n_classes != 2:
         config = replace(config, n_classes=2)
-    if config.dataset == "assignment" and config.test_ratio:
+    if config.dataset in ("assignment", "example") and config.test_ratio:
         config = replace(config, test_ratio=0.0)
     allowed = heads_for(config)
     if head_of(config) not in allowed:
         output, loss = HEAD_LABELS[allowed[0]]
-        why = ("a regression set has real-valued targets" if config.dataset in REGRESSION
+        why = ("a regression set has real-valued targets" if config.regression
+               else "an example's targets are between 0 and 1, as on its page" if config.dataset == "example"
                else f"{config.n_classes} classes need one output per class")
         notes.append(f"Output and loss switched from {head_of(config)} to {allowed[0]}: {why}.")
         config = replace(config, output=output, loss=loss)
+    if config.start is not None and config.start.sizes != layer_sizes(config):
+        notes.append(f"The starting weights given were for a network of sizes {_sizes(config.start.sizes)}; this one "
+                     f"is {_sizes(layer_sizes(config))}, so it starts from seeded random weights (give weights of "
+                     "its sizes to start from them).")
+        config = replace(config, start=None)
     return config, notes
+
+
+def _sizes(sizes) -> str:
+    return "-".join(str(s) for s in sizes)
 
 
 # --- the work cap ----------------------------------------------------------------------------------
@@ -97,10 +126,10 @@ WORK_CAP = 1.5
 
 
 def split_sizes(config: TrainConfig) -> tuple[int, int]:
-    """(training samples, test samples), as Dataset.split divides config.n_samples."""
+    """(training samples, test samples), as Dataset.split divides config.n_samples (a table's rows)."""
     if config.dataset == "assignment":
         return 1, 0
-    n = config.n_samples
+    n = config.n_samples if config.table is None else config.table.n_samples
     test = min(int(round(config.test_ratio * n)), n - 1)
     return n - test, test
 
@@ -109,12 +138,14 @@ def outputs(config: TrainConfig) -> int:
     """C: the number of output units."""
     if config.output == "softmax":
         return config.classes or 2
+    if config.table is not None and config.table.kind == "targets":
+        return config.table.values.shape[1]
     return 2 if config.dataset == "assignment" else 1
 
 
 def layer_sizes(config: TrainConfig) -> tuple[int, ...]:
     """(D, H1, …, C)."""
-    return (2, *config.hidden_sizes, outputs(config))
+    return (config.n_inputs, *config.hidden_sizes, outputs(config))
 
 
 def work(config: TrainConfig) -> float:
@@ -176,13 +207,15 @@ def settle(config: TrainConfig) -> tuple[TrainConfig, list[str]]:
 
 @dataclass(frozen=True)
 class Preset:
-    """A lesson: its button's label, its name in a link (?preset=…), its settings, and the runs it is compared
-    with (label → the settings that change)."""
+    """A lesson: its button's label, its name in a link (?preset=…), its settings, the runs it is compared
+    with (label → the settings that change), and the epoch the page opens on (None: the last), chosen where the
+    lesson's headline shows in the charts."""
 
     label: str
     slug: str
     config: TrainConfig
     variants: tuple[tuple[str, Mapping], ...] = ()
+    opens_at: int | None = None
 
 
 PRESETS = {p.label: p for p in (
@@ -190,7 +223,10 @@ PRESETS = {p.label: p for p in (
     Preset("Vanishing gradients", "vanishing",
            TrainConfig(hidden_sizes=(8, 8, 8, 8), hidden="sigmoid", init_scale=0.1, lr=0.5, epochs=1000),
            (("tanh instead of sigmoid", {"hidden": "tanh"}),
-            ("initial weights of std 1/√fan-in instead of 0.1", {"init_scale": None}))),
+            ("initial weights of std 1/√fan-in instead of 0.1", {"init_scale": None})),
+           # the vanishing is over by epoch ~21 of 1000 (the output layer has learned the class share): at the last
+           # epoch the dots show the opposite of the headline
+           opens_at=0),
     Preset("Learning rate too large",
            "lr-too-large", TrainConfig(dataset="surface", noise=0.1, output="identity", loss="mse", init_scale=None,
                                        lr=2.0, epochs=500),
@@ -217,6 +253,12 @@ def preset_config(label: str) -> TrainConfig:
 
 def variant_configs(preset: Preset) -> list[tuple[str, TrainConfig]]:
     return [(label, replace(preset.config, **changes)) for label, changes in preset.variants]
+
+
+def opening_epoch(config: TrainConfig) -> int | None:
+    """The epoch the page shows first for ``config``: its lesson's opens_at, or None (the last)."""
+    label = preset_of(config)
+    return None if label is None else PRESETS[label].opens_at
 
 
 def preset_of(config: TrainConfig) -> str | None:
@@ -316,6 +358,8 @@ def _format(name: str, config: TrainConfig) -> str:
         return "auto" if value is None else f"{value:g}"
     if name == "batch":
         return batch_label(value)
+    if name == "lr" and config.dataset == "example":
+        return canonical(value)  # any η a problem page takes, to its last digit
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -328,12 +372,84 @@ class Link:
     warnings: tuple[str, ...]
 
 
-def config_from_params(params: Mapping[str, str]) -> Link:
+#: The link parameters of a learner's own data and weights: a CSV table (packed, or its digest when too large), an
+#: example's X and y, and starting weights W1 … bL (or their digest).
+OWN_PARAMS = ("csv", "table", "X", "y", "weights", *(f"{p}{l}" for l in range(1, MAX_LAYERS + 2) for p in "Wb"))
+
+
+def _own_from_params(config: TrainConfig, params: Mapping[str, str],
+                     stored: Callable[[str], object | None]) -> tuple[TrainConfig, list[str]]:
+    """``config`` with the link's own data (for data=csv or data=example) and starting weights; each part that
+    cannot be used is left out with a warning (the data falls back to the default data set)."""
+    warnings = []
+    if config.dataset == "csv":
+        table = None
+        try:
+            if "csv" in params:
+                table = own.table_from_param(params["csv"], "the link's data")
+            elif isinstance(stored(params.get("table", "")), GivenData):
+                table = stored(params["table"])
+            else:
+                warnings.append("The link's data (too large for a link) is not on this server any more: upload the "
+                                "same file, and it trains with the link's other settings.")
+        except own.DataError as exc:
+            warnings.append(f"Ignored the link's data: {exc.refusals[0].why}.")
+        config = replace(config, table=table) if table is not None else replace(config, dataset=TrainConfig.dataset)
+    elif config.dataset == "example":
+        try:
+            X, y = (own.matrix_from_param(name, params.get(name, ""), 16) for name in ("X", "y"))
+            if X.shape[0] != y.shape[0] or not ((y >= 0) & (y <= 1)).all():
+                raise ValueError("X and y: one row of targets between 0 and 1 per row of X")
+            table = GivenData("the link's example", "targets", X, y,
+                              tuple(f"x{j + 1}" for j in range(X.shape[1])) + tuple(f"y{j + 1}" for j in
+                                                                                      range(y.shape[1])),
+                              standardise=False)
+            config = replace(config, table=table)
+        except ValueError as exc:
+            warnings.append(f"Ignored the link's example ({exc}); the run uses the default data set.")
+            config = replace(config, dataset=TrainConfig.dataset)
+    names = [f"W{l}" for l in range(1, MAX_LAYERS + 2) if f"W{l}" in params]
+    if names or "weights" in params:
+        try:
+            if "weights" in params:
+                start = stored(params["weights"])
+                if not isinstance(start, GivenWeights):
+                    raise ValueError("too many to write into a link, and no longer on this server")
+            else:
+                start = GivenWeights(tuple(own.matrix_from_param(f"W{l}", params[f"W{l}"]) for l in range(1, len(names)
+                                                                                                         + 1)),
+                                     tuple(own.matrix_from_param(f"b{l}", params.get(f"b{l}", "")).reshape(-1)
+                                           for l in range(1, len(names) + 1)))
+            config = replace(config, start=start)
+        except (ValueError, KeyError) as exc:
+            warnings.append(f"Ignored the link's starting weights ({exc}); the run draws seeded ones.")
+    return config, warnings
+
+
+def _own_params(config: TrainConfig) -> dict[str, str]:
+    """The link parameters of config's own data and starting weights (see OWN_PARAMS)."""
+    out = {}
+    if config.dataset == "csv":
+        packed = own.table_param(config.table)
+        out |= {"csv": packed} if packed is not None else {"table": config.table.digest[:16]}
+    elif config.dataset == "example":
+        out |= {"X": own.matrix_param(config.table.X), "y": own.matrix_param(config.table.values)}
+    if config.start is not None:
+        if sum(W.size + b.size for W, b in zip(config.start.Ws, config.start.bs, strict=True)) > own.MAX_LINK_WEIGHTS:
+            out["weights"] = config.start.digest[:16]
+        else:
+            for l, (W, b) in enumerate(zip(config.start.Ws, config.start.bs, strict=True), start=1):
+                out[f"W{l}"], out[f"b{l}"] = own.matrix_param(W), own.matrix_param(b)
+    return out
+
+
+def config_from_params(params: Mapping[str, str], stored: Callable[[str], object | None] = lambda key: None) -> Link:
     """The settings a link's query parameters describe, on top of the default run (or of ``preset``).
 
     A parameter the controls could not show (an unknown data set, a learning rate not on the slider, text that
     is not a number) is ignored with a warning that names it and never echoes its value; unknown names are left
-    alone (they may belong to other pages).
+    alone (they may belong to other pages). An example's learning rate may be any η its page takes (above 0, at
+    most MAX_LR). ``stored(digest)`` finds a table or weights too large for a link, kept by the server.
     """
     warnings = []
     base, preset = TrainConfig(), None
@@ -352,7 +468,8 @@ def config_from_params(params: Mapping[str, str]) -> Link:
         try:
             if not isinstance(text, str) or len(text) > MAX_PARAM_CHARS:
                 raise LinkError(f"{name}: longer than {MAX_PARAM_CHARS} characters")
-            value = _parse(name, text.strip())
+            value = _example_lr(text.strip()) if name == "lr" and params.get("data") == "example" else _parse(
+                name, text.strip())
         except LinkError as exc:
             warnings.append(f"Ignored the link's {exc}; it keeps its default.")
             continue
@@ -360,7 +477,22 @@ def config_from_params(params: Mapping[str, str]) -> Link:
             changes["output"], changes["loss"] = value
         else:
             changes[URL_FIELDS[name]] = value
-    return Link(replace(base, **changes), preset, tuple(warnings))
+    config = replace(base, **changes)
+    if config.dataset in OWN or any(name in params for name in OWN_PARAMS):
+        config, more = _own_from_params(config, params, stored)
+        warnings += more
+    return Link(config, preset, tuple(warnings))
+
+
+def _example_lr(text: str) -> float:
+    """An example's η, as its page takes it: any number above 0 and at most MAX_LR, read by the one parser."""
+    try:
+        value = parse_number(text).value
+    except EntryError:
+        raise LinkError("lr: not a plain number") from None
+    if not 0 < value <= MAX_LR:
+        raise LinkError(f"lr: must be above 0 and at most {MAX_LR:g}")
+    return value
 
 
 def params_from_config(config: TrainConfig) -> dict[str, str]:
@@ -370,7 +502,8 @@ def params_from_config(config: TrainConfig) -> dict[str, str]:
     if label is not None and label != DEFAULT_PRESET:
         return {"preset": PRESETS[label].slug}
     default = TrainConfig()
-    return {name: _format(name, config) for name in URL_FIELDS if _format(name, config) != _format(name, default)}
+    return {name: _format(name, config) for name in URL_FIELDS
+            if _format(name, config) != _format(name, default)} | _own_params(config)
 
 
 # --- the controls ----------------------------------------------------------------------------------
@@ -417,4 +550,6 @@ def with_control(config: TrainConfig, name: str, value) -> TrainConfig:
         return replace(config, init_scale=next(s for s in INIT_SCALES if init_label(s) == value))
     if name == "batch":
         return replace(config, batch_size=next(b for b in BATCH_SIZES if batch_label(b) == value))
+    if name == "data" and value != config.dataset:  # a learner's table belongs to its own data set only
+        return replace(config, dataset=value, table=None)
     return replace(config, **{CONTROLS[name]: value})

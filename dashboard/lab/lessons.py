@@ -13,7 +13,7 @@ import numpy as np
 import backprop as bp
 from backprop.reading import RunReading, curves, read_run
 from backprop.runs import TrainConfig
-from dashboard.lab.controls import MAX_WIDTH
+from dashboard.lab.controls import MAX_WIDTH, opening_epoch
 from dashboard.numbers import row, short
 
 #: A classification run that ends below this training accuracy gets a message saying so.
@@ -110,10 +110,15 @@ def _xor(run, r: RunReading, others) -> str:
             "that line, and the output combines them.")
 
 
+def _signals(run: bp.runs.Run) -> tuple[bp.LayerSignal, bp.LayerSignal]:
+    """The run's LayerSignal at epoch 0 and at the end."""
+    y = run.targets(run.data)
+    return tuple(bp.layer_signal(net, run.data.X, y, run.config.loss) for net in (run.initial, run.network))
+
+
 def _vanishing(run, r: RunReading, others) -> str:
     c, L = run.config, len(run.config.hidden_sizes) + 1
-    y = run.targets(run.data)
-    before, after = (bp.layer_signal(net, run.data.X, y, c.loss) for net in (run.initial, run.network))
+    before, after = _signals(run)
     text = (f"{network_words(c).capitalize()}, with initial weights of {init_words(c)}. On the way back every layer "
             f"multiplies the error by its Wᵀ and by σ′(Z), which is at most ¼: the error δ1 = ∂L/∂Z1 that reaches the "
             f"first layer is {short(before.delta_norms[0] / before.delta_norms[-1], 2)} times the output's δ{L} at "
@@ -185,9 +190,19 @@ def _when_the_output_layer_is_done(run: bp.runs.Run, L: int) -> str:
     text += (f"From epoch {cross} on, ‖∂L/∂W{L}‖ is even smaller than ‖∂L/∂W1‖ ({ratio_words(1 / ratio[-1])} it at "
              f"the end; both below {short(bound, 1)})"
              + (f" and the loss stays at {short(losses[-1])}" if still else "")
-             + ", so the dots at the last epoch no longer show the vanishing: set *Epoch shown* to "
-             + " or ".join(str(e) for e in shown[-2:]) + " to see it. ")
+             + ", so the dots at the last epoch no longer show the vanishing: " + _where_it_shows(run, shown) + ". ")
     return text
+
+
+def _where_it_shows(run: bp.runs.Run, shown: list[int]) -> str:
+    """Where to see the vanishing: the epoch the lesson opens on when it is one of ``shown`` (before the output layer
+    is done), else the last two of them."""
+    opens = opening_epoch(run.config)
+    if opens in shown:
+        others = [e for e in shown[-2:] if e != opens]
+        return (f"the lesson opens at epoch {opens}, where they do"
+                + (f" (so does epoch {others[-1]})" if others else ""))
+    return "set *Epoch shown* to " + " or ".join(str(e) for e in shown[-2:]) + " to see it"
 
 
 def _too_large(run, r: RunReading, others) -> str:
@@ -264,10 +279,14 @@ def _overfitting(run, r: RunReading, others) -> str:
     return text
 
 
+def _outputs(run: bp.runs.Run) -> tuple[np.ndarray, np.ndarray]:
+    """The network's outputs for the run's one sample at epoch 0 and at the end."""
+    return bp.predict(run.initial, run.data.X)[0], bp.predict(run.network, run.data.X)[0]
+
+
 def _assignment(run, r: RunReading, others) -> str:
     c = run.config
-    before = bp.predict(run.initial, run.data.X)[0]
-    after = bp.predict(run.network, run.data.X)[0]
+    before, after = _outputs(run)
     start = ("starting from the assignment's W1, b1 and W2 (b2 = 0)" if c.hidden_sizes == (2,)
              else f"with {network_words(c)} drawn at random")
     return (f"The 2-2-2 network of Problems 2–4, {start}, trained on its one sample X = {row(run.data.X[0])} "
@@ -275,6 +294,36 @@ def _assignment(run, r: RunReading, others) -> str:
             f"epochs the loss falls from {short(r.first_loss)} to {short(r.final_loss)} and the outputs move from "
             f"{row(before)} to {row(after)}. Epoch 0 in the backprop view below is one pass of Problems 2–4, with δ2 "
             "coming from this target.")
+
+
+def _finite(value):
+    """A number or nested numbers with every value that is not finite as None (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_finite(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value)]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def quoted(label: str, run: bp.runs.Run, variants: Sequence[tuple[str, bp.runs.Run]] = ()) -> dict:
+    """The numbers lesson ``label``'s paragraph is built from, for the run JSON: the run's reading and each compared
+    run's, and the lesson's own (the error ratio δ1/δ_L at epoch 0 and at the end, how far each W moved, the spread
+    of the last hidden layer; the assignment's outputs before and after), computed as the paragraph computes them."""
+    from dataclasses import asdict
+
+    numbers = {"reading": asdict(read_run(run.history)),
+               "variants": {name: asdict(read_run(v.history)) for name, v in variants}}
+    if label == "Vanishing gradients":
+        before, after = _signals(run)
+        numbers |= {"delta1_over_delta_last": {"epoch 0": before.delta_norms[0] / before.delta_norms[-1],
+                                               "end": after.delta_norms[0] / after.delta_norms[-1]},
+                    "last_hidden_spread_at_end": after.spread[-2]}
+    if label == "Assignment 5's network":
+        before, after = _outputs(run)
+        numbers |= {"X": run.data.X[0], "target": run.data.y[0], "outputs_at_epoch_0": before, "outputs_at_end": after}
+    return _finite(numbers)
 
 
 def comparison(label: str, run: bp.runs.Run, variants: Sequence[tuple[str, bp.runs.Run]]) -> list[dict]:
@@ -342,6 +391,14 @@ def _first_layer_below_a_tenth(lesson: Lesson, epochs: int) -> bool:
     return bool(np.all(first[:epochs] < 0.1 * last[:epochs]))
 
 
+def _below_at_opening(lesson: Lesson, share: float) -> bool:
+    """‖∂L/∂W1‖ < share·‖∂L/∂W_L‖ at the epoch the page opens the lesson on (the chart's curves there)."""
+    epoch = opening_epoch(lesson.run.config)
+    c = curves(lesson.run.history)
+    i = int(np.searchsorted(c.epochs, epoch))
+    return bool(c.grad_norms["W1"][i] < share * c.grad_norms[f"W{lesson.run.initial.depth}"][i])
+
+
 def _delta_ratio(lesson: Lesson) -> float:
     """The larger, at epoch 0 and at the end, of ‖δ1‖ / ‖δ_L‖: how much of the output's error reaches layer 1."""
     y = lesson.run.targets(lesson.run.data)
@@ -363,6 +420,7 @@ CLAIMS: dict[str, tuple[Claim, ...]] = {
         Claim("the error δ1 reaching the first layer stays < 10⁻³ of the output's", lambda s: _delta_ratio(s) < 1e-3),
         Claim("‖∂L/∂W1‖ is below a tenth of ‖∂L/∂W5‖ for at least the first 10 epochs",
               lambda s: _first_layer_below_a_tenth(s, 10)),
+        Claim("and below a hundredth at the epoch the lesson opens on (0)", lambda s: _below_at_opening(s, 0.01)),
         Claim("with tanh the network learns XOR (≥ 95%)",
               lambda s: s.variant("tanh instead of sigmoid").final_accuracy >= 0.95),
         Claim("a larger init alone does not (< 60%)",

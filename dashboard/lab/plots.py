@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from backprop.planes import crossings
 from backprop.reading import Curves
-from dashboard.figures import DIVERGING, SERIES, base_layout, log_range
+from dashboard.figures import DIVERGING, SERIES, base_layout, log_dtick, log_range
 from dashboard.numbers import short
 
 #: One colour per class (Okabe–Ito), and a marker shape per class so that shape alone tells them apart.
@@ -65,13 +65,20 @@ def png_uri(rgb: np.ndarray) -> str:
 
 def epoch_markers(marks: Sequence[tuple[int | None, str, str]], end_epoch: int, top: float) -> dict:
     """Dotted vertical lines over both panels, each labelled just inside the top of the upper panel (``top``, in
-    paper coordinates), on the side of the line that has room: (epoch, text, colour); None epochs are skipped."""
+    paper coordinates), on the side of the line that has room: (epoch, text, colour); None epochs are skipped.
+    Marks at the same epoch share one line and one label (their texts joined), in the colour of the last: two labels
+    at one epoch were drawn over each other ("epoch 141" on "diverged at epoch 141")."""
+    merged: dict[int, tuple[str, str]] = {}
+    for epoch, text, colour in marks:
+        if epoch is None:
+            continue
+        merged[epoch] = (f"{merged[epoch][0]} · {text}", colour) if epoch in merged else (text, colour)
     shapes, notes = [], []
-    for row, (epoch, text, colour) in enumerate(m for m in marks if m[0] is not None):
+    for row, (epoch, (text, colour)) in enumerate(merged.items()):
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": epoch, "x1": epoch, "y0": 0, "y1": top,
                        "line": {"color": colour, "dash": "dot", "width": 2}})
         right = epoch > 0.6 * max(end_epoch, 1)
-        notes.append({"x": epoch, "xref": "x", "y": top - 0.035 * row, "yref": "paper", "text": text,
+        notes.append({"x": epoch, "xref": "x", "y": top - 0.05 * row, "yref": "paper", "text": text,
                       "showarrow": False, "xanchor": "right" if right else "left", "yanchor": "top",
                       "xshift": -4 if right else 4, "font": {"size": 13, "color": colour},
                       "bgcolor": "rgba(255,255,255,0.8)"})
@@ -80,7 +87,7 @@ def epoch_markers(marks: Sequence[tuple[int | None, str, str]], end_epoch: int, 
 
 def _loss_range(values: list[np.ndarray], log_y: bool) -> list[float] | None:
     """A y range that shows how much the loss really moved: from 0 on a linear axis (so that a loss that barely
-    moves looks flat), at least one decade on a log axis."""
+    moves looks flat), at least two decades on a log axis (two labelled powers of ten)."""
     finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.array([])
     if not finite.size:
         return None
@@ -90,7 +97,7 @@ def _loss_range(values: list[np.ndarray], log_y: bool) -> list[float] | None:
     positive = finite[finite > 0]
     if not positive.size:
         return None
-    return log_range(positive, decades=1.0, pad=0.05)
+    return log_range(positive, decades=2.0, pad=0.05)
 
 
 def wide_losses(c: Curves | None, factor: float = 10.0) -> bool:
@@ -114,6 +121,11 @@ def _log_range(series: list) -> list[float] | None:
     if not finite.size:
         return None
     return log_range(finite, decades=2.0, pad=0.1)
+
+
+def _log_ticks(axis_range: list[float] | None) -> dict:
+    """Labels at powers of ten only, spaced so that at most figures.MAX_LOG_LABELS fit (log_dtick)."""
+    return {"tickmode": "linear", "tick0": 0, "dtick": 1 if axis_range is None else log_dtick(axis_range)}
 
 
 def curves_figure(c: Curves | None, *, end_epoch: int, epoch: int | None = None, log_y: bool = False,
@@ -170,11 +182,11 @@ def curves_figure(c: Curves | None, *, end_epoch: int, epoch: int | None = None,
                "range": [0, max(end_epoch, 1)]},
         yaxis={"title": "loss" + (" (log)" if log_y else ""), "type": "log" if log_y else "linear",
                "tickfont": {"size": 14}, "gridcolor": "#eeeeee", "domain": [0.5, 0.86], "range": loss_range,
-               "exponentformat": "power"},
+               "exponentformat": "power", **(_log_ticks(loss_range) if log_y else {})},
         yaxis3={"title": "accuracy", "overlaying": "y", "side": "right", "range": [0, 1.02], "tickformat": ".0%",
                 "tickvals": [0, 0.25, 0.5, 0.75, 1.0], "tickfont": {"size": 14}, "showgrid": False},
         yaxis2={"title": "norm (log)", "type": "log", "tickfont": {"size": 14}, "gridcolor": "#eeeeee",
-                "exponentformat": "power", "dtick": 1, "domain": [0.0, 0.36], "range": norm_range},
+                "exponentformat": "power", "domain": [0.0, 0.36], "range": norm_range, **_log_ticks(norm_range)},
         showlegend=interactive, legend={**legend, "y": 0.93, "x": 0, "xanchor": "left"},
         legend2={**legend, "y": -0.1, "yanchor": "top", "x": 0, "xanchor": "left"},
         shapes=markers["shapes"], annotations=markers["annotations"] + titles,

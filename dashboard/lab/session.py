@@ -3,17 +3,25 @@ the finished run (trained once per setting and cached), the live run that Play, 
 the epoch the page shows."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import replace
+
 import streamlit as st
 
 import backprop as bp
+from backprop.given import GivenData, GivenWeights
 from backprop.runs import advance, start_run, train_config
 from dashboard import state
-from dashboard.lab import controls
+from dashboard.lab import controls, data
 from dashboard.numbers import short
 
 CONFIG, NOTES, LIVE, PLAYING = "lab_config", "lab_notes", "lab_live", "lab_playing"
 EPOCH, LAYER, SPEED, ARRIVAL, LINK_WARNINGS = "lab_epoch", "lab_layer", "lab_speed", "lab_arrival", "lab_link_warnings"
 LOG_Y, RUN_TOKEN, LOG_Y_FOR = "lab_log_y", "lab_run_token", "lab_log_y_for"
+#: The learner's last accepted CSV table, and the problems of the last file refused (kept until one is accepted).
+TABLE, DATA_PROBLEMS, UPLOAD, PASTE = "lab_table", "lab_data_problems", "lab_upload", "lab_paste"
+WEIGHT_PROBLEMS = "lab_weight_problems"
 #: How many training samples the gradient check at epoch 0 compares (the numerical gradient needs two forward
 #: passes per parameter).
 CHECKED_SAMPLES = 20
@@ -23,9 +31,14 @@ def use(config: bp.TrainConfig) -> None:
     """Make ``config`` (put right and capped) the page's run: back to its finished run, the scrubber at its end."""
     ss = st.session_state
     settled, notes = controls.settle(config)
+    for own in (settled.table, settled.start):
+        if own is not None:
+            keep(own)
     ss[CONFIG], ss[NOTES] = settled, notes
     ss[LIVE], ss[PLAYING] = None, False
-    ss.pop(EPOCH, None)
+    # a lesson whose headline shows at an earlier epoch opens there; None (not an epoch) puts the scrubber at the
+    # end (popping the key instead left a scrubber at epoch 0 there, as the browser sent it back)
+    ss[EPOCH] = controls.opening_epoch(settled)
     ss[RUN_TOKEN] = ss.get(RUN_TOKEN, 0) + 1  # each run picks its own loss axis first
 
 
@@ -35,8 +48,107 @@ def control_key(name: str) -> str:
 
 
 def changed(name: str) -> None:
-    """on_change of setting ``name``'s widget: the run with that setting changed."""
-    use(controls.with_control(st.session_state[CONFIG], name, st.session_state[control_key(name)]))
+    """on_change of setting ``name``'s widget: the run with that setting changed. Choosing the learner's own data
+    again brings back their last table."""
+    ss = st.session_state
+    value = ss[control_key(name)]
+    if name == "data" and value == "csv" and ss.get(TABLE) is not None:
+        use(replace(ss[CONFIG], dataset="csv", table=ss[TABLE]))
+    else:
+        use(controls.with_control(ss[CONFIG], name, value))
+
+
+# --- a learner's own data and weights ------------------------------------------------------------------
+
+
+@st.cache_resource
+def _store() -> tuple[OrderedDict, threading.Lock]:
+    """Tables and weights too large for a link, kept by this server process under their digest's first 16 hex
+    digits (the newest STORED), so that a link naming one opens here; shared by every session."""
+    return OrderedDict(), threading.Lock()
+
+
+STORED = 256
+
+
+def keep(item: GivenData | GivenWeights) -> None:
+    store, lock = _store()
+    with lock:
+        store[item.digest[:16]] = item
+        store.move_to_end(item.digest[:16])
+        while len(store) > STORED:
+            store.popitem(last=False)
+
+
+def stored(key: str) -> GivenData | GivenWeights | None:
+    store, lock = _store()
+    with lock:
+        return store.get(key) if isinstance(key, str) else None
+
+
+def use_table(table: GivenData) -> None:
+    """Train on the learner's table, keeping every other setting the data allows (normalise says what it changed)."""
+    ss = st.session_state
+    ss[TABLE], ss[DATA_PROBLEMS] = table, []
+    use(replace(ss[CONFIG], dataset="csv", table=table))
+
+
+def _read(raw, name: str) -> None:
+    try:
+        use_table(data.parse_csv(raw, name))
+    except data.DataError as exc:  # the run on screen stays; the file's problems are listed
+        st.session_state[DATA_PROBLEMS] = [r.message for r in exc.refusals]
+
+
+def uploaded() -> None:
+    """on_change of the file uploader: read the file, or list why not."""
+    file = st.session_state.get(UPLOAD)
+    if file is not None:
+        _read(file.getvalue(), file.name)
+
+
+def pasted() -> None:
+    """on_click of 'Train on the pasted data'."""
+    _read(st.session_state.get(PASTE) or "", "the pasted data")
+
+
+def use_weights(keys: dict[str, str]) -> None:
+    """Start the run from pasted weights (W1, b1, …: the text in the box under each key, read by the one parser), or
+    list why not: a refused entry by its matrix, row and entry, a wrong shape by the sizes it should have."""
+    from dashboard.parsing import EntryError, parse_pasted
+
+    ss = st.session_state
+    texts = {name: ss.get(key) or "" for name, key in keys.items()}
+    config = ss[CONFIG]
+    sizes = controls.layer_sizes(config)
+    problems, Ws, bs = [], [], []
+    for l in range(1, len(sizes)):
+        for name, want in ((f"W{l}", (sizes[l - 1], sizes[l])), (f"b{l}", (1, sizes[l]))):
+            try:
+                M = parse_pasted(texts.get(name, ""))
+            except EntryError as exc:
+                problems.append(f"{name}: {exc}.")
+                continue
+            if M.shape != want and not (name.startswith("b") and M.size == want[1]):
+                problems.append(f"{name}: {M.shape[0]} row(s) of {M.shape[1]}; this network's {name} is "
+                                f"{want[0]} × {want[1]}.")
+                continue
+            (Ws if name.startswith("W") else bs).append(M.reshape(-1) if name.startswith("b") else M)
+    ss[WEIGHT_PROBLEMS] = problems
+    if not problems:
+        use(replace(config, start=GivenWeights(tuple(Ws), tuple(bs))))
+
+
+def seeded_weights() -> None:
+    use(replace(st.session_state[CONFIG], start=None))
+
+
+def use_example(inputs, lr: float, loss: str, page: str) -> None:
+    """The lab on a problem page's own network: its X and targets y as the data, its W1, b1, W2 and b2 as the
+    starting weights, its loss and η, sigmoid units, full-batch gradient descent."""
+    from dashboard.lab.handoff import example_config
+
+    use(example_config(inputs, lr, loss, page))
 
 
 def arrive() -> tuple[bp.TrainConfig, dict[str, str]]:
@@ -48,7 +160,7 @@ def arrive() -> tuple[bp.TrainConfig, dict[str, str]]:
         params = st.query_params.to_dict()
         ss[LINK_WARNINGS] = ()
         if any(name in params for name in (*controls.URL_FIELDS, "preset")):
-            link = controls.config_from_params(params)
+            link = controls.config_from_params(params, stored)
             use(link.config)
             ss[LINK_WARNINGS] = link.warnings
         elif CONFIG not in ss:

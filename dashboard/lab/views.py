@@ -14,9 +14,9 @@ import backprop as bp
 from backprop.datasets import MULTICLASS
 from backprop.planes import layer_maps, plane
 from backprop.reading import curves, read_run
-from backprop.runs import uses_assignment_weights
+from backprop.runs import OWN, uses_assignment_weights
 from dashboard import claims, display, editors, exports, figures, tables
-from dashboard.lab import controls, lessons, plots
+from dashboard.lab import controls, lessons, own_views, plots
 from dashboard.lab import session as ls
 from dashboard.numbers import row
 
@@ -54,13 +54,19 @@ def settings(config: bp.TrainConfig, run: bp.runs.Run) -> None:
     data_box, network_box, optimiser_box = st.columns(3)
     with data_box, st.container(border=True, height="stretch"):
         st.markdown("**Data**")
-        _control(config, st.selectbox, "Data set", "data", options=list(controls.DATASET_LABELS),
-                 format_func=controls.DATASET_LABELS.get)
+        options, label = own_views.dataset_options(config)
+        _control(config, st.selectbox, "Data set", "data", options=options, format_func=label)
         if config.dataset in MULTICLASS:
             _control(config, st.select_slider, "Classes", "classes", options=list(controls.CLASSES))
         if config.dataset == "assignment":
             st.caption(f"One sample, X = {row(run.data.X[0])}, with the target {row(run.data.y[0])}: nothing "
                        "to draw, split or vary.")
+        elif config.dataset in OWN:
+            own_views.own_data_caption(config, run)
+            if config.dataset == "csv":
+                _control(config, st.select_slider, "Held out for testing", "test", options=controls.TEST_RATIOS,
+                         format_func=lambda r: f"{r:.0%}", help="Test points are drawn hollow and never trained on.")
+                _seed_field(config, "Data seed", "dseed", help="Chooses which rows are held out.")
         else:
             _control(config, st.slider, "Samples", "n", min_value=controls.SAMPLES.start,
                      max_value=controls.SAMPLES[-1], step=controls.SAMPLES.step)
@@ -68,6 +74,7 @@ def settings(config: bp.TrainConfig, run: bp.runs.Run) -> None:
             _control(config, st.select_slider, "Held out for testing", "test", options=controls.TEST_RATIOS,
                      format_func=lambda r: f"{r:.0%}", help="Test points are drawn hollow and never trained on.")
             _seed_field(config, "Data seed", "dseed")
+        own_views.data_box(config)
     with network_box, st.container(border=True, height="stretch"):
         st.markdown("**Network**")
         _control(config, st.select_slider, "Hidden layers", "layers", options=list(range(1, controls.MAX_LAYERS + 1)))
@@ -81,13 +88,16 @@ def settings(config: bp.TrainConfig, run: bp.runs.Run) -> None:
         if uses_assignment_weights(config):
             st.caption("The network starts from the assignment's own W1, b1 and W2 (b2 = 0): no random weights to "
                        "draw. Any other width draws them, with a scale and a seed to choose.")
+        elif config.start is not None:
+            st.caption("The network starts from the weights given (below): no random weights to draw.")
         else:
             _control(config, st.select_slider, "Initial weight scale (std of W)", "init",
                      options=[controls.init_label(s) for s in controls.INIT_SCALES])
         _seed_field(config, "Weight seed", "seed", help="Draws the initial weights and shuffles the mini-batches.")
+        own_views.weights_box(config, run)
     with optimiser_box, st.container(border=True, height="stretch"):
         st.markdown("**Optimiser**")
-        _control(config, st.select_slider, "Learning rate", "lr", options=controls.LEARNING_RATES,
+        _control(config, st.select_slider, "Learning rate", "lr", options=controls.learning_rates(config),
                  format_func=lambda v: f"{v:g}")
         _control(config, st.selectbox, "Update rule", "opt", options=list(controls.OPTIMIZER_LABELS),
                  format_func=controls.OPTIMIZER_LABELS.get)
@@ -185,7 +195,7 @@ def _live_views() -> None:
     m[3].metric("Test accuracy", lessons.percent(at("test_accuracy")))
 
     X_all = run.data.X if run.test is None else np.vstack([run.data.X, run.test.X])
-    margin = 2.0 if run.config.dataset == "assignment" else 0.5
+    margin = 2.0 if run.config.dataset in ("assignment", "example") else 0.5
     xs, ys, _ = plane(X_all, resolution=22, margin=margin)
     # While playing, the charts are static (no hover, no zoom: nothing to interact with five times a second),
     # which is much cheaper for the browser to redraw.
@@ -198,8 +208,9 @@ def _live_views() -> None:
             interactive=not playing),
             key="lab_network", config=chart_config, width="stretch", theme=None)
     with right:
-        if run.config.dataset == "assignment":
-            st.markdown(f"**Outputs at epoch {epoch}** (target {row(run.data.y[0])})")
+        if run.config.dataset in ("assignment", "example"):  # a sample or a few: their outputs, not a map
+            targets = "; ".join(row(t) for t in run.data.y)
+            st.markdown(f"**Outputs at epoch {epoch}** (target{'s' if run.data.n_samples > 1 else ''} {targets})")
             display.show_table(bp.predict(net, run.data.X), row_name="sample", col_name="output")
         else:
             gx, gy, _ = plane(X_all, resolution=120, margin=margin)
@@ -270,9 +281,16 @@ def backprop_view(run: bp.runs.Run, epoch: int) -> None:
 
 
 def downloads(run: bp.runs.Run) -> None:
-    """The run as JSON (schema in the README) and its curves as CSV."""
+    """The run as JSON (schema in docs/lab.md; a finished lesson's run with its paragraph and the numbers it quotes)
+    and its curves as CSV."""
+    label = controls.preset_of(run.config)
+    lesson = None
+    if label is not None and run.finished:
+        variants = [(name, ls.full_run(v)) for name, v in controls.variant_configs(controls.PRESETS[label])]
+        lesson = {"name": label, "paragraph": lessons.lesson(label, run, variants),
+                  "numbers": lessons.quoted(label, run, variants)}
     d1, d2 = st.columns(2)
-    d1.download_button("Download this run (JSON)", exports.run_json(run), file_name="training_run.json",
+    d1.download_button("Download this run (JSON)", exports.run_json(run, lesson), file_name="training_run.json",
                        mime="application/json", icon=":material/download:", width="stretch", key="lab_json")
     d2.download_button("Download the curves (CSV)", exports.curves_csv(curves(run.history)),
                        file_name="training_curves.csv", mime="text/csv", icon=":material/download:",
@@ -303,7 +321,9 @@ def lesson(active: str | None, config: bp.TrainConfig, run: bp.runs.Run) -> None
 
 def gradient_check(config: bp.TrainConfig, run: bp.runs.Run) -> None:
     """The starting weights' gradient check, with a caption that says what was compared."""
-    display.rel_error_table(ls.first_epoch_check(config).rel_errors)
+    check = ls.first_epoch_check(config)
+    # only relu has kinks: a smooth network's 1e-7 … 1e-4 is read from its entries, not excused as a kink
+    display.rel_error_table(check.rel_errors, check.bands(kinks=not bp.get_activation(config.hidden).smooth))
     n_training = len(run.data.X)
     st.caption(claims.gradient_check_caption(min(ls.CHECKED_SAMPLES, n_training), n_training, config.hidden))
 

@@ -2,6 +2,8 @@
 
 Also: the pieces of the check (numerical_gradient, rel_error, the interpretation bands), the planted bugs it must catch,
 and a network with a buggy custom activation."""
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -105,3 +107,28 @@ def test_the_buggy_custom_derivative_is_caught_and_so_is_the_network_using_it():
     params, X, y = random_problem(4, 2, 3, 1, seed=5)
     assert bp.gradient_check(params, X, y, hidden=buggy).worst > 1e-2
     assert bp.gradient_check(params, X, y, hidden=custom.CUSTOM_ACTIVATIONS["swish"]).worst < 1e-6
+
+
+def test_a_smooth_networks_small_relative_errors_are_read_without_kinks():
+    """tanh has no kinks: a relative error of 1e-7 … 1e-4 on entries near 0, whose differences are the centred
+    differences' own error, is read as agreement; the same error with a real difference is suspicious, never
+    "fine at kinks"."""
+    rng = np.random.default_rng(3)
+    net = bp.init_network((2, 16, 16, 1), hidden="tanh", seed=0)
+    X, y = rng.standard_normal((20, 2)), (rng.random((20, 1)) > 0.5).astype(float)
+    check = bp.gradient_check(net, X, y, loss="bce")
+    small = {name: err for name, err in check.rel_errors.items() if 1e-7 < err <= 1e-4}
+    bands = check.bands(kinks=False)
+    assert all("kink" not in band.text and band.level in ("ok", "rounding") for band in bands.values()), bands
+    assert small, "the example must have an entry near 0 to be read"
+    assert {bands[name].level for name in small} == {"rounding"}
+    assert check.bands(kinks=True)[next(iter(small))].level == "kink"
+    # the same relative error from a gradient 1e-6 off on a large entry is not rounding
+    name = next(iter(small))
+    analytic = dict(check.analytic)
+    analytic[name] = analytic[name] + 1e-6 * np.abs(analytic[name]).max() * (np.arange(analytic[name].size) == 0
+                                                                              ).reshape(analytic[name].shape)
+    off = replace(check, analytic=analytic, rel_errors={**check.rel_errors, name: bp.rel_error(
+        analytic[name], check.numerical[name])})
+    assert off.bands(kinks=False)[name].level == "warn"
+    assert "kink" not in off.bands(kinks=False)[name].text

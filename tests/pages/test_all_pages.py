@@ -175,7 +175,7 @@ def test_hidden_solutions_hide_the_downloads_and_the_overviews_answers():
     assert any("appear once the solution is revealed" in c.value for c in at.caption)
     assert at.code, "the share link stays available"
     next(b for b in at.button if b.label == "Reveal the solution").click().run()
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 4, "numbers (CSV, JSON), the worked solution and the notebook"
     at.switch_page("app.py").run()
     at.select_slider(key="overview_net_step").set_value("z1").run()  # the hidden layer's step of the graph
     graph = " ".join(a["text"] for a in figures(at)[0]["layout"]["annotations"])

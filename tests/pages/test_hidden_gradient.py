@@ -84,7 +84,7 @@ def test_downloads_exist_and_parse_back_to_the_page_numbers(monkeypatch):
     at = open_page("hidden-gradient", {"X": "1,2", "mode": "consistent"})
     no_exception(at)
     assert {d.label for d in at.get("download_button")} == set(offered) == {
-        "Numbers (CSV)", "Numbers (JSON)", "Worked solution (Markdown)"}
+        "Numbers (CSV)", "Numbers (JSON)", "Worked solution (Markdown)", "Notebook (Jupyter)"}
     shown = heatmaps(at)
     data = json.loads(offered["Numbers (JSON)"])
     assert data["meta"]["mode"] == "consistent" and data["meta"]["N"] == 1
@@ -96,6 +96,13 @@ def test_downloads_exist_and_parse_back_to_the_page_numbers(monkeypatch):
     assert dW1[(2, 1)] == shown["∂L/∂W1 = Xᵀ·δ1"][1, 0]
     markdown = offered["Worked solution (Markdown)"]
     assert markdown.startswith("# Problem 4") and r"(\delta_2 W_2^T) \ast \sigma'(Z_1)" in markdown
+    # the notebook offered is the one tests/dashboard/codeout/test_notebooks.py runs: this page's example and mode
+    from backprop.assignment import solve
+    from dashboard.codeout.notebooks import page_notebook
+
+    notebook = offered["Notebook (Jupyter)"]
+    assert notebook == page_notebook("hidden-gradient", solve(at.session_state["inputs"], "consistent"))
+    assert "X = np.array([[1, 2]])" in notebook and "dW1 = X.T @ delta1" in notebook
 
 
 def test_presenter_position_survives_a_step_that_now_has_fewer_parts():

@@ -41,14 +41,17 @@ def status(at) -> str:
 
 
 def assert_shows_run(at, run) -> None:
-    """Every view is on ``run`` at its last epoch: scrubber, axis, marker, pictures, metrics, controls."""
+    """Every view is on ``run`` at the epoch it opens on (its last, or its lesson's opens_at): scrubber, axis, marker,
+    pictures, metrics, controls."""
     no_exception(at)
-    last = run.epochs_done
+    end = run.epochs_done
+    last = controls.opening_epoch(run.config)
+    last = end if last is None else last
     s = scrubber(at)
     assert [int(o) for o in s.options] == run.snapshot_epochs and s.value == last
     fig = curves_chart(at)
-    assert fig["layout"]["xaxis"]["range"] == [0, last], "the chart's axis ends at this run's last epoch"
-    assert fig["layout"]["shapes"][0]["x0"] == last, "the epoch marker is at this run's last epoch"
+    assert fig["layout"]["xaxis"]["range"] == [0, end], "the chart's axis ends at this run's last epoch"
+    assert fig["layout"]["shapes"][0]["x0"] == last, "the epoch marker is at the epoch shown"
     expected = curves(run.history)
     shown = shown_curves(at)
     np.testing.assert_array_equal(shown["training loss"], expected.train_loss)
@@ -60,7 +63,7 @@ def assert_shows_run(at, run) -> None:
         assert f"Output at epoch {last}" in titles
     assert f"W1 at epoch {last}" in titles
     loss = next(m for m in at.metric if m.label == "Training loss")
-    assert loss.value == lab_short(bp.network_gradients(run.network, run.data.X, run.targets(run.data),
+    assert loss.value == lab_short(bp.network_gradients(run.network_at(last), run.data.X, run.targets(run.data),
                                                         run.config.loss, l2=run.config.l2).loss)
     for name in controls.CONTROLS:
         key = f"lab_w_{name}"
@@ -310,3 +313,96 @@ def test_the_training_labs_seeds_are_typed_and_read_by_the_parser():
     at.text_input(key="_text_lab_w_seed").set_value("123456").run()
     assert any("Weight seed: “123456” is outside 0 …" in e.value for e in at.error), [e.value for e in at.error]
     assert at.session_state["lab_config"].seed == 7
+
+
+def test_the_gradient_check_names_no_kinks_for_tanh():
+    """Spirals (tanh) has no kinks: its readings never say 'fine only at kinks' (read as 'backprop is wrong')."""
+    at = open_page("training", {"preset": "spirals"})
+    no_exception(at)
+    table = next(t for t in at.table if "reading (cs231n)" in t.value.columns)
+    words = " ".join(str(v) for v in table.value.to_numpy().ravel())
+    assert "kink" not in words, words
+    assert set(table.value["verdict"]) <= {"agree", "agree (rounding near 0)"}, table.value
+
+
+def test_the_vanishing_lesson_opens_where_its_headline_shows():
+    """At the epoch the lesson opens on, the per-layer chart shows ‖∂L/∂W1‖ below a tenth of ‖∂L/∂W5‖ (at the last
+    epoch the output layer's norm has fallen below the first's, the opposite of the headline)."""
+    at = open_page("training", {"preset": "vanishing"})
+    no_exception(at)
+    epoch = scrubber(at).value
+    fig, titles = chart(at, f"Gradient norm ‖∂L/∂W‖ of each layer at epoch {epoch}")
+    norms = dict(zip(fig["data"][0]["customdata"], plotly_array(fig["data"][0]["y"]), strict=True))
+    assert norms["layer 1"] < norms["output"] / 10, norms
+    at.button(key="lab_preset_xor").click().run()
+    assert scrubber(at).value == 500, "other lessons open at their last epoch"
+
+
+def pasted_csv(n=60) -> str:
+    rng = np.random.default_rng(2)
+    k = np.arange(n) % 3
+    X = 10 + 3 * rng.standard_normal((n, 2)) + 6 * np.stack([np.cos(2 * k), np.sin(2 * k)], axis=1)
+    return "width,length,kind\n" + "\n".join(f"{a:.2f},{b:.2f},{c + 1}" for (a, b), c in zip(X, k, strict=True))
+
+
+def test_pasted_data_trains_says_what_it_found_and_travels_in_the_link():
+    at = open_page("training")
+    before = at.session_state["lab_config"]
+    at.text_area(key="lab_paste").set_value("x,y,c\n1,2,0\n3,,1\n5,abc,0\n7,8,1\n")
+    at.button(key="lab_paste_use").click().run()
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    assert "Row 3, column 2 (y): is empty: a missing value cannot be trained on — fill it in or delete the row." in \
+        errors and any(e.startswith("Row 4, column 2 (y): “abc” is not a number") for e in errors), errors
+    assert at.session_state["lab_config"] == before, "a refused file changes nothing"
+    at.text_area(key="lab_paste").set_value(pasted_csv())
+    at.button(key="lab_paste_use").click().run()
+    no_exception(at)
+    config = at.session_state["lab_config"]
+    assert (config.dataset, config.classes, config.output, config.loss) == ("csv", 3, "softmax", "ce")
+    assert config.hidden_sizes == before.hidden_sizes and config.lr == before.lr, "the network and optimiser stay"
+    assert any("60 rows of the pasted data" in c.value and "**3 classes**: 1 (20 rows)" in c.value for c in at.caption)
+    assert any(n.startswith("Output and loss switched from sigmoid + bce to softmax + ce") for n in
+               [w.value for w in at.warning])
+    titles = [f["layout"]["title"]["text"] for f in page_figures(at)]
+    assert "Confusion matrix, training samples" in titles and "Confusion matrix, test samples" in titles
+    run = train_config(config)
+    accuracy = next(t for t in at.table if "training accuracy" in t.value.columns).value
+    assert len(accuracy) == 3
+    params = dict(at.query_params)
+    assert params["data"] == "csv" and "csv" in params
+    again = open_page("training", params)
+    no_exception(again)
+    assert again.session_state["lab_config"] == config
+    assert next(m for m in again.metric if m.label == "Training accuracy").value == \
+        lessons_percent(run.history.final_accuracy)
+
+
+def lessons_percent(x):
+    from dashboard.lab.lessons import percent
+
+    return percent(x)
+
+
+def test_starting_weights_are_pasted_through_the_one_parser_for_any_depth():
+    at = open_page("training", {"layers": "3,2"})
+    boxes = {t.label: t for t in at.text_area if t.label[:2] in ("W1", "b1", "W2", "b2", "W3", "b3")}
+    assert set(boxes) == {"W1 (2 × 3)", "b1 (1 × 3)", "W2 (3 × 2)", "b2 (1 × 2)", "W3 (2 × 1)", "b3 (1 × 1)"}
+    boxes["W2 (3 × 2)"].set_value("0.5 0.5; 0,5 1; 1 1")
+    boxes["W3 (2 × 1)"].set_value("1 2")
+    at.button(key="lab_weights_use").click().run()
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("W2: “0,5” could be a decimal comma") for e in errors), errors
+    assert any(e == "W3: 1 row(s) of 2; this network's W3 is 2 × 1." for e in errors), errors
+    assert at.session_state["lab_config"].start is None, "nothing is used while anything is refused"
+    boxes = {t.label: t for t in at.text_area if t.label[:2] in ("W2", "W3")}
+    boxes["W2 (3 × 2)"].set_value("0.5 0.5\n−0.5 1\n1 1e-3")
+    boxes["W3 (2 × 1)"].set_value("[[1.5], [-2]]")
+    at.button(key="lab_weights_use").click().run()
+    no_exception(at)
+    config = at.session_state["lab_config"]
+    assert config.start is not None and dict(at.query_params)["W3"] == "1.5;-2"
+    run = train_config(config)
+    np.testing.assert_array_equal(run.initial.Ws[1], [[0.5, 0.5], [-0.5, 1.0], [1.0, 0.001]])
+    np.testing.assert_array_equal(run.initial.Ws[2], [[1.5], [-2.0]])
+    assert any("starts from the weights given" in c.value for c in at.caption)

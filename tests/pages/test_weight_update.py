@@ -7,6 +7,7 @@ import pytest
 
 from backprop import assignment as a
 from dashboard import claims
+from dashboard.nav import page_path
 from tests.apptest import heatmaps, no_exception, open_page
 
 #: A link that gives every parameter of Problem 5: a 2-3-2 network on two samples.
@@ -198,3 +199,33 @@ def test_a_whole_number_field_refuses_fractions():
     at = open_page("weight-update")
     at.text_input(key="_text_update_more_steps").set_value("2.5").run()
     assert any("More steps: “2.5” is not a whole number." in e.value for e in at.error)
+
+
+def test_train_this_network_opens_the_lab_whose_first_update_is_this_pages_step():
+    """The 2-3-2 example of the link, in the lab: its first Step lands exactly on the page's updated weights."""
+    at = open_page("weight-update", LINK)
+    page = heatmaps(at)
+    step = a.gradient_step(a.solve(at.session_state["inputs"], "consistent", "mse"), 0.8)
+    np.testing.assert_allclose(page["W1 after the step"], step.after.W1, rtol=1e-12)
+    at.button(key="train_in_lab").click().run()
+    no_exception(at)
+    assert any(h.value == "Training lab" for h in at.title), "the lab opened"
+    config = at.session_state["lab_config"]
+    assert (config.dataset, config.lr, config.loss, config.hidden_sizes) == ("example", 0.8, "mse", (3,))
+    assert dict(at.query_params)["data"] == "example" and dict(at.query_params)["lr"] == "0.8"
+    at.switch_page(page_path("training"))  # AppTest reruns the page it started on; the browser is on /training now
+    at.button(key="lab_reset").click().run()
+    at.button(key="lab_step").click().run()
+    no_exception(at)
+    lab = heatmaps(at)
+    np.testing.assert_allclose(lab["W1 at epoch 1"], step.after.W1, rtol=1e-12, atol=1e-15)
+    first = at.session_state["lab_live"].network
+    for mine, theirs in zip((*first.Ws, *first.bs), (step.after.W1, step.after.W2, step.after.b1, step.after.b2),
+                            strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-15)
+
+
+def test_the_notebook_of_the_page_is_offered_once_revealed():
+    at = open_page("weight-update", LINK)
+    assert any(b.label == "Notebook (Jupyter)" for b in at.get("download_button")), [
+        b.label for b in at.get("download_button")]

@@ -3,6 +3,7 @@
 Also the rules that keep a config possible."""
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -111,7 +112,7 @@ configs = st.builds(
                               output=controls.HEAD_LABELS[head][0], loss=controls.HEAD_LABELS[head][1],
                               init_scale=init, seed=seed, lr=lr, optimizer=opt, batch_size=batch, l2=l2,
                               epochs=epochs))[0],
-    st.sampled_from(list(controls.DATASET_LABELS)), st.sampled_from(list(controls.CLASSES)),
+    st.sampled_from(controls.BUILT_IN), st.sampled_from(list(controls.CLASSES)),
     st.sampled_from(list(controls.SAMPLES)), st.sampled_from(controls.NOISES), st.sampled_from(controls.TEST_RATIOS),
     st.integers(0, controls.MAX_SEED),
     st.lists(st.integers(1, controls.MAX_WIDTH), min_size=1, max_size=controls.MAX_LAYERS).map(tuple),
@@ -159,3 +160,54 @@ def test_a_bad_link_parameter_is_named_never_echoed_and_ignored(name, value, why
     (warning,) = link.warnings
     assert name in warning and why in warning and value not in warning
     assert link.config == replace(TrainConfig(), seed=3)
+
+
+def own_table(n: int, k: int = 3):
+    from dashboard.lab.data import parse_csv
+
+    return parse_csv("a,b,c\n" + "\n".join(f"{i * 0.37:.3f},{(i * 7) % 11},{i % k}" for i in range(n)), "mine.csv")
+
+
+def test_a_link_carries_a_learners_data_and_weights():
+    """Small tables and weights travel in the link itself; larger ones by digest, found by the server that keeps
+    them; an example keeps its own η to the last digit."""
+    from backprop.given import GivenData, GivenWeights
+
+    small = controls.normalise(TrainConfig(dataset="csv", table=own_table(30), output="softmax", loss="ce",
+                                           hidden_sizes=(3,)))[0]
+    start = GivenWeights((np.full((2, 3), 0.25), np.full((3, 3), -0.5)), (np.zeros(3), np.array([0.1, 0.2, 0.3])))
+    small = replace(small, start=start)
+    params = controls.params_from_config(small)
+    assert params["data"] == "csv" and "csv" in params
+    assert params["W2"] == "-0.5,-0.5,-0.5;-0.5,-0.5,-0.5;-0.5,-0.5,-0.5"
+    back = controls.config_from_params(params)
+    assert back.warnings == () and back.config == small
+    big = controls.normalise(TrainConfig(dataset="csv", table=own_table(1500)))[0]
+    params = controls.params_from_config(big)
+    assert "csv" not in params and len(params["table"]) == 16
+    assert controls.config_from_params(params, {params["table"]: big.table}.get).config == big
+    lost = controls.config_from_params(params)
+    assert lost.config.dataset == "xor" and "upload the same file" in lost.warnings[0]
+    X, y = np.array([[2.0, 3.0]]), np.array([[0.0, 1.0]])
+    example = TrainConfig(dataset="example", table=GivenData("Problem 5's example", "targets", X, y,
+                                                             ("x1", "x2", "y1", "y2"), standardise=False),
+                          hidden_sizes=(2,), hidden="sigmoid", output="sigmoid", loss="mse", lr=0.7, test_ratio=0.0)
+    params = controls.params_from_config(example)
+    assert params["lr"] == "0.7" and params["X"] == "2,3" and params["y"] == "0,1"
+    again = controls.config_from_params(params).config
+    assert again.lr == 0.7 and np.array_equal(again.table.X, X) and np.array_equal(again.table.values, y)
+    broken = controls.config_from_params({"data": "example", "X": "2,3", "y": "0,7"})
+    assert broken.config.dataset == "xor" and "between 0 and 1" in broken.warnings[0]
+    assert "0,7" not in broken.warnings[0]
+
+
+def test_weights_that_no_longer_fit_are_dropped_with_a_note():
+    from backprop.given import GivenWeights
+
+    start = GivenWeights((np.ones((2, 8)), np.ones((8, 1))), (np.zeros(8), np.zeros(1)))
+    kept, notes = controls.normalise(replace(TrainConfig(), start=start))
+    assert kept.start == start and notes == []
+    wider, notes = controls.normalise(replace(TrainConfig(), start=start, hidden_sizes=(8, 4)))
+    assert wider.start is None
+    assert notes == ["The starting weights given were for a network of sizes 2-8-1; this one is 2-8-4-1, so it starts "
+                     "from seeded random weights (give weights of its sizes to start from them)."]

@@ -142,3 +142,37 @@ def test_diverging_colours_match_the_projects_scale():
     rgb = plots.diverging_rgb(np.array([-1.0, 0.0, 1.0, np.nan, 5.0]), -1.0, 1.0)
     assert rgb[0].tolist() == [5, 48, 97] and rgb[1].tolist() == [247, 247, 247] and rgb[2].tolist() == [103, 0, 31]
     assert rgb[3].tolist() == [200, 200, 200] and rgb[4].tolist() == rgb[2].tolist()
+
+
+def labelled_powers(axis) -> list[int]:
+    """The powers of ten a log axis labels within its range (tick0 0, dtick decades apart)."""
+    low, high = axis.range
+    step = int(axis.dtick)
+    return [p for p in range(int(np.ceil(low)), int(np.floor(high)) + 1) if p % step == 0]
+
+
+def test_log_axes_span_what_their_data_needs_and_label_a_few_powers_of_ten():
+    """The diverging lesson's norms run over about 155 decades: the axis spans those and no more, and labels at most
+    six powers of ten (one label per decade stacked 150 of them into a black block)."""
+    run = train_config(controls.preset_config("Learning rate too large"))
+    c = curves(run.history)
+    fig = plots.curves_figure(c, end_epoch=run.epochs_done, epoch=run.epochs_done, log_y=True,
+                              diverged_at=run.history.diverged_at)
+    norms = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in c.grad_norms.values()])
+    losses = c.train_loss[np.isfinite(c.train_loss)]
+    for axis, values in ((fig.layout.yaxis2, norms), (fig.layout.yaxis, losses)):
+        need = np.log10(values.max()) - np.log10(values.min())
+        low, high = axis.range
+        assert need > 100 and high - low <= need + 0.5, (need, axis.range)
+        assert low <= np.log10(values.min()) and high >= np.log10(values.max())
+        assert 2 <= len(labelled_powers(axis)) <= 6, labelled_powers(axis)
+    xor = plots.curves_figure(curves(train_config(controls.preset_config("Learn XOR")).history), end_epoch=500,
+                              log_y=True)
+    assert len(labelled_powers(xor.layout.yaxis2)) >= 2 and len(labelled_powers(xor.layout.yaxis)) >= 2
+
+
+def test_markers_at_one_epoch_share_one_label():
+    marks = plots.epoch_markers([(141, "epoch 141", "grey"), (141, "diverged at epoch 141", "red"),
+                                 (None, "never", "green")], end_epoch=141, top=0.86)
+    assert [a["text"] for a in marks["annotations"]] == ["epoch 141 · diverged at epoch 141"]
+    assert len(marks["shapes"]) == 1
