@@ -33,6 +33,8 @@ class TrainConfig:
     Network: hidden_sizes (H1, …) gives one hidden layer per entry; init_scale is the std of the initial
     weights, or None for 1/√fan-in; output/loss is one of HEADS.
     Optimiser: lr, optimizer ("sgd", "momentum", "adam"), batch_size (None: all training samples), l2.
+    Kept: ``snapshots`` evenly spaced epochs keep their network and gradients (the lab's scrubber and the frames
+    its Play sends the browser: about a hundred, so that a play-through stays a few megabytes).
     """
 
     dataset: str = "xor"
@@ -52,7 +54,7 @@ class TrainConfig:
     batch_size: int | None = None
     l2: float = 0.0
     epochs: int = 500
-    snapshots: int = 51
+    snapshots: int = 101
 
     @property
     def regression(self) -> bool:

@@ -19,6 +19,7 @@ PURE = (
     "dashboard.steps",
     "dashboard.tables",
     "dashboard.urlstate",
+    "dashboard.lab.animation",
     "dashboard.lab.controls",
     "dashboard.lab.lessons",
     "dashboard.lab.plots",
