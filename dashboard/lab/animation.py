@@ -49,11 +49,6 @@ OUTPUT_RESOLUTION = 120
 PALETTE = 64
 
 
-def frame_names(epochs: Sequence[int]) -> list[str]:
-    """The frames' names: their epochs, as text (Plotly names frames by strings)."""
-    return [str(int(e)) for e in epochs]
-
-
 @dataclass(frozen=True, eq=False)
 class FrameNumbers:
     """What the curves show at each frame: the run's per-epoch values at the kept epochs (F of them).
