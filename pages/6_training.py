@@ -26,8 +26,8 @@ for note in session.notes():
 views.settings(config, run)
 
 with st.container():
-    views.play_bar(config, run)
-    views.live_views(run)
+    play = views.play_bar(config, run)
+    views.live_views(run, play)
 
 st.header("Backpropagation at this epoch")
 views.shown_epoch_bar(run)

@@ -227,10 +227,11 @@ class Animation:
 
     - data, layout: the figure (plain dicts; arrays may be numpy arrays) at rest on its last frame
     - frames: one per kept epoch, in order: {"name": the epoch as text, "patch": {path: value} that every frame
-      applies (pictures and titles: cheap for plotly.js to redraw), "rest": {path: value} applied once the player
-      rests on the frame (what would cost a frame too much to redraw: labels placed on axes)}; every frame names
+      applies (pictures: cheap for plotly.js to redraw), "rest": {path: value} applied once the player rests on
+      the frame (what would cost a frame too much to redraw: titles, labels placed on axes)}; every frame names
       the same paths
-    - moving: the patch applied when the player starts to move (hiding what only "rest" patches keep right)
+    - moving: the patch applied when the player starts to move (what only "rest" patches keep right says so, or
+      hides)
     """
 
     data: list[dict]
@@ -356,6 +357,12 @@ def weights_svg(Ws: Sequence[np.ndarray]) -> str:
     return svg_drawing((plots.SPAN + 2 * plots.UNIT) * NET_SVG, (2 * top + 0.2) * NET_SVG, paths)
 
 
+#: The charts' titles while the player moves: the epoch is the player's, written beside its buttons. (A title
+#: redrawn at every frame would cost plotly.js more than the frame's pictures.)
+PLAYING_NETWORK, PLAYING_OUTPUT, PLAYING_OUTPUTS = "The network, as it plays", "Output, as it plays", \
+    "Outputs, as they play"
+
+
 def network_title(epoch: int) -> str:
     return f"The network at epoch {epoch}"
 
@@ -370,9 +377,9 @@ def network_animation(run: Run, *, tile: int = TILE) -> Animation:
     frames = []
     for snap in run.history.snapshots:
         sprite = network_sprite(layer_maps(snap.params, xs, ys), input_maps, hidden=c.hidden, output=c.output)
-        frames.append({"name": str(snap.epoch), "rest": {},
-                       "patch": {"title.text": network_title(snap.epoch), "images[0].source": svg_uri(
-                           weights_svg(snap.params.Ws)), "images[1].source": scale_png_uri(sprite, see_through=True)}})
+        frames.append({"name": str(snap.epoch), "rest": {"title.text": network_title(snap.epoch)},
+                       "patch": {"images[0].source": svg_uri(weights_svg(snap.params.Ws)),
+                                 "images[1].source": scale_png_uri(sprite, see_through=True)}})
     last = run.history.snapshots[-1].params
     base = plots.network_figure(last.Ws, last.bs, layer_maps(last, xs, ys), input_maps, hidden=c.hidden,
                                 output=c.output, title="", interactive=False)
@@ -380,7 +387,9 @@ def network_animation(run: Run, *, tile: int = TILE) -> Animation:
     box = layout["images"][0]
     # the lines below, the units' pictures above them, over the lines' ends (two layers: one box, one key per layer)
     layout["images"] = [{**box, "layer": "below"}, {**box, "layer": "above"}]
-    return Animation([], apply_patch(layout, frames[-1]["patch"]), frames)
+    last = frames[-1]
+    return Animation([], apply_patch(layout, {**last["patch"], **last["rest"]}), frames,
+                     {"title.text": PLAYING_NETWORK})
 
 
 # --- the output --------------------------------------------------------------------------------------------
@@ -421,8 +430,8 @@ def output_animation(run: Run, *, resolution: int = OUTPUT_RESOLUTION) -> Animat
     frames = []
     for snap in run.history.snapshots:
         uri = output_uri(layer_maps(snap.params, xs, ys)[-1], output=c.output, classes=c.classes, value_range=spread)
-        frames.append({"name": str(snap.epoch), "rest": {},
-                       "patch": {"title.text": output_title(snap.epoch), "images[0].source": uri}})
+        frames.append({"name": str(snap.epoch), "rest": {"title.text": output_title(snap.epoch)},
+                       "patch": {"images[0].source": uri}})
 
     def key(data):
         return data.y[:, 0] if c.classes is None else data.labels
@@ -434,7 +443,9 @@ def output_animation(run: Run, *, resolution: int = OUTPUT_RESOLUTION) -> Animat
         key_test=None if run.test is None else key(run.test), classes=c.classes, value_range=spread)
     fig = base.to_plotly_json()
     data = [t for t in fig["data"] if t["type"] != "heatmap"]
-    return Animation(data, apply_patch(fig["layout"], frames[-1]["patch"]), frames)
+    last = frames[-1]
+    return Animation(data, apply_patch(fig["layout"], {**last["patch"], **last["rest"]}), frames,
+                     {"title.text": PLAYING_OUTPUT})
 
 
 def outputs_title(epoch: int, target: np.ndarray) -> str:
@@ -459,13 +470,12 @@ def outputs_animation(run: Run) -> Animation:
         bars = "".join(f'<rect x="{_n(1000 * (k + 0.2) / C)}" width="{_n(600 / C)}" '
                        f'y="{_n(min(height(a), height(0)))}" height="{_n(abs(height(a) - height(0)))}" '
                        f'fill="{SERIES[0]}"/>' for k, a in enumerate(A))
-        rest = {}
+        rest = {"title.text": outputs_title(snap.epoch, target)}
         for k, a in enumerate(A):
             rest |= {f"annotations[{k}].y": float(a), f"annotations[{k}].text": short(float(a), 3),
                      f"annotations[{k}].visible": True}
         frames.append({"name": str(snap.epoch), "rest": rest,
-                       "patch": {"title.text": outputs_title(snap.epoch, target),
-                                 "images[0].source": svg_uri(svg_drawing(1000, 1000, bars))}})
+                       "patch": {"images[0].source": svg_uri(svg_drawing(1000, 1000, bars))}})
     marks = {"type": "scatter", "x": np.arange(C, dtype=np.float64), "y": target.astype(np.float64),
              "mode": "markers", "name": "target", "hovertemplate": "output %{x}: target %{y:.4g}<extra></extra>",
              "marker": {"symbol": "line-ew-open", "size": 60, "line": {"width": 3, "color": SERIES[1]}}}
@@ -479,7 +489,7 @@ def outputs_animation(run: Run) -> Animation:
         xaxis={"tickvals": list(range(C)), "ticktext": [f"output {k + 1}" for k in range(C)], "range": [-0.5, C - 0.5],
                "tickfont": {"size": 14}},
         yaxis={"title": "A", "range": [lo, top], "tickfont": {"size": 14}, "gridcolor": "#eeeeee"})
-    moving = {f"annotations[{k}].visible": False for k in range(C)}
+    moving = {"title.text": PLAYING_OUTPUTS, **{f"annotations[{k}].visible": False for k in range(C)}}
     last = frames[-1]
     return Animation([marks], apply_patch(layout, {**last["patch"], **last["rest"]}), frames, moving)
 

@@ -16,8 +16,9 @@ from dashboard.numbers import short
 CONFIG, NOTES = "lab_config", "lab_notes"
 EPOCH, LAYER, ARRIVAL, LINK_WARNINGS = "lab_epoch", "lab_layer", "lab_arrival", "lab_link_warnings"
 LOG_Y, RUN_TOKEN, LOG_Y_FOR = "lab_log_y", "lab_run_token", "lab_log_y_for"
-#: The player (its component's key), the frames this session has been sent (their run id), the page's script runs.
-PLAYER, FRAMES_SENT, SCRIPT_RUNS = "lab_player", "lab_frames_sent", "lab_script_runs"
+#: The player (its component's key), the frames this session has been sent (their run id) and their epochs, the
+#: page's script runs.
+PLAYER, FRAMES_SENT, PLAYED, SCRIPT_RUNS = "lab_player", "lab_frames_sent", "lab_played", "lab_script_runs"
 #: Frames per second the player starts at (it offers others).
 PLAY_FPS = 30
 #: How many training samples the gradient check at epoch 0 compares (the numerical gradient needs two forward
@@ -107,9 +108,12 @@ def shown_epoch(run: bp.runs.Run) -> int:
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
-def play_frames(config: bp.TrainConfig, log_y: bool, best_test_epoch: int | None) -> animation.Play:
-    """The frames of ``config``'s run, built once and shared by every session (nothing changes them)."""
-    return animation.play_of(full_run(config), log_y=log_y, best_test_epoch=best_test_epoch)
+def play_frames(config: bp.TrainConfig, log_y: bool, best_test_epoch: int | None,
+                _run: bp.runs.Run) -> animation.Play:
+    """The frames of ``_run`` (the run of ``config``, left out of the cache's key), built once and shared by every
+    session: nothing changes them. (Given the run rather than training it here: the cache would otherwise replay
+    the training's progress bar at every call.)"""
+    return animation.play_of(_run, log_y=log_y, best_test_epoch=best_test_epoch)
 
 
 def run_id(config: bp.TrainConfig, log_y: bool, best_test_epoch: int | None) -> str:
@@ -122,7 +126,7 @@ def player_data(play: animation.Play, run: bp.runs.Run, name: str) -> dict:
     (the player keeps them, and asks again if it has lost them)."""
     ss = st.session_state
     send = ss.get(FRAMES_SENT) != name
-    ss[FRAMES_SENT] = name
+    ss[FRAMES_SENT], ss[PLAYED] = name, play.epochs
     return {"run": name, "frames": play.payload if send else None, "epochs": play.epochs, "epoch": shown_epoch(run),
             "total": run.epochs_done, "charts": list(play.charts), "fps": PLAY_FPS, "runs": ss[SCRIPT_RUNS]}
 
@@ -132,7 +136,10 @@ def player_rested() -> None:
     the page now shows below it."""
     ss = st.session_state
     epoch = (ss.get(PLAYER) or {}).get("epoch")
-    if isinstance(epoch, int) and epoch in current_run().snapshot_epochs:  # a late message about another run is not
+    # Checked against the epochs the player was given, not the run: a cached run called here would replay its
+    # progress bar at the top of the page, and every element below would be drawn afresh. A late message about
+    # another run's epoch is ignored.
+    if isinstance(epoch, int) and epoch in ss.get(PLAYED, ()):
         ss[EPOCH] = epoch
 
 

@@ -102,19 +102,21 @@ def settings(config: bp.TrainConfig, run: bp.runs.Run) -> None:
                       "with a message.")
 
 
-def play_bar(config: bp.TrainConfig, run: bp.runs.Run) -> None:
+def play_bar(config: bp.TrainConfig, run: bp.runs.Run) -> animation.Play:
     """The run's status, the player (Play, Pause, Step, Reset, the timeline and the speed, all in the browser) and
-    the loss axis."""
+    the loss axis; returns the frames the player plays, for the views it animates."""
     ss = st.session_state
     st.markdown(f"**{_status(run)}**")
     if run.history is not None and ss.get(ls.LOG_Y_FOR) != ss.get(ls.RUN_TOKEN):
         ss[ls.LOG_Y], ss[ls.LOG_Y_FOR] = plots.wide_losses(curves(run.history)), ss.get(ls.RUN_TOKEN)
-    play, name = _play(run)
-    player(key=ls.PLAYER, data=ls.player_data(play, run, name), on_epoch=ls.player_rested,
-           on_missing=ls.player_lacks_frames)
+    log_y, best = bool(ss.get(ls.LOG_Y)), _best_test_epoch(run)
+    play = ls.play_frames(run.config, log_y, best, run)
+    player(key=ls.PLAYER, data=ls.player_data(play, run, ls.run_id(run.config, log_y, best)),
+           on_epoch=ls.player_rested, on_missing=ls.player_lacks_frames)
     st.toggle("Logarithmic loss axis", key=ls.LOG_Y,
               help="Starts switched on when the loss climbs to more than 10 times where it started, as a diverging "
                    "one does: a linear axis would flatten every epoch but the last few.")
+    return play
 
 
 def _status(run: bp.runs.Run) -> str:
@@ -128,16 +130,9 @@ def _best_test_epoch(run: bp.runs.Run) -> int | None:
     return reading.best_test_epoch if lessons.test_rose(reading) else None
 
 
-def _play(run: bp.runs.Run) -> tuple[animation.Play, str]:
-    """The run's frames for the player (built once per run and loss axis) and their name."""
-    log_y, best = bool(st.session_state.get(ls.LOG_Y)), _best_test_epoch(run)
-    return ls.play_frames(run.config, log_y, best), ls.run_id(run.config, log_y, best)
-
-
-def live_views(run: bp.runs.Run) -> None:
+def live_views(run: bp.runs.Run, play: animation.Play) -> None:
     """The network, the output and the curves at the epoch the page shows; the player animates them in the browser
-    with the frames it was sent, and once it rests the page draws them again at its epoch."""
-    play, _ = _play(run)
+    with ``play``'s frames, and once it rests the page draws them again at its epoch."""
     epoch = ls.shown_epoch(run)
     chart_config = {"displayModeBar": False}
     left, right = st.columns(2, gap="medium")

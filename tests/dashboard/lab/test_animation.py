@@ -169,7 +169,7 @@ def test_the_assignments_outputs_are_its_predictions(xor):
     for snap, frame in zip(run.history.snapshots, outputs.frames, strict=True):
         A = predict(snap.params, run.data.X)[0]
         assert [frame["rest"][f"annotations[{k}].y"] for k in range(A.size)] == A.tolist()
-        assert frame["patch"]["title.text"] == f"Outputs at epoch {snap.epoch} (target (0, 1))"
+        assert frame["rest"]["title.text"] == f"Outputs at epoch {snap.epoch} (target (0, 1))"
 
 
 # --- what travels --------------------------------------------------------------------------------------------
