@@ -39,6 +39,8 @@ class TrainConfig:
     Network: hidden_sizes (H1, …) gives one hidden layer per entry; init_scale is the std of the initial
     weights, or None for 1/√fan-in, unless ``start`` gives the starting weights; output/loss is one of HEADS.
     Optimiser: lr, optimizer ("sgd", "momentum", "adam"), batch_size (None: all training samples), l2.
+    Kept: ``snapshots`` evenly spaced epochs keep their network and gradients (the lab's scrubber and the frames
+    its Play sends the browser: about a hundred, so that a play-through stays a few megabytes).
     """
 
     dataset: str = "xor"
@@ -58,7 +60,7 @@ class TrainConfig:
     batch_size: int | None = None
     l2: float = 0.0
     epochs: int = 500
-    snapshots: int = 51
+    snapshots: int = 101
     table: GivenData | None = None
     start: GivenWeights | None = None
 

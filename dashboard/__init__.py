@@ -22,6 +22,7 @@ PURE = (
     "dashboard.steps",
     "dashboard.tables",
     "dashboard.urlstate",
+    "dashboard.lab.animation",
     "dashboard.lab.confusion",
     "dashboard.lab.controls",
     "dashboard.lab.data",

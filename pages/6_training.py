@@ -14,7 +14,8 @@ if page.presenter:  # on a projector: Play and the pictures on one screen, then 
 st.markdown(
     "Problems 2–4 compute one backward pass by hand. Training repeats it: forward, backward, then "
     "W ← W − lr·∂L/∂W, epoch after epoch. Build a network, pick the data, press **Play** and watch every unit "
-    "learn; below, the numbers backpropagation computes at each epoch. Everything comes from `backprop`."
+    "learn (it plays in your browser); below, the numbers backpropagation computes at the epoch where it stops. "
+    "Everything comes from `backprop`."
 )
 for text in session.link_warnings():
     st.warning(text, icon=":material/link_off:")
@@ -28,20 +29,15 @@ for note in session.notes():
 views.settings(config, run)
 
 with st.container():
-    views.play_bar(config, run)
-    views.live_views()
+    play = views.play_bar(config, run)
+    views.live_views(run, play)
 
 st.header("Backpropagation at this epoch")
-if session.playing():
-    st.info("Pause to see the backward pass at the epoch training has reached: each layer's W, ∂L/∂W and δ. While "
-            "playing, only the numbers, pictures and curves above are redrawn, so that they keep up.",
-            icon=":material/pause_circle:")
-else:
-    views.backprop_view(run, session.shown_epoch(run))
-    if run.history is not None:
-        views.downloads(run)
-        own_views.confusion_view(run, session.shown_epoch(run))
-        own_views.code_downloads(run, session.shown_epoch(run))
+views.shown_epoch_bar(run)
+views.backprop_view(run, session.shown_epoch(run))
+views.downloads(run)
+own_views.confusion_view(run, session.shown_epoch(run))
+own_views.code_downloads(run, session.shown_epoch(run))
 
 with lesson_box:
     views.lesson(active, config, run)

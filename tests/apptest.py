@@ -47,7 +47,7 @@ def heatmaps(at: AppTest) -> dict[str, np.ndarray]:
     """{title: z} for every heatmap on the page."""
     out = {}
     for fig in figures(at):
-        trace = fig["data"][0]
+        trace = fig["data"][0] if fig["data"] else {}  # the lab's animated pictures have no traces of their own
         if trace.get("type") == "heatmap":
             out[fig["layout"]["title"]["text"]] = plotly_array(trace["z"])
     return out

@@ -179,22 +179,6 @@ def apply_cap(config: TrainConfig, cap: float = WORK_CAP) -> tuple[TrainConfig, 
     return replace(config, epochs=epochs), message
 
 
-#: Epochs per frame that Play offers, and the most frames one play-through of a run may draw: drawing a frame costs
-#: the server about 0.1 s, more than training its epochs, so the cap on a run's work covers its frames too.
-SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200]
-MAX_FRAMES = 300
-
-
-def play_speeds(config: TrainConfig) -> list[int]:
-    """The epochs per frame Play may use for ``config``: those that reach the end within MAX_FRAMES frames."""
-    return [s for s in SPEEDS if config.epochs / s <= MAX_FRAMES] or SPEEDS[-1:]
-
-
-def default_speed(config: TrainConfig) -> int:
-    """About 100 frames for the whole run, among play_speeds."""
-    return min(play_speeds(config), key=lambda s: abs(s - config.epochs / 100))
-
-
 def settle(config: TrainConfig) -> tuple[TrainConfig, list[str]]:
     """normalise, then apply_cap: the config a run uses, and what was changed."""
     config, notes = normalise(config)

@@ -30,7 +30,7 @@ _STOPS = np.array([s for s, _ in DIVERGING])
 _RGB = np.array([[int(v) for v in c[4:-1].split(",")] for _, c in DIVERGING], dtype=np.float64)
 
 
-def _layout(title: str, height: int, **extra) -> dict:
+def chart_layout(title: str, height: int, **extra) -> dict:
     """The app's chart layout, drawn without Streamlit's theme (st.plotly_chart(theme=None): the theme is merged
     into every figure in the browser, which costs each frame while training plays), so its look is set here: the
     app's font and bold titles at the left. Margins are given, not computed from the labels (automargin makes
@@ -176,7 +176,7 @@ def curves_figure(c: Curves | None, *, end_epoch: int, epoch: int | None = None,
     norms = [t.y for t in traces if t.yaxis == "y2"]
     norm_range = _log_range(norms)
     legend = {"orientation": "h", "yanchor": "bottom", "font": {"size": 13}, "bgcolor": "rgba(255,255,255,0)"}
-    return go.Figure(traces, layout=_layout(
+    return go.Figure(traces, layout=chart_layout(
         "", 680, hovermode="x unified", margin={"l": 70, "r": 60, "t": 40, "b": 60},
         xaxis={"title": "epoch", "tickfont": {"size": 14}, "gridcolor": "#eeeeee", "anchor": "y2",
                "range": [0, max(end_epoch, 1)]},
@@ -294,7 +294,7 @@ def output_figure(xs: np.ndarray, ys: np.ndarray, out: np.ndarray, *, output: st
     traces += _points(X_train, key_train, test=False, classes=classes, colour_range=value_range)
     if X_test is not None and len(X_test):
         traces += _points(X_test, key_test, test=True, classes=classes, colour_range=value_range)
-    return go.Figure(traces, layout=_layout(
+    return go.Figure(traces, layout=chart_layout(
         title, 500, margin={"l": 60, "r": 10, "t": 50, "b": 60}, showlegend=False, images=[image],
         xaxis={"title": "x₁", "tickfont": {"size": 14}, "range": [x0, x1], "showgrid": False, "zeroline": False},
         yaxis={"title": "x₂", "tickfont": {"size": 14}, "range": [y0, y1], "showgrid": False, "zeroline": False},
@@ -331,6 +331,11 @@ def line_px(level: int) -> float:
     return 0.6 + 1.1 * level
 
 
+def weight_level(w: float, largest: float) -> int:
+    """A weight's size level 0 … 5: |w| in sixths of the largest |w| of the network (5 for the largest)."""
+    return int(min(5, np.floor(6 * abs(w) / largest)))
+
+
 def line_colour(positive: bool, level: int) -> tuple[int, int, int]:
     """A weight's line colour: red for positive, blue for negative (the ends of the diverging scale), paler for
     smaller |w| (blended with white, as a line of opacity 0.35 … 0.85 on white)."""
@@ -339,7 +344,8 @@ def line_colour(positive: bool, level: int) -> tuple[int, int, int]:
     return tuple(int(round(v)) for v in opacity * end + (1 - opacity) * 255.0)
 
 
-def _range(activation: str, A: np.ndarray) -> tuple[float, float]:
+def colour_range(activation: str, A: np.ndarray) -> tuple[float, float]:
+    """The colour scale (low, high) of a unit's picture: UNIT_RANGES' fixed one, or ± the largest |value| of A."""
     fixed = UNIT_RANGES.get(activation)
     if fixed is not None:
         return fixed
@@ -348,7 +354,8 @@ def _range(activation: str, A: np.ndarray) -> tuple[float, float]:
     return (-top, top) if top > 0 else (-1.0, 1.0)
 
 
-def _column_y(count: int) -> np.ndarray:
+def column_y(count: int) -> np.ndarray:
+    """The heights of a column of ``count`` units, centred on 0, one apart, the first at the top."""
     return (count - 1) / 2 - np.arange(count)
 
 
@@ -368,7 +375,7 @@ def network_figure(Ws: Sequence[np.ndarray], bs: Sequence[np.ndarray], maps: Seq
     column = SPAN / len(Ws)  # distance between layers
     columns = [input_maps, *maps]
     activations = ["input", *([hidden] * (len(Ws) - 1)), output]
-    ys = [_column_y(n) for n in sizes]
+    ys = [column_y(n) for n in sizes]
     top = max(sizes) / 2
     left_x, top_y = -UNIT, top
     # The whole drawing is one image (the browser redraws one image far faster than a trace per group of lines and
@@ -388,7 +395,7 @@ def network_figure(Ws: Sequence[np.ndarray], bs: Sequence[np.ndarray], maps: Seq
                 w = float(W[i, j])
                 if not np.isfinite(w):
                     continue
-                level = int(min(5, np.floor(6 * abs(w) / largest)))
+                level = weight_level(w, largest)
                 y0, y1 = float(ys[l - 1][i]), float(ys[l][j])
                 lines.append((level, w >= 0, (x0, y0), (x1, y1)))
                 mid_x.append(x0 + (x1 - x0) * 0.3)
@@ -403,7 +410,7 @@ def network_figure(Ws: Sequence[np.ndarray], bs: Sequence[np.ndarray], maps: Seq
     side = int(round(UNIT * PX))
     unit_x, unit_y, unit_text = [], [], []
     for c, (A, act, y_c) in enumerate(zip(columns, activations, ys, strict=True)):
-        lo, hi = _range("identity" if act == "input" else act, A)
+        lo, hi = colour_range("identity" if act == "input" else act, A)
         rgb = diverging_rgb(A[::-1], lo, hi)  # the plane's top row (largest x₂) first, as an image is drawn
         for u in range(sizes[c]):
             tile = Image.fromarray(np.ascontiguousarray(rgb[:, :, u])).resize((side, side), Image.Resampling.BILINEAR)
@@ -432,7 +439,7 @@ def network_figure(Ws: Sequence[np.ndarray], bs: Sequence[np.ndarray], maps: Seq
     notes = [{"x": c * column, "y": top + 0.1, "xref": "x", "yref": "y", "text": text, "showarrow": False,
               "yanchor": "bottom", "font": {"size": 13}} for c, text in enumerate(heads)]
     height = 70 + UNIT_PX * (max(sizes) + 1.6)
-    return go.Figure(traces, layout=_layout(
+    return go.Figure(traces, layout=chart_layout(
         title, height, margin={"l": 10, "r": 10, "t": 50, "b": 10}, images=images, annotations=notes,
         xaxis={"visible": False, "range": [-UNIT, SPAN + UNIT], "fixedrange": True},
         yaxis={"visible": False, "range": [-top, top + 1.1], "fixedrange": True, "scaleanchor": "x"},

@@ -1,8 +1,9 @@
 """The training lab's session: the run's settings (read from the link on arrival, and kept in the address bar),
-the finished run (trained once per setting and cached), the live run that Play, Pause, Step and Reset drive, and
-the epoch the page shows."""
+the finished run (trained once per setting and cached), its frames for the browser's player (built once per run
+and sent once per session), and the epoch the page shows below the player."""
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import replace
@@ -11,17 +12,22 @@ import streamlit as st
 
 import backprop as bp
 from backprop.given import GivenData, GivenWeights
-from backprop.runs import advance, start_run, train_config
+from backprop.runs import start_run, train_config
 from dashboard import state
-from dashboard.lab import controls, data
+from dashboard.lab import animation, controls, data
 from dashboard.numbers import short
 
-CONFIG, NOTES, LIVE, PLAYING = "lab_config", "lab_notes", "lab_live", "lab_playing"
-EPOCH, LAYER, SPEED, ARRIVAL, LINK_WARNINGS = "lab_epoch", "lab_layer", "lab_speed", "lab_arrival", "lab_link_warnings"
+CONFIG, NOTES = "lab_config", "lab_notes"
+EPOCH, LAYER, ARRIVAL, LINK_WARNINGS = "lab_epoch", "lab_layer", "lab_arrival", "lab_link_warnings"
 LOG_Y, RUN_TOKEN, LOG_Y_FOR = "lab_log_y", "lab_run_token", "lab_log_y_for"
 #: The learner's last accepted CSV table, and the problems of the last file refused (kept until one is accepted).
 TABLE, DATA_PROBLEMS, UPLOAD, PASTE = "lab_table", "lab_data_problems", "lab_upload", "lab_paste"
 WEIGHT_PROBLEMS = "lab_weight_problems"
+#: The player (its component's key), the frames this session has been sent (their run id) and their epochs, the
+#: page's script runs.
+PLAYER, FRAMES_SENT, PLAYED, SCRIPT_RUNS = "lab_player", "lab_frames_sent", "lab_played", "lab_script_runs"
+#: Frames per second the player starts at (it offers others).
+PLAY_FPS = 30
 #: How many training samples the gradient check at epoch 0 compares (the numerical gradient needs two forward
 #: passes per parameter).
 CHECKED_SAMPLES = 20
@@ -35,9 +41,8 @@ def use(config: bp.TrainConfig) -> None:
         if own is not None:
             keep(own)
     ss[CONFIG], ss[NOTES] = settled, notes
-    ss[LIVE], ss[PLAYING] = None, False
     # a lesson whose headline shows at an earlier epoch opens there; None (not an epoch) puts the scrubber at the
-    # end (popping the key instead left a scrubber at epoch 0 there, as the browser sent it back)
+    # end
     ss[EPOCH] = controls.opening_epoch(settled)
     ss[RUN_TOKEN] = ss.get(RUN_TOKEN, 0) + 1  # each run picks its own loss axis first
 
@@ -155,8 +160,10 @@ def arrive() -> tuple[bp.TrainConfig, dict[str, str]]:
     """The run's settings and its link's parameters. On arriving at the page (a link, or the sidebar) a link's
     settings are read, with a warning per value not used; afterwards the address bar follows the settings."""
     ss = st.session_state
+    ss[SCRIPT_RUNS] = ss.get(SCRIPT_RUNS, 0) + 1
     if ss.get(ARRIVAL) != ss[state.GENERATION]:
         ss[ARRIVAL] = ss[state.GENERATION]
+        ss.pop(FRAMES_SENT, None)  # a player drawn afresh has no frames yet
         params = st.query_params.to_dict()
         ss[LINK_WARNINGS] = ()
         if any(name in params for name in (*controls.URL_FIELDS, "preset")):
@@ -195,61 +202,60 @@ def first_epoch_check(config: bp.TrainConfig):
 
 
 def current_run() -> bp.runs.Run:
-    """The live run when one was started (Play, Step, Reset), else the settings' finished run."""
-    live = st.session_state.get(LIVE)
-    return live if live is not None else full_run(st.session_state[CONFIG])
-
-
-def playing() -> bool:
-    return bool(st.session_state.get(PLAYING))
-
-
-# --- Play, Pause, Step, Reset (on_click callbacks) ---------------------------------------------------------
-
-
-def play() -> None:
-    """Train on from the live run's epoch, or from the seeded starting weights."""
-    ss = st.session_state
-    live = ss.get(LIVE)
-    if live is None or live.finished:
-        ss[LIVE] = start_run(ss[CONFIG])
-    ss[PLAYING] = True
-    ss.pop(EPOCH, None)
-
-
-def pause() -> None:
-    ss = st.session_state
-    ss[PLAYING] = False
-    ss[EPOCH] = ss[LIVE].epochs_done
-
-
-def step() -> None:
-    ss = st.session_state
-    ss[LIVE] = advance(ss[LIVE], 1)
-    ss[EPOCH] = ss[LIVE].epochs_done
-
-
-def reset() -> None:
-    ss = st.session_state
-    ss[LIVE], ss[PLAYING] = start_run(ss[CONFIG]), False
-    ss[EPOCH] = 0
-
-
-def play_frame(run: bp.runs.Run) -> bp.runs.Run:
-    """While playing: ``run`` trained on by one frame's epochs (the live run from then on). At its end, playing
-    stops and the whole page reruns (the buttons, the scrubber, the lesson the finished run now supports)."""
-    ss = st.session_state
-    run = ss[LIVE] = advance(run, ss[SPEED])
-    if run.finished:
-        ss[PLAYING] = False
-        ss[EPOCH] = run.epochs_done
-        st.rerun()
-    return run
+    """The settings' finished run."""
+    return full_run(st.session_state[CONFIG])
 
 
 def shown_epoch(run: bp.runs.Run) -> int:
-    """The epoch every view shows: the latest while playing, otherwise the scrubber's."""
-    return run.epochs_done if playing() else st.session_state[EPOCH]
+    """The epoch the page shows below the player (the scrubber's): a kept epoch of ``run``, its last at first."""
+    ss = st.session_state
+    if ss.get(EPOCH) not in run.snapshot_epochs:
+        ss[EPOCH] = run.snapshot_epochs[-1]
+    return ss[EPOCH]
+
+
+# --- Play in the browser ---------------------------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def play_frames(config: bp.TrainConfig, log_y: bool, best_test_epoch: int | None,
+                _run: bp.runs.Run) -> animation.Play:
+    """The frames of ``_run`` (the run of ``config``, left out of the cache's key), built once and shared by every
+    session: nothing changes them. (Given the run rather than training it here: the cache would otherwise replay
+    the training's progress bar at every call.)"""
+    return animation.play_of(_run, log_y=log_y, best_test_epoch=best_test_epoch)
+
+
+def run_id(config: bp.TrainConfig, log_y: bool, best_test_epoch: int | None) -> str:
+    """A name for the frames of these settings that the browser's player keeps them under."""
+    return hashlib.sha256(repr((config, log_y, best_test_epoch)).encode()).hexdigest()[:16]
+
+
+def player_data(play: animation.Play, run: bp.runs.Run, name: str) -> dict:
+    """What the player is given on this run of the page: the frames only if this session has not been sent them
+    (the player keeps them, and asks again if it has lost them)."""
+    ss = st.session_state
+    send = ss.get(FRAMES_SENT) != name
+    ss[FRAMES_SENT], ss[PLAYED] = name, play.epochs
+    return {"run": name, "frames": play.payload if send else None, "epochs": play.epochs, "epoch": shown_epoch(run),
+            "total": run.epochs_done, "charts": list(play.charts), "fps": PLAY_FPS, "runs": ss[SCRIPT_RUNS]}
+
+
+def player_rested() -> None:
+    """on_epoch of the player: it came to rest on an epoch (Pause, Step, the timeline, the end of the run), which
+    the page now shows below it."""
+    ss = st.session_state
+    epoch = (ss.get(PLAYER) or {}).get("epoch")
+    # Checked against the epochs the player was given, not the run: a cached run called here would replay its
+    # progress bar at the top of the page, and every element below would be drawn afresh. A late message about
+    # another run's epoch is ignored.
+    if isinstance(epoch, int) and epoch in ss.get(PLAYED, ()):
+        ss[EPOCH] = epoch
+
+
+def player_lacks_frames() -> None:
+    """on_missing of the player: it was drawn afresh without this session's frames, so they are sent again."""
+    st.session_state.pop(FRAMES_SENT, None)
 
 
 def link_warnings() -> list[str]:

@@ -1,6 +1,7 @@
 """The training lab's sections, each drawn by one function in the page's order: the lesson buttons, the settings,
-Play and the scrubber, the live views (numbers, pictures, curves), the backward pass at the shown epoch, the lesson
-or the run's diagnostics, the gradient check and the link. Session state lives in lab.session; numbers come from
+the player, the live views (pictures and curves, which the player animates in the browser), the epoch shown below
+with its numbers, the backward pass at that epoch, the lesson or the run's diagnostics, the gradient check and the
+link. Session state lives in lab.session; numbers come from
 backprop; figures from plots."""
 from __future__ import annotations
 
@@ -12,15 +13,13 @@ import streamlit as st
 
 import backprop as bp
 from backprop.datasets import MULTICLASS
-from backprop.planes import layer_maps, plane
 from backprop.reading import curves, read_run
 from backprop.runs import OWN, uses_assignment_weights
 from dashboard import claims, display, editors, exports, figures, tables
-from dashboard.lab import controls, lessons, own_views, plots
+from dashboard.lab import animation, controls, lessons, own_views, plots
 from dashboard.lab import session as ls
+from dashboard.lab.player import player
 from dashboard.numbers import row
-
-FRAME_SECONDS = 0.1  # Play asks for a new frame this often (requests made while a frame runs are merged)
 
 
 def lesson_buttons(config: bp.TrainConfig) -> str | None:
@@ -113,79 +112,76 @@ def settings(config: bp.TrainConfig, run: bp.runs.Run) -> None:
                       "with a message.")
 
 
-def play_bar(config: bp.TrainConfig, run: bp.runs.Run) -> None:
-    """Play or Pause, Step, Reset, the epochs per frame, the epoch scrubber (not while playing) and the loss axis."""
+def play_bar(config: bp.TrainConfig, run: bp.runs.Run, *, log_toggle: bool = True) -> animation.Play:
+    """The run's status, the player (Play, Pause, Step, Reset, the timeline and the speed, all in the browser) and
+    (unless ``log_toggle`` is False) the loss axis's switch; returns the frames the player plays, for the views it
+    animates."""
     ss = st.session_state
-    playing = ls.playing()
-    buttons, speed = st.columns([2.2, 1], vertical_alignment="bottom")
-    with buttons, st.container(horizontal=True):
-        if playing:
-            st.button("Pause", icon=":material/pause:", on_click=ls.pause, key="lab_pause", type="primary")
-        else:
-            st.button("Play" if ss.get(ls.LIVE) is not None and not run.finished else "Play from epoch 0",
-                      icon=":material/play_arrow:", on_click=ls.play, type="primary", key="lab_play",
-                      help="Trains from the current epoch (or from the seeded starting weights), redrawing as it "
-                           "goes.")
-        st.button("Step", icon=":material/skip_next:", on_click=ls.step, key="lab_step",
-                  disabled=playing or ss.get(ls.LIVE) is None or run.finished, help="Train one more epoch.")
-        st.button("Reset", icon=":material/restart_alt:", on_click=ls.reset, key="lab_reset",
-                  help="Back to epoch 0: the seeded starting weights.")
-    if ss.get(ls.SPEED) not in controls.play_speeds(config):
-        ss[ls.SPEED] = controls.default_speed(config)
-    speed.select_slider("Epochs per frame", options=controls.play_speeds(config), key=ls.SPEED,
-                        help=f"How many epochs Play trains between two pictures. One play-through draws at most "
-                             f"{controls.MAX_FRAMES} pictures on this public demo, so long runs start at a few epochs "
-                             "per frame.")
-    if not playing:
-        # The scrubber is drawn on full reruns only. While playing there is none: the browser would send back the
-        # position it last drew, a frame or two behind, and that stale epoch would be taken for the reader's choice.
-        epochs = run.snapshot_epochs
-        if ss.get(ls.EPOCH) not in epochs:
-            ss[ls.EPOCH] = epochs[-1]
-        st.select_slider("Epoch shown", options=epochs, key=ls.EPOCH,
-                         help="The network after that many updates, and the gradients at it. Every view below shows "
-                              "this epoch.")
+    st.markdown(f"**{_status(run)}**")
     if run.history is not None and ss.get(ls.LOG_Y_FOR) != ss.get(ls.RUN_TOKEN):
         ss[ls.LOG_Y], ss[ls.LOG_Y_FOR] = plots.wide_losses(curves(run.history)), ss.get(ls.RUN_TOKEN)
+    log_y, best = bool(ss.get(ls.LOG_Y)), _best_test_epoch(run)
+    play = ls.play_frames(run.config, log_y, best, run)
+    player(key=ls.PLAYER, data=ls.player_data(play, run, ls.run_id(run.config, log_y, best)),
+           on_epoch=ls.player_rested, on_missing=ls.player_lacks_frames)
+    if not log_toggle:
+        return play
     st.toggle("Logarithmic loss axis", key=ls.LOG_Y,
               help="Starts switched on when the loss climbs to more than 10 times where it started, as a diverging "
                    "one does: a linear axis would flatten every epoch but the last few.")
+    return play
 
 
-def _status(run: bp.runs.Run, playing: bool) -> str:
-    if not run.finished:
-        return f"Epoch {run.epochs_done:,} of {run.config.epochs:,}" + (" (playing)" if playing else "")
+def _status(run: bp.runs.Run) -> str:
     diverged = run.history.diverged_at
     return f"Finished: {run.epochs_done:,} epochs" + ("" if diverged is None else f" (diverged at epoch {diverged})")
 
 
-def live_views() -> None:
-    """What changes from epoch to epoch: the numbers, the pictures and the curves, as a fragment that reruns every
-    FRAME_SECONDS while playing (and otherwise with the page)."""
-    st.fragment(_live_views, run_every=FRAME_SECONDS if ls.playing() else None)()
+def _best_test_epoch(run: bp.runs.Run) -> int | None:
+    """The epoch of the lowest test loss, when the run's test loss rose after it (marked on the curves)."""
+    reading = read_run(run.history)
+    return reading.best_test_epoch if lessons.test_rose(reading) else None
 
 
-def _live_views() -> None:
-    """While playing, each rerun trains one frame's epochs first and shows the latest; otherwise the scrubber's
-    epoch. Nothing else is redrawn per frame, so that the browser keeps up."""
-    run = ls.current_run()
-    if ls.playing():
-        run = ls.play_frame(run)
-    playing = ls.playing()
+def live_views(run: bp.runs.Run, play: animation.Play) -> None:
+    """The network, the output and the curves at the epoch the page shows; the player animates them in the browser
+    with ``play``'s frames, and once it rests the page draws them again at its epoch."""
     epoch = ls.shown_epoch(run)
-    c = curves(run.history) if run.history is not None else None
-    end = run.epochs_done if run.finished else run.config.epochs
-    status = _status(run, playing)
-    if playing:
-        st.progress(run.epochs_done / run.config.epochs, text=f"**{status}**, showing the latest epoch")
-    else:
-        st.markdown(f"**{status}**")
+    chart_config = {"displayModeBar": False}
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.plotly_chart(play.charts["lab_network"].at(epoch), key="lab_network", config=chart_config, width="stretch",
+                        theme=None)
+    with right:
+        if "lab_outputs" in play.charts:
+            st.plotly_chart(play.charts["lab_outputs"].at(epoch), key="lab_outputs", config=chart_config,
+                            width="stretch", theme=None)
+        else:
+            st.plotly_chart(play.charts["lab_output"].at(epoch), key="lab_output", config=chart_config,
+                            width="stretch", theme=None)
+            st.caption(plots.output_caption(run.config.output, run.config.classes, run.test is not None))
+    st.plotly_chart(play.charts["lab_curves"].at(epoch), key="lab_curves", config=chart_config, width="stretch",
+                    theme=None)
+    st.caption(animation.frames_caption(play.epochs))
+    with st.expander("The curves' numbers"):
+        st.dataframe(tables.curves_frame(curves(run.history)), hide_index=True, width="stretch",
+                     column_config={"epoch": st.column_config.NumberColumn(format="%d")})
+
+
+def shown_epoch_bar(run: bp.runs.Run) -> None:
+    """The epoch shown below the player (its scrubber, which the player also moves when it rests) and the numbers
+    at that epoch."""
+    epoch = ls.shown_epoch(run)
+    st.select_slider("Epoch shown below", options=run.snapshot_epochs, key=ls.EPOCH,
+                     help="The network after that many updates, and the gradients at it. The player above moves it "
+                          "when it stops; moving it moves the pictures above too.")
+    c = curves(run.history)
+    i = int(np.searchsorted(c.epochs, epoch))
     net = run.network_at(epoch)
     loss = bp.network_gradients(net, run.data.X, run.targets(run.data), run.config.loss, l2=run.config.l2).loss
-    i = None if c is None else int(np.searchsorted(c.epochs, epoch))
 
     def at(name: str) -> float | None:
-        series = None if c is None else getattr(c, name)
+        series = getattr(c, name)
         return None if series is None else float(series[i])
 
     m = st.columns(4)
@@ -193,49 +189,6 @@ def _live_views() -> None:
     m[1].metric("Test loss", lessons.loss_words(at("test_loss")))
     m[2].metric("Training accuracy", lessons.percent(at("train_accuracy")))
     m[3].metric("Test accuracy", lessons.percent(at("test_accuracy")))
-
-    X_all = run.data.X if run.test is None else np.vstack([run.data.X, run.test.X])
-    margin = 2.0 if run.config.dataset in ("assignment", "example") else 0.5
-    xs, ys, _ = plane(X_all, resolution=22, margin=margin)
-    # While playing, the charts are static (no hover, no zoom: nothing to interact with five times a second),
-    # which is much cheaper for the browser to redraw.
-    chart_config = {"displayModeBar": False, "staticPlot": playing}
-    left, right = st.columns(2, gap="medium")
-    with left:
-        st.plotly_chart(plots.network_figure(
-            net.Ws, net.bs, layer_maps(net, xs, ys), np.stack(np.meshgrid(xs, ys), axis=-1),
-            hidden=run.config.hidden, output=run.config.output, title=f"The network at epoch {epoch}",
-            interactive=not playing),
-            key="lab_network", config=chart_config, width="stretch", theme=None)
-    with right:
-        if run.config.dataset in ("assignment", "example"):  # a sample or a few: their outputs, not a map
-            targets = "; ".join(row(t) for t in run.data.y)
-            st.markdown(f"**Outputs at epoch {epoch}** (target{'s' if run.data.n_samples > 1 else ''} {targets})")
-            display.show_table(bp.predict(net, run.data.X), row_name="sample", col_name="output")
-        else:
-            gx, gy, _ = plane(X_all, resolution=120, margin=margin)
-            out = layer_maps(net, gx, gy)[-1]
-            test = run.test
-            spread = float(np.abs(np.concatenate([run.data.y, test.y]) if test else run.data.y).max())
-            st.plotly_chart(plots.output_figure(
-                gx, gy, out, output=run.config.output, title=f"Output at epoch {epoch}",
-                X_train=run.data.X, key_train=run.data.y[:, 0] if run.config.classes is None else run.data.labels,
-                X_test=None if test is None else test.X,
-                key_test=None if test is None else (test.y[:, 0] if run.config.classes is None else test.labels),
-                classes=run.config.classes, value_range=spread, interactive=not playing),
-                key="lab_output", config=chart_config, width="stretch", theme=None)
-            st.caption(plots.output_caption(run.config.output, run.config.classes, test is not None))
-    reading = read_run(run.history) if run.history is not None else None
-    st.plotly_chart(plots.curves_figure(
-        c, end_epoch=end, epoch=epoch, log_y=bool(st.session_state.get(ls.LOG_Y)),
-        diverged_at=run.history and run.history.diverged_at,
-        best_test_epoch=reading.best_test_epoch if reading and lessons.test_rose(reading) else None,
-        interactive=not playing),
-        key="lab_curves", config=chart_config, width="stretch", theme=None)
-    if c is not None and not playing:  # c is None at epoch 0, before any training
-        with st.expander("The curves' numbers"):
-            st.dataframe(tables.curves_frame(c), hide_index=True, width="stretch",
-                         column_config={"epoch": st.column_config.NumberColumn(format="%d")})
 
 
 def backprop_view(run: bp.runs.Run, epoch: int) -> None:
@@ -298,12 +251,9 @@ def downloads(run: bp.runs.Run) -> None:
 
 
 def lesson(active: str | None, config: bp.TrainConfig, run: bp.runs.Run) -> None:
-    """The active lesson's paragraph (built from its run) with the runs it is compared with, or, for any other
-    finished run, what happened in it; while training live, when that will appear."""
-    if not run.finished:
-        st.caption(f"Training live. What this run teaches appears here when it reaches its end, at epoch "
-                   f"{config.epochs:,}.")
-    elif active is not None and active == controls.preset_of(run.config):
+    """The active lesson's paragraph (built from its run) with the runs it is compared with, or, for any other run,
+    what happened in it."""
+    if active is not None and active == controls.preset_of(run.config):
         preset = controls.PRESETS[active]
         variants = [(label, ls.full_run(v)) for label, v in controls.variant_configs(preset)]
         with st.container(border=True):

@@ -7,6 +7,7 @@ import pytest
 from benchmarks.bench_class import (
     Outcome,
     arrival_offsets,
+    chart_key,
     cookie_value,
     edit_delays,
     edit_record,
@@ -14,9 +15,14 @@ from benchmarks.bench_class import (
     parse_args,
     parse_response_head,
     parse_serve_line,
+    pause_delays,
+    paused_epoch,
+    player_ready,
     ratio,
     students_per_replica,
     summarize,
+    trigger_value,
+    trigger_widget,
 )
 
 
@@ -109,3 +115,47 @@ def test_parse_args_bounds_the_load():
     for bad in (["--students", "0"], ["--students", "5000"], ["--arrivals", "-1"], ["--edits", "100"]):
         with pytest.raises(SystemExit):
             parse_args(bad)
+
+
+# --- a class pressing Play ----------------------------------------------------------------------------------
+
+
+def test_a_chart_is_known_by_its_key():
+    assert chart_key("$$ID-0f3a9c-lab_network") == "lab_network"
+    assert chart_key("$$ID-0f3a9c-lab-with-dashes") == "lab-with-dashes"
+    assert chart_key("") is None and chart_key("lab_network") is None
+
+
+def test_play_starts_once_the_player_has_its_frames_and_every_chart_it_drives():
+    data = {"frames": "{...}", "charts": ["lab_network", "lab_output", "lab_curves"]}
+    assert player_ready(data, ["lab_network", "lab_output", "lab_curves", "lab_norms"])
+    assert not player_ready(data, ["lab_network", "lab_output"]), "the curves are not drawn yet"
+    assert not player_ready({**data, "frames": None}, data["charts"]), "a rerun after the first sends no frames"
+
+
+def test_the_players_message_is_what_the_browser_sends():
+    """The trigger's widget id is streamlit.components.v2's, and its value the list the browser sends (seen in
+    Chromium: [{"event":"epoch","value":495}])."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    component = "$$ID-da831bd13501c104cf408a90725db8f4-lab_player"
+    assert trigger_widget(component, "events") == _make_trigger_id(component, "events")
+    assert json.loads(trigger_value("epoch", 495)) == [{"event": "epoch", "value": 495}]
+
+
+def test_a_student_pauses_where_the_player_has_got_to():
+    epochs = list(range(0, 501, 5))
+    assert paused_epoch(epochs, 0.0) == 0
+    assert paused_epoch(epochs, 1.0) == 150, "30 frames a second, 5 epochs a frame"
+    assert paused_epoch(epochs, 60.0) == 500, "it stops at the end"
+    with pytest.raises(ValueError):
+        paused_epoch([], 1.0)
+    delays = pause_delays(100, 101, random.Random(1))
+    assert all(0.2 * 101 / 30 <= d <= 0.95 * 101 / 30 for d in delays) and len(set(delays)) > 50
+    assert delays == pause_delays(100, 101, random.Random(1))
+
+
+def test_play_is_a_scenario_of_its_own():
+    args = parse_args(["--play", "--students", "10"])
+    assert args.play and args.targets == ["single", "replicas"], "the reference page has no player"
+    assert parse_args(["--play", "--targets", "reference"]).targets == ["replicas"]

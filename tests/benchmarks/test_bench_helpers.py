@@ -1,4 +1,4 @@
-"""Tests of the pure helpers behind the benchmark scripts (benchmarks/_common.py, and bench_play.py's frames_of)."""
+"""Tests of the pure helpers behind the benchmark scripts (benchmarks/_common.py)."""
 import contextlib
 import os
 import signal
@@ -174,16 +174,6 @@ def test_redraw_rate_counts_each_epoch_once_within_the_window():
     assert redraw_rate(events, 0.0, 5.0)[0] == 5
     with pytest.raises(ValueError, match="positive length"):
         redraw_rate(events, 1.0, 1.0)
-
-
-def test_a_frame_is_an_epoch_every_picture_has_drawn():
-    from benchmarks.bench_play import frames_of
-
-    titles = [(0.1, "The network at epoch 5"), (0.2, "Output at epoch 5"), (0.3, "The network at epoch 10"),
-              (0.5, "Output at epoch 10"), (0.6, "The network at epoch 15"), (0.7, "W1 at epoch 15")]
-    assert frames_of(titles) == [(0.2, 5), (0.5, 10)], "epoch 15: the output map has not drawn it yet"
-    assert frames_of([(0.1, "The network at epoch 5")]) == [(0.1, 5)], "a page without an output map"
-    assert frames_of([]) == []
 
 
 def test_cpu_description_names_the_processor_and_its_vector_unit():

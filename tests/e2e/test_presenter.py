@@ -301,7 +301,7 @@ def test_play_pause_and_step_never_move_the_view_of_the_training_lab(app, projec
     tab.get_by_role("button", name=re.compile("^Play")).wait_for(timeout=30_000)
     app.settle(tab)
     assert view() == before, "Pause moved the view"
-    tab.get_by_role("button", name="Step", exact=True).click()
+    tab.get_by_role("button", name="Step forward one frame").click()
     app.settle(tab)
     assert view() == before, "Step moved the view"
     assert not app.exceptions(tab)

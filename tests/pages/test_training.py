@@ -1,7 +1,9 @@
 """AppTest tests of the /training page, the training lab.
 
 Every view shows the run backprop trains for the settings on screen, a lesson's click leaves every view on that run,
-live training steps through the same numbers, and a link is the run."""
+the player is sent that run's frames once, and a link is the run. (The player itself runs in the browser:
+tests/e2e/test_lab.py.)"""
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -32,12 +34,19 @@ def scrubber(at):
     return at.select_slider(key="lab_epoch")
 
 
+def player(at) -> dict:
+    """What the page gives the browser's player (dashboard.lab.player): its data, as JSON."""
+    return json.loads(at.get("bidi_component")[0].proto.json)
+
+
+def marker_label(at) -> dict:
+    """The curves' epoch marker's label (the marker itself is drawn in the frame's picture)."""
+    return curves_chart(at)["layout"]["annotations"][0]
+
+
 def status(at) -> str:
-    """The status line: a heading while paused, the progress bar's text while playing."""
-    for m in at.markdown:
-        if m.value.startswith(("**Epoch", "**Finished")):
-            return m.value
-    return next(p.proto.text for p in at.get("progress"))
+    """The status line above the player."""
+    return next(m.value for m in at.markdown if m.value.startswith("**Finished"))
 
 
 def assert_shows_run(at, run) -> None:
@@ -51,7 +60,9 @@ def assert_shows_run(at, run) -> None:
     assert [int(o) for o in s.options] == run.snapshot_epochs and s.value == last
     fig = curves_chart(at)
     assert fig["layout"]["xaxis"]["range"] == [0, end], "the chart's axis ends at this run's last epoch"
-    assert fig["layout"]["shapes"][0]["x0"] == last, "the epoch marker is at the epoch shown"
+    assert (marker_label(at)["x"], marker_label(at)["text"]) == (last, f"epoch {last}"), "the marker is shown"
+    sent = player(at)
+    assert (sent["epochs"], sent["epoch"], sent["total"]) == (run.snapshot_epochs, last, end), "the player too"
     expected = curves(run.history)
     shown = shown_curves(at)
     np.testing.assert_array_equal(shown["training loss"], expected.train_loss)
@@ -96,7 +107,7 @@ def test_a_lesson_click_leaves_every_view_on_its_run(label):
     # an epoch both runs keep, so that a marker left behind would still be a valid position of the new run
     shared = max(set(int(o) for o in scrubber(at).options) & set(run.snapshot_epochs[1:-1]))
     at.select_slider(key="lab_epoch").set_value(shared).run()
-    assert curves_chart(at)["layout"]["shapes"][0]["x0"] == shared
+    assert marker_label(at)["x"] == shared and player(at)["epoch"] == shared
     at.button(key=f"lab_preset_{controls.PRESETS[label].slug}").click().run()
     assert_shows_run(at, run)
     lesson = next(m.value for m in at.markdown if m.value.startswith(f"**{label}.**"))
@@ -120,65 +131,49 @@ def test_scrubbing_moves_every_view_to_that_epoch():
     W1, _ = chart(at, "W1 at epoch 100")
     np.testing.assert_array_equal(plotly_array(W1["data"][0]["z"]), net.Ws[0])
     assert chart(at, "The network at epoch 100")[0] and chart(at, "Output at epoch 100")[0]
-    assert curves_chart(at)["layout"]["shapes"][0]["x0"] == 100
+    assert marker_label(at)["x"] == 100 and player(at)["epoch"] == 100, "the player starts from there"
     c = curves(run.history)
     assert next(m for m in at.metric if m.label == "Training loss").value == lab_short(c.train_loss[100])
     assert next(m for m in at.metric if m.label == "Test loss").value == lab_short(c.test_loss[100])
 
 
-def test_reset_step_play_and_pause_train_the_same_run_live():
+def test_the_player_is_sent_the_runs_frames_once_per_run():
+    """The frames travel once: later reruns (the scrubber, the player coming to rest) send only the epoch; a new run
+    sends its own frames; the page counts its script runs for the browser tests."""
     at = open_page("training")
-    full = curves(train_config(TrainConfig()).history)
-    at.button(key="lab_reset").click().run()
+    run = train_config(TrainConfig())
+    first = player(at)
+    frames = json.loads(first["frames"])
+    assert frames["epochs"] == run.snapshot_epochs == first["epochs"]
+    assert first["charts"] == ["lab_network", "lab_output", "lab_curves"] == list(frames["charts"])
+    for key in first["charts"]:
+        assert [f["name"] for f in frames["charts"][key]["frames"]] == [str(e) for e in run.snapshot_epochs]
+        assert at.get("plotly_chart") and any(chart_key(el) == key for el in at.get("plotly_chart")), key
+    at.select_slider(key="lab_epoch").set_value(100).run()
+    again = player(at)
+    assert again["frames"] is None and again["run"] == first["run"] and again["epoch"] == 100
+    assert again["runs"] == first["runs"] + 1, "one more script run"
+    at.toggle(key="lab_log_y").set_value(True).run()
+    assert player(at)["frames"] is not None and player(at)["run"] != first["run"], "the curves changed: new frames"
+    at.button(key="lab_preset_spirals").click().run()
+    spirals = player(at)
+    assert spirals["frames"] is not None and json.loads(spirals["frames"])["epochs"] == spirals["epochs"]
+    assert spirals["epoch"] == spirals["epochs"][-1] == spirals["total"] == 1500
+
+
+def chart_key(element) -> str | None:
+    """The user key of a st.plotly_chart element (its id ends with it)."""
+    return element.proto.id.rsplit("-", 1)[-1] if element.proto.id else None
+
+
+def test_the_assignments_outputs_play_as_bars():
+    at = open_page("training", {"preset": "assignment"})
     no_exception(at)
-    assert status(at) == "**Epoch 0 of 500**" and [int(o) for o in scrubber(at).options] == [0]
-    assert chart(at, "The network at epoch 0")[0]
-    assert not [t for t in curves_chart_or_none(at)], "nothing trained yet: no curves"
-    at.button(key="lab_step").click().run()
-    assert status(at) == "**Epoch 1 of 500**" and scrubber(at).value == 1
-    np.testing.assert_array_equal(shown_curves(at)["training loss"], full.train_loss[:2])
-    at.button(key="lab_play").click().run()  # one frame here: AppTest does not run the timer
-    speed = at.session_state["lab_speed"]
-    assert at.session_state["lab_playing"] and at.button(key="lab_pause")
-    assert status(at) == f"**Epoch {1 + speed} of 500 (playing)**, showing the latest epoch"
-    assert not [w for w in at.select_slider if w.key == "lab_epoch"], "no scrubber for the browser to echo back"
-    assert chart(at, f"The network at epoch {1 + speed}")[0] and chart(at, f"Output at epoch {1 + speed}")[0]
-    np.testing.assert_array_equal(shown_curves(at)["training loss"], full.train_loss[:2 + speed])
-    at.button(key="lab_pause").click().run()
-    assert not at.session_state["lab_playing"] and scrubber(at).value == 1 + speed
-    paused = status(at)
-    at.run()
-    assert status(at) == paused == f"**Epoch {1 + speed} of 500**", "paused: nothing trains"
-    at.button(key="lab_play").click().run()
-    assert status(at).startswith(f"**Epoch {1 + 2 * speed} of 500 (playing)**"), "play goes on from where it paused"
-    at.button(key="lab_reset").click().run()
-    assert status(at) == "**Epoch 0 of 500**" and not at.session_state["lab_playing"]
-
-
-def curves_chart_or_none(at) -> list:
-    fig = next((f for f in page_figures(at) if f["layout"].get("xaxis", {}).get("title", {}).get("text") == "epoch"),
-               None)
-    return [] if fig is None else fig["data"]
-
-
-def test_play_stops_at_the_end_of_the_run_and_shows_its_lesson():
-    at = open_page("training")
-    at.button(key="lab_preset_assignment").click().run()
-    at.button(key="lab_reset").click().run()
-    at.select_slider(key="lab_speed").set_value(100).run()
-    at.button(key="lab_play").click().run()
-    assert status(at).startswith("**Epoch 100 of 300 (playing)**")
-    assert "appears here when it reaches its end, at epoch 300" in " ".join(c.value for c in at.caption)
-    assert not any(m.value.startswith("**Assignment 5's network.**") for m in at.markdown)
-    at.session_state["lab_playing"] = True
-    for _ in range(3):  # the timer's frames
-        at.run()
-    no_exception(at)
-    assert not at.session_state["lab_playing"] and status(at) == "**Finished: 300 epochs**"
     run = train_config(controls.preset_config("Assignment 5's network"))
-    assert_shows_run(at, at.session_state["lab_live"])
-    np.testing.assert_array_equal(shown_curves(at)["training loss"], curves(run.history).train_loss)
-    assert any(m.value.startswith("**Assignment 5's network.**") for m in at.markdown)
+    assert player(at)["charts"] == ["lab_network", "lab_outputs", "lab_curves"]
+    outputs, _ = chart(at, "Outputs at epoch 300 (target (0, 1))")
+    shown = [float(a["text"]) for a in outputs["layout"]["annotations"]]
+    np.testing.assert_allclose(shown, bp.predict(run.network, run.data.X)[0], rtol=5e-3)
 
 
 def test_a_settings_link_reproduces_the_same_run():
@@ -239,7 +234,7 @@ def test_the_assignment_lesson_shows_its_outputs_instead_of_a_plane():
     no_exception(at)
     titles = [f["layout"].get("title", {}).get("text", "") for f in page_figures(at)]
     assert not any(t.startswith("Output at epoch") for t in titles)
-    assert any("(target (0, 1))" in m.value for m in at.markdown)
+    assert "Outputs at epoch 300 (target (0, 1))" in titles
     assert "lab_w_init" not in at.session_state, "its own weights are used: no scale to show"
     assert any("starts from the assignment's own W1, b1 and W2" in c.value for c in at.caption)
 
@@ -286,7 +281,8 @@ def test_read_run_is_what_the_lessons_quote():
     at = open_page("training", {"preset": "overfitting"})
     lesson = next(m.value for m in at.markdown if m.value.startswith("**Overfitting.**"))
     assert f"lowest at epoch {r.best_test_epoch}" in lesson
-    assert curves_chart(at)["layout"]["shapes"][1]["x0"] == r.best_test_epoch, "the lowest test loss is marked"
+    marks = {a["text"]: a["x"] for a in curves_chart(at)["layout"]["annotations"]}
+    assert marks[f"lowest test loss, epoch {r.best_test_epoch}"] == r.best_test_epoch, "the lowest test loss is marked"
 
 
 @pytest.mark.parametrize("query, says, relu", [

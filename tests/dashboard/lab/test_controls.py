@@ -93,16 +93,6 @@ def test_small_runs_are_left_alone_and_big_ones_cut_to_fit():
     assert controls.work(replace(config, test_ratio=0.5)) < controls.work(config), "test samples are only run forward"
 
 
-def test_play_draws_at_most_max_frames_per_run():
-    for epochs in (10, 500, 1500, 5000):
-        config = replace(TrainConfig(), epochs=epochs)
-        speeds = controls.play_speeds(config)
-        assert speeds and all(epochs / s <= controls.MAX_FRAMES for s in speeds)
-        assert controls.default_speed(config) in speeds
-    assert controls.play_speeds(replace(TrainConfig(), epochs=500))[0] == 2
-    assert controls.default_speed(TrainConfig()) == 5
-
-
 # --- the settings as a link --------------------------------------------------------------------------------
 
 configs = st.builds(

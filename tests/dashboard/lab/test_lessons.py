@@ -79,7 +79,7 @@ def test_vanishing_gradients_vanish_in_a_deep_sigmoid_network_while_the_loss_sta
     bound = 10.0 ** (np.floor(np.log10(max(first[-1], last[-1]))) + 1)
     assert max(first[-1], last[-1]) < bound <= 1e-6 and f"both below {short(bound, 1)}" in text
     shown = [e for e in run.snapshot_epochs if e < tenth][-2:]
-    assert f"the lesson opens at epoch 0, where they do (so does epoch {shown[-1]})" in text and shown[0] == 0
+    assert f"the lesson opens at epoch 0, where they do (so does epoch {shown[-1]})" in text and 0 < shown[-1] < tenth
     # beside it, what changes: tanh lets the same network learn, a larger init alone does not
     by_name = {name: read_run(v.history) for name, v in variants}
     tanh, init = by_name["tanh instead of sigmoid"], by_name["initial weights of std 1/√fan-in instead of 0.1"]
