@@ -24,4 +24,6 @@ PURE = (
     "dashboard.lab.plots",
     "dashboard.practice.problems",
     "dashboard.classroom.sheets",
+    "dashboard.classroom.store",
+    "dashboard.classroom.answers",
 )
