@@ -36,6 +36,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -363,14 +364,16 @@ class Replicas:
     processes: `pids` {replica: pid}, `ports`, `haproxy_pid`, `stats_socket`, and every `line`."""
 
     def __init__(self, count: int, ttl: int | None = None, extra: Sequence[str] = (), python: str = sys.executable,
-                 pin_cpus: bool = True):
+                 pin_cpus: bool = True, db: str | None = None):
         self.count = count
+        # class sessions need one database for every replica: a SQLite file of their own unless one is given
+        self.db = db or f"sqlite:///{tempfile.mkdtemp(prefix='backprop-bench-')}/classroom.sqlite3"
         self.label = f"{count} replicas behind HAProxy"
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         streamlit_options = [*([f"--server.disconnectedSessionTTL={ttl}"] if ttl is not None else []), *extra]
         cmd = [python, str(SERVE), "--replicas", str(count), "--port", str(self.port), "--address", "127.0.0.1",
-               "--pin-cpus" if pin_cpus else "--no-pin-cpus"]
+               "--pin-cpus" if pin_cpus else "--no-pin-cpus", "--db", self.db]
         self.label += ", pinned" if pin_cpus else ", unpinned"
         if streamlit_options:
             cmd += ["--", *streamlit_options]
