@@ -57,8 +57,7 @@ def question_view(student: Student) -> None:
     question = store.current_question(student.session_id)
     st.session_state[_SHOWN] = None if question is None else (question.id, question.status)
     who = student.name or "anonymous"
-    st.caption(f"Class session {session.code} · you joined as ")
-    st.text(who)  # a display name is shown as text, never as Markdown or HTML
+    st.text(f"Class session {session.code} · you joined as {who}")  # st.text: a name is never Markdown or HTML
     watch(student)
     if not session.open:
         st.info("This class session has ended.", icon=":material/stop_circle:")

@@ -46,7 +46,8 @@ def test_a_student_joins_answers_and_a_reload_keeps_their_answer(store):
     question = store.ask(session.id, "output", 3, "1,2,2,2")
     at = student_joins(session.code, "<b>Ana</b>")
     student = store.student(dict(at.query_params)["me"])
-    assert student.name == "<b>Ana</b>" and [t.value for t in at.text] == ["<b>Ana</b>"], "shown as text"
+    assert student.name == "<b>Ana</b>" and [t.value for t in at.text] == [
+        f"Class session {session.code} · you joined as <b>Ana</b>"], "shown as text"
     assert not any("<b>" in m.value for m in at.markdown)
     assert at.header[0].value == "Question 1: The output layer's gradient"
     type_and_submit(at, question, student.id)
