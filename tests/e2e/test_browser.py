@@ -32,6 +32,7 @@ PAGES = {
     "practice": ("Practice", 0, True),
     "training": ("Training lab", 3, True),
     "gradient-check": ("Gradient check", 2, True),
+    "teach": ("Teach", 0, False),  # locked: the instructor key's form
 }
 ALL_LINKS = set(PAGES)
 Z1 = "Z1 = X·W1 + b1"
