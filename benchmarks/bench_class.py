@@ -253,8 +253,10 @@ async def rerun(session: Session, widgets: Sequence[tuple[str, str]] = (), timeo
             msg = ForwardMsg()
             msg.ParseFromString(await session.ws.recv())
             kind = msg.WhichOneof("type")
-            if kind == "new_session":
-                session.page_script_hash = msg.new_session.page_script_hash
+            if kind == "navigation":
+                # The page that ran: new_session names the main script (app.py), and a rerun sent with that hash
+                # would run the overview instead of this page.
+                session.page_script_hash = msg.navigation.page_script_hash
             elif kind == "page_not_found":
                 error = "page not found"
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
