@@ -394,6 +394,34 @@ def typed_answer(mistake: str | None) -> dict[str, list[list[str]]]:
             for key, M in (("Z1", Z1), ("A1", 1 / (1 + np.exp(-Z1))))}
 
 
+async def join(tab: Tab, code: str, name: str, timeout: float = 120) -> list[El]:
+    """Open the tab (GET, websocket), submit the join form with ``code`` and ``name``; the question page it shows.
+    The resume token is then in ``tab.query`` (me=…)."""
+    await tab.open(timeout)
+    form = await tab.run(timeout=timeout)
+    tab.set(find(form, "text_input", "Join code"), "string_value", code)
+    tab.set(find(form, "text_input", "Display name (optional)"), "string_value", name)
+    page = await tab.run([find(form, "button", "Join").id], timeout=timeout)
+    if "me=" not in tab.query or set(answer_grids(page)) != {"Z1", "A1"} or find(page, "button", "Submit") is None:
+        raise RuntimeError(f"no question after joining (query {tab.query!r}, grids {sorted(answer_grids(page))})")
+    return page
+
+
+async def answer(tab: Tab, page: list[El], typed: Mapping[str, list[list[str]]], timeout: float = 120) -> list[El]:
+    """Fill the page's answer grids with ``typed`` and click Submit, in one run (as a retried request, or a student
+    who pasted); the page after it. RuntimeError unless it says the answer is stored."""
+    for key, grid in answer_grids(page).items():
+        tab.set(grid, "string_value", typing_records(grid.columns, typed[key][0])[-1])
+    after = await tab.run([find(page, "button", "Submit").id], timeout=timeout)
+    if stored_attempt(after) is None:
+        raise RuntimeError("after Submit the page does not say the answer is stored")
+    return after
+
+
+def resume_token(tab: Tab) -> str:
+    return tab.query.split("me=", 1)[1].split("&", 1)[0] if "me=" in tab.query else ""
+
+
 async def student(run: StudentRun, base: str, code: str, *, join_at: float, submit_at: float, typing: float,
                   stop: asyncio.Event, timeout: float) -> None:
     """One student: joins at ``join_at``, watches for the question on the fragment's timer, types the answer's
@@ -403,17 +431,9 @@ async def student(run: StudentRun, base: str, code: str, *, join_at: float, subm
     poller = None
     try:
         t0 = now()
-        await tab.open(timeout)
-        run.replica = tab.cookie
-        form = await tab.run(timeout=timeout)
-        tab.set(find(form, "text_input", "Join code"), "string_value", code)
-        tab.set(find(form, "text_input", "Display name (optional)"), "string_value", run.name)
-        page = await tab.run([find(form, "button", "Join").id], timeout=timeout)
+        page = await join(tab, code, run.name, timeout)
         grids, submit = answer_grids(page), find(page, "button", "Submit")
-        if "me=" not in tab.query or set(grids) != {"Z1", "A1"} or submit is None:
-            raise RuntimeError(f"no question after joining (query {tab.query!r}, grids {sorted(grids)})")
-        run.token = tab.query.split("me=", 1)[1].split("&", 1)[0]
-        run.joined_s = now() - t0
+        run.replica, run.token, run.joined_s = tab.cookie, resume_token(tab), now() - t0
         poller = asyncio.create_task(poll(tab, stop, run.errors))
         edits = [(grids[key], record) for key in ("Z1", "A1")
                  for record in typing_records(grids[key].columns, run.answer[key][0])]
@@ -455,18 +475,14 @@ async def resend(run: StudentRun, tab: Tab, timeout: float) -> bool:
     still say attempt 1 (the store found the first row)."""
     page = await tab.run(timeout=timeout)
     shown = stored_attempt(page) == 1
-    grids, submit = answer_grids(page), find(page, "button", "Submit")
-    for key, grid in grids.items():
-        tab.set(grid, "string_value", typing_records(grid.columns, run.answer[key][0])[-1])
-    page = await tab.run([submit.id], timeout=timeout)
-    return shown and stored_attempt(page) == 1
+    return shown and stored_attempt(await answer(tab, page, run.answer, timeout)) == 1
 
 
 class Instructor:
     """The instructor's tab on /teach: unlock, start a session, ask the default question, then watch."""
 
-    def __init__(self, base: str):
-        self.tab = Tab(base, "teach")
+    def __init__(self, base: str, cookie: str | None = None):
+        self.tab = Tab(base, "teach", cookie=cookie)
         self.observations: list[tuple[float, int]] = []  # (time, Answered shown)
         self.refresh_s: list[float] = []
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -65,6 +66,17 @@ def _no_browser(reason: str) -> None:
     message = f"end-to-end tests need a browser: {reason}; {INSTALL_HINT}"
     if os.environ.get("CI"):
         pytest.fail(f"CI is set, so the browser tests may not be skipped. {message}", pytrace=False)
+    pytest.skip(message)
+
+
+def need_haproxy() -> None:
+    """Skip the calling test without Debian's HAProxy (the replica tests need it), or fail under CI."""
+    if shutil.which("haproxy") or os.access("/usr/sbin/haproxy", os.X_OK):
+        return
+    message = ("the replica tests need HAProxy: no haproxy on PATH or in /usr/sbin; install it with "
+               "`apt-get install -y haproxy`")
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set, so the replica tests may not be skipped. {message}", pytrace=False)
     pytest.skip(message)
 
 
