@@ -691,10 +691,67 @@ def postgres(url: str | None):
         yield started
 
 
+async def costs(target, students: int, timeout: float) -> dict[str, float]:
+    """Server CPU (ms) of each kind of run, one at a time on an otherwise idle ``target``: a student joining (the
+    page, then the form), the question-watching poll, a cell edit, a Submit (the click's run and the rerun after it),
+    a poll after answering, and the instructor's refresh with ``students`` answers in."""
+    await warm(target, timeout)
+    instructor = Instructor(target.base)
+    code = await instructor.start(INSTRUCTOR_KEY, timeout)
+    out: dict[str, float] = {}
+    tabs: list[tuple[Tab, list[El]]] = []
+
+    async def each(name: str, step, count: int) -> None:
+        before = target.cpu()["servers"]
+        for k in range(count):
+            await step(k)
+        out[name] = 1000 * (target.cpu()["servers"] - before) / count
+
+    async def joining(k):
+        tab = Tab(target.base, "class", f"join={code}")
+        tabs.append((tab, await join(tab, code, f"student {k + 1}", timeout)))
+
+    async def editing(k):
+        tab, page = tabs[k // 4]
+        key = ("Z1", "A1")[k % 4 // 2]
+        grid = answer_grids(page)[key]
+        tab.set(grid, "string_value", typing_records(grid.columns, typed_answer(None)[key][0])[k % 2])
+        await tab.run(timeout=timeout)
+
+    async def submitting(k):
+        tab, page = tabs[k]
+        tabs[k] = tab, await answer(tab, page, typed_answer(None), timeout)
+
+    async def polling(k):
+        await tabs[k % students][0].run(fragment=True, timeout=timeout)
+
+    try:
+        await each("join (page + form)", joining, students)
+        await each("poll (question unchanged)", polling, 3 * students)
+        await each("cell edit", editing, 4 * students)
+        await each("Submit (click + rerun)", submitting, students)
+        await each("poll after answering", polling, 3 * students)
+        await each(f"instructor's refresh, {students} answers", lambda k: instructor.tab.run(fragment=True), 10)
+    finally:
+        for tab, _ in tabs:
+            await tab.close()
+        await instructor.tab.close()
+    return out
+
+
 async def run(args) -> dict:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     env = {"BACKPROP_INSTRUCTOR_KEY": INSTRUCTOR_KEY, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     out: dict = {"cpu": this_cpu()}
+    if args.costs:
+        folder = tempfile.mkdtemp(prefix="backprop-classroom-")
+        target = Single(args.ttl, env={**env, "BACKPROP_DB_URL": f"sqlite:///{folder}/classroom.sqlite3"})
+        target.start()
+        try:
+            out["costs"] = await costs(target, args.costs, args.timeout)
+        finally:
+            target.stop()
+        return out
     if "sqlite" in args.targets:
         folder = tempfile.mkdtemp(prefix="backprop-classroom-")
         db_url = f"sqlite:///{folder}/classroom.sqlite3"
@@ -784,6 +841,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--timeout", type=float, default=120, help="limit per run of a page, seconds")
     ap.add_argument("--view-timeout", type=float, default=60,
                     help="how long to wait after the last Submit for the instructor's view to count every answer")
+    ap.add_argument("--costs", type=int, metavar="N",
+                    help="instead: the server CPU of each kind of run, one at a time, with N students (one process)")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
     if not 1 <= args.students <= 500:
@@ -803,6 +862,10 @@ def main(argv=None) -> int:
         print(f"classroom benchmark not run: {exc}")
         return 2
     print()
+    if "costs" in result:
+        print(markdown_table(["run (one at a time, one process, SQLite)", "server CPU"],
+                             [(k, f"{v:.1f} ms") for k, v in result["costs"].items()], align="lr"))
+        return 0
     print(report(result, args))
     for name in ("sqlite", "postgres"):
         if name in result:

@@ -138,6 +138,7 @@ def paste_row(page, grid, values: list[str]) -> None:
     """Paste ``values`` into the one row of a canvas grid as a spreadsheet's row (tab-separated): click its last
     cell, step left to the first, paste. One edit for the whole row, as when a student pastes from a calculator;
     the page's context needs clipboard permissions."""
+    grid.scroll_into_view_if_needed()
     box = grid.locator("canvas").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] - 20, box["y"] + box["height"] * 0.75)  # below the header row
     for _ in values[1:]:

@@ -42,7 +42,7 @@ from .conftest import INSTRUCTOR_KEY, App
 
 pytestmark = pytest.mark.e2e
 
-VIEWPORT = {"width": 1280, "height": 2000}
+VIEWPORT = {"width": 1280, "height": 1000}
 #: How long the instructor's live view (refreshed every 2 s) may take to show an answer on a busy 2-core machine.
 LIVE_S = 10
 EVE = "<b>Eve</b>"
