@@ -555,6 +555,21 @@ def load_average() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def parse_proc_stat_busy(stat_text: str, clock_ticks: int = 100) -> float:
+    """Busy CPU seconds of the whole machine so far (all CPUs: user, nice, system, irq, softirq, steal), from the
+    text of /proc/stat; idle and iowait are not busy."""
+    fields = stat_text.splitlines()[0].split()
+    if fields[0] != "cpu":
+        raise ValueError(f"not /proc/stat: {stat_text[:40]!r}")
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in fields[1:9])
+    return (user + nice + system + irq + softirq + steal) / clock_ticks
+
+
+def machine_busy() -> float:
+    with open("/proc/stat") as f:
+        return parse_proc_stat_busy(f.read(), os.sysconf("SC_CLK_TCK"))
+
+
 async def warm(target, timeout: float) -> None:
     """One visit of /class and /teach per replica: imports and caches are filled before the class arrives."""
     for replica in target.replicas:
@@ -589,7 +604,7 @@ async def lecture(target, db_url: str, args, pg: bool) -> dict:
     def database_cpu() -> float:
         return postgres_cpu(db_url) if pg else 0.0
 
-    cpu0, client0, pg0 = target.cpu(), time.process_time(), database_cpu()
+    cpu0, client0, pg0, busy0, wall0 = target.cpu(), time.process_time(), database_cpu(), machine_busy(), now()
     load_before = load_average()
     tasks = [asyncio.create_task(student(run, target.base, code, join_at=joins[k], submit_at=submits[k],
                                          typing=args.typing, stop=stop, timeout=args.timeout))
@@ -607,7 +622,7 @@ async def lecture(target, db_url: str, args, pg: bool) -> dict:
         if instructor.observations and instructor.observations[-1][1] >= len(watch.order):
             break
         await asyncio.sleep(0.2)
-    cpu1, client1, pg1 = target.cpu(), time.process_time(), database_cpu()
+    cpu1, client1, pg1, busy1, wall1 = target.cpu(), time.process_time(), database_cpu(), machine_busy(), now()
     load_after = load_average()
     stop.set()
     watching.set()
@@ -622,6 +637,10 @@ async def lecture(target, db_url: str, args, pg: bool) -> dict:
         "postgres_cpu_s": pg1 - pg0 if pg else None,
         "answering_postgres_cpu_s": pg1 - cpu_answering[1] if pg else None,
         "client_cpu_s": client1 - client0, "load_before": load_before, "load_after": load_after,
+        # what other processes used meanwhile: the machine's busy time less this benchmark's own processes'
+        "others_cpu_s": (busy1 - busy0) - (cpu1["servers"] - cpu0["servers"]) - (cpu1["balancer"] - cpu0["balancer"])
+        - (client1 - client0) - ((pg1 - pg0) if pg else 0.0),
+        "available_cpu_s": (wall1 - wall0) * (os.cpu_count() or 1),
         "answering_s": submits[-1] - answering + args.typing, "instructor_errors": instructor_errors[:5],
         "instructor_refreshes": refreshes, "wall_s": now() - start})
 
@@ -804,6 +823,8 @@ def report(result: dict, args) -> str:
         both("server CPU per run (all runs above)", lambda r: fmt(r["server_cpu_per_run_ms"], 1, " ms")),
         both("HAProxy CPU / this client's CPU", lambda r: f"{fmt(r['balancer_cpu_s'], 1, ' s')} / "
                                                           f"{fmt(r['client_cpu_s'], 1, ' s')}"),
+        both("other processes' CPU on this machine meanwhile (of the cores' total)",
+             lambda r: f"{fmt(r['others_cpu_s'], 0, ' s')} of {fmt(r['available_cpu_s'], 0, ' s')}"),
         both("load average (1 / 5 / 15 min) before → after", lambda r: f"{r['load_before']} → {r['load_after']}"),
     ]
     label = f"PostgreSQL, serve --replicas {args.replicas}"

@@ -17,6 +17,7 @@ from benchmarks.bench_classroom import (
     mistake_for,
     parse_answer,
     parse_args,
+    parse_proc_stat_busy,
     postmaster_pid,
     shown_times,
     stored_attempt,
@@ -149,3 +150,11 @@ def test_parse_args_bounds_the_load():
     for bad in (["--students", "0"], ["--students", "501"], ["--typing", "-1"], ["--targets", "mysql"]):
         with pytest.raises(SystemExit):
             parse_args(bad)
+
+
+def test_parse_proc_stat_busy_counts_all_but_idle_and_iowait():
+    stat = "cpu  1000 10 200 5000 30 5 7 40 0 0\ncpu0 500 5 100 2500 15 2 3 20 0 0\nintr 1 2 3\n"
+    assert parse_proc_stat_busy(stat) == pytest.approx((1000 + 10 + 200 + 5 + 7 + 40) / 100)
+    assert parse_proc_stat_busy(stat, clock_ticks=1000) == pytest.approx(1.262)
+    with pytest.raises(ValueError, match="not /proc/stat"):
+        parse_proc_stat_busy("intr 1 2 3\n")
