@@ -253,8 +253,10 @@ async def rerun(session: Session, widgets: Sequence[tuple[str, str]] = (), timeo
             msg = ForwardMsg()
             msg.ParseFromString(await session.ws.recv())
             kind = msg.WhichOneof("type")
-            if kind == "new_session":
-                session.page_script_hash = msg.new_session.page_script_hash
+            if kind == "navigation":
+                # The page that ran: new_session names the main script (app.py), and a rerun sent with that hash
+                # would run the overview instead of this page.
+                session.page_script_hash = msg.navigation.page_script_hash
             elif kind == "page_not_found":
                 error = "page not found"
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -331,8 +333,8 @@ class Single:
 
     label = "one process"
 
-    def __init__(self, ttl: int, script: str = "app.py"):
-        self.server = Server(ttl, script)
+    def __init__(self, ttl: int, script: str = "app.py", env: dict[str, str] | None = None):
+        self.server = Server(ttl, script, env)
         self.base = self.server.base
         self.replicas = [None]  # one process: visits need no cookie
 
@@ -364,7 +366,7 @@ class Replicas:
     processes: `pids` {replica: pid}, `ports`, `haproxy_pid`, `stats_socket`, and every `line`."""
 
     def __init__(self, count: int, ttl: int | None = None, extra: Sequence[str] = (), python: str = sys.executable,
-                 pin_cpus: bool = True, db: str | None = None):
+                 pin_cpus: bool = True, db: str | None = None, env: dict[str, str] | None = None):
         self.count = count
         # class sessions need one database for every replica: a SQLite file of their own unless one is given
         self.db = db or f"sqlite:///{tempfile.mkdtemp(prefix='backprop-bench-')}/classroom.sqlite3"
@@ -385,7 +387,8 @@ class Replicas:
         self.ready = threading.Event()
         # Its own process group: stop() can then reach every process serve started, whatever happens to serve.
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+                                     stdin=subprocess.DEVNULL, start_new_session=True,
+                                     env={**os.environ, **(env or {})})
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.replicas = [f"r{i}" for i in range(1, count + 1)]

@@ -189,15 +189,22 @@ def exports(session: ClassSession) -> None:
     """The session's submissions and scores as CSV, and deleting everything it stored."""
     store = db.store()
     st.subheader("Export")
-    questions, students = store.questions(session.id), store.students(session.id)
-    submissions = store.submissions(session_id=session.id)
+
+    # Read when the button is clicked, not when the page last ran: the live view above refreshes by itself, so a
+    # file made at the page's last full run would miss every answer that arrived since (seen in the browser test).
+    def submissions_file() -> str:
+        return answers.submissions_csv(session.code, store.questions(session.id), store.students(session.id),
+                                       store.submissions(session_id=session.id))
+
+    def scores_file() -> str:
+        return answers.scores_csv(store.questions(session.id), store.students(session.id),
+                                  store.submissions(session_id=session.id))
+
     c1, c2 = st.columns(2)
-    c1.download_button("All submissions (CSV)", answers.submissions_csv(session.code, questions, students, submissions),
-                       file_name=f"class_{session.code}_submissions.csv", mime="text/csv",
+    c1.download_button("All submissions (CSV)", submissions_file, file_name=f"class_{session.code}_submissions.csv",
+                       mime="text/csv", icon=":material/download:", width="stretch")
+    c2.download_button("Scores (CSV)", scores_file, file_name=f"class_{session.code}_scores.csv", mime="text/csv",
                        icon=":material/download:", width="stretch")
-    c2.download_button("Scores (CSV)", answers.scores_csv(questions, students, submissions),
-                       file_name=f"class_{session.code}_scores.csv", mime="text/csv", icon=":material/download:",
-                       width="stretch")
     st.caption("Stored for this session: each student's display name (optional) and resume token, each question "
                "asked, and every submitted answer with its marks and time. It stays in the database until you "
                "delete it here.")
