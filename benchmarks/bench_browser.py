@@ -52,7 +52,7 @@ class Server:
     """`streamlit run SCRIPT` (default app.py; e.g. benchmarks/reference_app.py) on a free loopback port,
     from the repository root."""
 
-    def __init__(self, ttl: int, script: str = "app.py"):
+    def __init__(self, ttl: int, script: str = "app.py", env: dict[str, str] | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = Path(tempfile.gettempdir()) / f"bench-streamlit-{self.port}.log"
@@ -60,7 +60,8 @@ class Server:
                f"--server.port={self.port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none",
                "--browser.gatherUsageStats=false", f"--server.disconnectedSessionTTL={ttl}"]
         with open(self.log, "w") as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                         env={**os.environ, **(env or {})})
 
     def healthy(self) -> bool:
         try:

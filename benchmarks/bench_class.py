@@ -47,6 +47,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -416,8 +417,8 @@ class Single:
 
     label = "one process"
 
-    def __init__(self, ttl: int, script: str = "app.py"):
-        self.server = Server(ttl, script)
+    def __init__(self, ttl: int, script: str = "app.py", env: dict[str, str] | None = None):
+        self.server = Server(ttl, script, env)
         self.base = self.server.base
         self.replicas = [None]  # one process: visits need no cookie
 
@@ -449,14 +450,16 @@ class Replicas:
     processes: `pids` {replica: pid}, `ports`, `haproxy_pid`, `stats_socket`, and every `line`."""
 
     def __init__(self, count: int, ttl: int | None = None, extra: Sequence[str] = (), python: str = sys.executable,
-                 pin_cpus: bool = True):
+                 pin_cpus: bool = True, db: str | None = None, env: dict[str, str] | None = None):
         self.count = count
+        # class sessions need one database for every replica: a SQLite file of their own unless one is given
+        self.db = db or f"sqlite:///{tempfile.mkdtemp(prefix='backprop-bench-')}/classroom.sqlite3"
         self.label = f"{count} replicas behind HAProxy"
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         streamlit_options = [*([f"--server.disconnectedSessionTTL={ttl}"] if ttl is not None else []), *extra]
         cmd = [python, str(SERVE), "--replicas", str(count), "--port", str(self.port), "--address", "127.0.0.1",
-               "--pin-cpus" if pin_cpus else "--no-pin-cpus"]
+               "--pin-cpus" if pin_cpus else "--no-pin-cpus", "--db", self.db]
         self.label += ", pinned" if pin_cpus else ", unpinned"
         if streamlit_options:
             cmd += ["--", *streamlit_options]
@@ -468,7 +471,8 @@ class Replicas:
         self.ready = threading.Event()
         # Its own process group: stop() can then reach every process serve started, whatever happens to serve.
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+                                     stdin=subprocess.DEVNULL, start_new_session=True,
+                                     env={**os.environ, **(env or {})})
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.replicas = [f"r{i}" for i in range(1, count + 1)]

@@ -5,8 +5,10 @@
 bench_train (backprop.train against autograd, the training lab's default run and lessons), bench_pages
 (server-side script time per page, AppTest), bench_sessions (concurrent sessions against the server alone, over
 its websocket protocol), bench_browser (cold start, concurrent sessions and server memory in headless Chromium),
-bench_play (how fast the training lab's Play redraws in headless Chromium) and bench_class (a lecture: one
-process against deploy/replicas/serve, beside the reference page; needs haproxy, and takes about ten minutes).
+bench_play (how fast the training lab's Play redraws in headless Chromium), bench_class (a lecture: one
+process against deploy/replicas/serve, beside the reference page; needs haproxy, and takes about ten minutes) and
+bench_classroom (a class answering a question while the instructor watches: SQLite on one process against serve
+with PostgreSQL; needs haproxy and PostgreSQL's server binaries, and takes about four minutes).
 Each can also be run on its own; see its --help. The exit status is the worst of theirs.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_browser
 import bench_class
+import bench_classroom
 import bench_pages
 import bench_play
 import bench_sessions
@@ -26,7 +29,8 @@ import bench_train
 
 BENCHMARKS = [("bench_train", bench_train.main), ("bench_pages", bench_pages.main),
               ("bench_sessions", bench_sessions.main), ("bench_browser", bench_browser.main),
-              ("bench_play", bench_play.main), ("bench_class", bench_class.main)]
+              ("bench_play", bench_play.main), ("bench_class", bench_class.main),
+              ("bench_classroom", bench_classroom.main)]
 
 
 def main(argv=None) -> int:

@@ -33,4 +33,6 @@ PURE = (
     "dashboard.classroom.sheets",
     "dashboard.classroom.lms",
     "dashboard.classroom.handout",
+    "dashboard.classroom.store",
+    "dashboard.classroom.answers",
 )

@@ -205,25 +205,43 @@ def answer_grid(name: str, symbol: str, shape: tuple[int, int], row_name: str, c
       hint, the way to the worked step it concerns
     Returns the Diagnosis once the grid is complete, else None.
     """
+    typed = typed_grid(name, symbol, shape, row_name, col_name)
+    if typed is None:
+        return None
+    result = check(typed.values, typed.digits)
+    show_marking(name, symbol, result, row_name, col_name, reveal=reveal, quantity=quantity, hint_link=hint_link,
+                 unexplained_hint=unexplained_hint)
+    return result
+
+
+def typed_grid(name: str, symbol: str, shape: tuple[int, int], row_name: str, col_name: str, *,
+               caption: bool = True):
+    """An empty grid for the student's own ``symbol``, read through the app's one parser; returns what was typed
+    (tables.Typed) once every cell holds a number, else None (refused cells are named beneath the grid)."""
     key = f"answer_editor_{name}_{st.session_state[state.GENERATION]}"
     st.session_state[state.EDITOR_KEYS][f"answer_{name}"] = key
-    st.caption(f"Your {symbol} ({shape[0]} × {shape[1]}). The marking rule, for every cell of every answer: "
-               f"{RULE_TEXT}.")
+    if caption:
+        st.caption(f"Your {symbol} ({shape[0]} × {shape[1]}). The marking rule, for every cell of every answer: "
+                   f"{RULE_TEXT}.")
     base = _base(key, np.full(shape, np.nan), row_name, col_name)
     edited = st.data_editor(base, key=key, num_rows="fixed", width="content", column_config=_text_columns(base),
                             placeholder="type a number", alt=_grid_alt(f"your {symbol}", base, row_name, col_name))
     typed = read_frame(symbol, edited)
     if typed.blank.all():
-        st.caption("Type your numbers into the empty cells to check them.")
+        st.caption("Type your numbers into the empty cells.")
         return None
     refused = [p for p, blank in zip(typed.problems, _problem_blanks(typed), strict=True) if not blank]
     for text in refused:
         st.error(text, icon=":material/error:")
     if typed.blank.any():
         st.caption(f"{int(typed.blank.sum())} cell(s) still empty: fill every cell to check your answer.")
-    if typed.values is None:
-        return None
-    result = check(typed.values, typed.digits)
+    return None if typed.values is None else typed
+
+
+def show_marking(name: str, symbol: str, result: Diagnosis, row_name: str, col_name: str, *, reveal: bool,
+                 quantity: str = "", hint_link: Callable[[str], None] | None = None,
+                 unexplained_hint: str = "the worked solution writes out each sum") -> None:
+    """What a marked answer says: the banner, each cell's mark over the difference heatmap, and the hints."""
     marking = mark(result, reveal, quantity)
     if marking.verdict == "right":
         st.success(marking.summary, icon=":material/check_circle:")
@@ -239,7 +257,6 @@ def answer_grid(name: str, symbol: str, shape: tuple[int, int], row_name: str, c
     if marking.unexplained:
         st.info(f"None of the usual mistakes gives exactly this answer: recompute the marked cells one product "
                 f"at a time ({unexplained_hint}).", icon=":material/search:")
-    return result
 
 
 def _problem_blanks(typed) -> list[bool]:

@@ -30,7 +30,8 @@ PAGES = [
     ("pages/8_practice.py", "Practice problems", ":material/school:", "Practice"),
     ("pages/6_training.py", "Training lab", ":material/trending_down:", "Practice"),
     ("pages/7_gradient-check.py", "Gradient check", ":material/fact_check:", "Practice"),
-    ("pages/9_teach.py", "Teach (instructor key)", ":material/co_present:", "Instructors"),
+    ("pages/10_class.py", "Class session", ":material/groups:", "Class"),
+    ("pages/9_teach.py", "Teach (instructor key)", ":material/co_present:", "Class"),
 ]
 
 

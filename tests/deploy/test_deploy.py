@@ -226,3 +226,22 @@ def test_no_file_points_outside_the_repository():
     offenders = [name for name in tracked if (ROOT / name).is_file()
                  and any(n in (ROOT / name).read_text(errors="ignore") for n in needles)]
     assert offenders == []
+
+
+def test_compose_shares_one_postgres_with_every_replica():
+    compose = load_yaml(ROOT / "deploy" / "compose.yaml")[0]
+    app, postgres = compose["services"]["app"], compose["services"]["postgres"]
+    assert app["environment"]["BACKPROP_DB_URL"].startswith("postgresql+psycopg://") and "@postgres:5432/" in \
+        app["environment"]["BACKPROP_DB_URL"]
+    assert app["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    volume = postgres["volumes"][0].split(":")
+    assert volume[1] == "/var/lib/postgresql/data" and volume[0] in compose["volumes"]
+
+
+def test_k8s_pods_read_the_database_url_and_the_key_from_a_secret():
+    deployment = load_yaml(ROOT / "deploy" / "k8s" / "deployment.yaml")[0]
+    env = {e["name"]: e for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
+    for name, key in (("BACKPROP_DB_URL", "db-url"), ("BACKPROP_INSTRUCTOR_KEY", "instructor-key")):
+        ref = env[name]["valueFrom"]["secretKeyRef"]
+        assert ref == {"name": "backprop-classroom", "key": key}

@@ -156,3 +156,19 @@ def test_cpu_for_spreads_replicas_over_the_cpus():
 def test_pinning_is_on_by_default_and_can_be_turned_off():
     assert serve.parse_args([]).pin_cpus is True
     assert serve.parse_args(["--no-pin-cpus"]).pin_cpus is False
+
+
+def test_every_replica_gets_the_shared_database_and_one_instructor_key():
+    env = serve.replica_environment({"PATH": "/bin"}, "postgresql+psycopg://u@h/db")
+    assert env["BACKPROP_DB_URL"] == "postgresql+psycopg://u@h/db" and env["OPENBLAS_NUM_THREADS"] == "1"
+    assert len(env["BACKPROP_INSTRUCTOR_KEY"]) >= 16, "made once by serve, for every replica"
+    assert serve.replica_environment({"BACKPROP_INSTRUCTOR_KEY": "mine"}, None)["BACKPROP_INSTRUCTOR_KEY"] == "mine"
+
+
+def test_several_replicas_without_a_shared_database_are_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("BACKPROP_DB_URL", raising=False)
+    fake = tmp_path / "haproxy"
+    fake.write_text("#!/bin/sh\nexit 0\n")
+    fake.chmod(0o755)
+    assert serve.main(["--replicas", "2", "--haproxy", str(fake)]) == 2
+    assert "several replicas need one database" in capsys.readouterr().err

@@ -7,12 +7,16 @@ CI (env CI set to anything non-empty), where they fail instead.
 
 The very first page request the server receives is a deep link with query parameters: the `app` fixture
 makes it before any test can, and stores what it saw for `test_first_request_is_a_deep_link`.
+
+The server runs with a known instructor key (INSTRUCTOR_KEY) and class sessions in a throwaway SQLite file
+(`server.db_url`), so that the class tests can unlock /teach and read the database, and no test writes to data/.
 """
 from __future__ import annotations
 
 import contextlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -34,6 +38,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 VIEWPORT = {"width": 1400, "height": 3600}
 INSTALL_HINT = ("install Debian's chromium with `apt-get install -y chromium` (or point $CHROMIUM at a "
                 "Chromium binary); never `playwright install`")
+
+#: The key /teach asks for on the test server (without it the server would make one up and only log it).
+INSTRUCTOR_KEY = "e2e-instructor-key"
 
 #: The first request after the server starts: a shared link with query parameters.
 FIRST_PATH = "forward-pass?X=1,1"
@@ -62,6 +69,17 @@ def _no_browser(reason: str) -> None:
     pytest.skip(message)
 
 
+def need_haproxy() -> None:
+    """Skip the calling test without Debian's HAProxy (the replica tests need it), or fail under CI."""
+    if shutil.which("haproxy") or os.access("/usr/sbin/haproxy", os.X_OK):
+        return
+    message = ("the replica tests need HAProxy: no haproxy on PATH or in /usr/sbin; install it with "
+               "`apt-get install -y haproxy`")
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set, so the replica tests may not be skipped. {message}", pytrace=False)
+    pytest.skip(message)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -82,6 +100,7 @@ class Server:
     base: str
     proc: subprocess.Popen
     log: Path
+    db_url: str = ""  # the class sessions' database (BACKPROP_DB_URL of every process behind base)
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -193,13 +212,18 @@ def browser() -> Iterator[Any]:
 def server(tmp_path_factory) -> Iterator[Server]:
     """`streamlit run app.py` on a free loopback port, healthy before any test runs."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    folder = tmp_path_factory.mktemp("streamlit")
+    log = folder / "server.log"
+    db_url = f"sqlite:///{folder / 'classroom.sqlite3'}"
+    # Only /teach and /class use these; other pages merely skip making and logging a key of their own.
+    env = {**os.environ, "BACKPROP_INSTRUCTOR_KEY": INSTRUCTOR_KEY, "BACKPROP_DB_URL": db_url}
+    env.pop("BACKPROP_PUBLIC_URL", None)  # join links must point at this server
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
            f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none",
            "--browser.gatherUsageStats=false"]
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    srv = Server(f"http://127.0.0.1:{port}", proc, log)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+    srv = Server(f"http://127.0.0.1:{port}", proc, log, db_url)
     try:
         deadline = time.monotonic() + 60
         while True:

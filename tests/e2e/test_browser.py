@@ -33,6 +33,7 @@ PAGES = {
     "training": ("Training lab", 3, True),
     "gradient-check": ("Gradient check", 2, True),
     "teach": ("Teach", 0, False),  # locked: the instructor key's form
+    "class": ("Class", 0, False),  # the join form
 }
 ALL_LINKS = set(PAGES)
 Z1 = "Z1 = X·W1 + b1"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
-import shutil
 import signal
 import time
 import urllib.request
@@ -23,7 +22,7 @@ import pytest
 from benchmarks._common import parse_metrics
 from benchmarks.bench_class import COOKIE, Replicas, cookie_value, first_visit, http_get
 
-from .conftest import VIEWPORT, App, Server, numbers
+from .conftest import VIEWPORT, App, Server, need_haproxy, numbers
 
 pytestmark = pytest.mark.replicas
 
@@ -31,17 +30,9 @@ Z1 = "Z1 = X·W1 + b1"
 EXAMPLE = "X=2,3"  # a shared link's example: Z1 = X·W1 + b1 with the assignment's W1 and b1
 
 
-def _no_balancer(reason: str) -> None:
-    message = f"the replica tests need HAProxy: {reason}; install it with `apt-get install -y haproxy`"
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set, so the replica tests may not be skipped. {message}", pytrace=False)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def cluster():
-    if not (shutil.which("haproxy") or os.access("/usr/sbin/haproxy", os.X_OK)):
-        _no_balancer("no haproxy on PATH or in /usr/sbin")
+    need_haproxy()
     replicas = Replicas(2, ttl=30)
     try:
         try:

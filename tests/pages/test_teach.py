@@ -9,8 +9,10 @@ KEY = "correct-horse-battery"
 
 
 @pytest.fixture
-def instructor_key(monkeypatch):
+def instructor_key(monkeypatch, tmp_path):
     monkeypatch.setenv(access.ENV, KEY)
+    # Unlocked, /teach opens the class sessions' store: a throwaway one, not data/ in the working tree.
+    monkeypatch.setenv("BACKPROP_DB_URL", f"sqlite:///{tmp_path / 'class.sqlite3'}")
     return KEY
 
 
