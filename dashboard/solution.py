@@ -13,6 +13,7 @@ import streamlit as st
 from backprop.assignment import Comparison, Solution, compare_modes
 from dashboard import claims, figures, projector, steps
 from dashboard import presenter as deck
+from dashboard.classroom import live
 from dashboard.display import heatmap, latex, latex_row, show_result
 from dashboard.nav import Page, show_url_warnings
 from dashboard.presenting import Projector
@@ -309,7 +310,8 @@ def slides(worked: Sequence[Step], screen: Projector | None = None,
 
 
 def presenter(worked: Sequence[Step], page: Page, reserve: Callable[[Step], int] = lambda step: 0,
-              then: tuple[str, Callable[[], None]] | None = None) -> tuple[Step, bool, int]:
+              then: tuple[str, Callable[[], None]] | None = None,
+              ask: Callable[[Step], None] | None = None) -> tuple[Step, bool, int]:
     """One step at a time, with Previous / Next (PageUp / PageDown on a clicker); returns the step shown, whether
     its result is shown, and the pixels of height its math left for it. A step too tall for a projector is shown in
     parts ("part 1 of 2"), its result with the last (see slides); the math is set as large as the step allows.
@@ -318,7 +320,8 @@ def presenter(worked: Sequence[Step], page: Page, reserve: Callable[[Step], int]
     removes a step elsewhere, and in the address (present=1&step=k). With "Let the class guess" on, a step that
     computes something first shows its question; Next (or "Reveal the result") shows the result, and the next
     Next moves on. Going back shows a step whole. ``then``: what Next does on the last step instead of going on to
-    the lecture's next page (see presenter.bar).
+    the lecture's next page (see presenter.bar). ``ask``: draws, under a step being guessed, the instructor's
+    button that asks it of a class session (classroom.live.offer_step).
     """
     screen = Projector(page.text_size)
     key_name = f"step_{page.page_id}"
@@ -352,6 +355,8 @@ def presenter(worked: Sequence[Step], page: Page, reserve: Callable[[Step], int]
     if hidden:
         st.button("Reveal the result", icon=":material/visibility:", on_click=move, args=(1,),
                   key="presenter_reveal", help="Or press Next, PageDown, → or Space")
+        if ask is not None:
+            ask(step)
     elif step.note and last_part:
         deck.note(step.note)
     return step, not hidden and last_part, left
@@ -372,7 +377,11 @@ def present(page: Page, worked: Sequence[Step], shown: dict[str, Shown],
         rows, cols = np.atleast_2d(item.M).shape
         return figures.heatmap_height(rows, item.col_name, cols, scale) + GAP
 
-    step, result_shown, left = presenter(worked, page, reserve=least, then=then)
+    def ask(step: Step) -> None:
+        if step.focus is not None and step.focus[0] in shown:
+            live.offer_step(page.page_id, step, shown[step.focus[0]])
+
+    step, result_shown, left = presenter(worked, page, reserve=least, then=then, ask=ask)
     if result_shown and step.focus is not None and step.focus[0] in shown:
         name, cells = step.focus
         item = shown[name]

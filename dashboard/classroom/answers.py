@@ -12,12 +12,14 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from backprop import mistakes
 from backprop.mistakes import MISTAKES
-from backprop.practice import KINDS, LIMITS, MAX_SEED, Problem, Size, check, make_problem
+from backprop.practice import KINDS, LIMITS, MAX_SEED, Answer, Problem, Size, make_problem
+from backprop.practice import check as check_practice
 from dashboard.classroom.store import Question, Student, Submission
 from dashboard.parsing import canonical
 
@@ -50,9 +52,81 @@ def variant_seed(question: Question, student_id: int) -> int:
     return int.from_bytes(digest[:4], "big") % (MAX_SEED + 1)
 
 
-def problem_for(question: Question, student_id: int) -> Problem:
-    """The practice problem ``student_id`` answers for ``question``."""
-    return make_problem(question.kind, size_of(question.size), variant_seed(question, student_id))
+#: The kind of a question that is a presenter step ("Ask the class" under a step the class is guessing).
+STEP = "step"
+
+
+@dataclass(frozen=True, eq=False)
+class StepProblem:
+    """A presenter step asked of the class: the step of a problem page's worked solution whose result the class is
+    guessing (page: the page's id; title, question, equations, note: the step as dashboard.steps built it, its
+    question the equations without the result), and the one matrix it computes (answers, computed by backprop on
+    the instructor's page when asked). Answered and marked as a practice problem's answer is, by the one rule."""
+
+    page: str
+    title: str
+    question: tuple[str, ...]
+    equations: tuple[str, ...]
+    note: str
+    answers: tuple[Answer, ...]
+    kind: str = STEP
+    seed: int = 0
+    givens: dict = field(default_factory=dict)
+
+
+def step_payload(page: str, step, value: np.ndarray, symbol: str, row_name: str, col_name: str) -> str:
+    """What a question needs to pose presenter step ``step`` (a dashboard.steps.Step with a question and a focus)
+    of page ``page`` again on every student's page: the step's text and the matrix it computes, ``value``, as JSON
+    (floats written exactly)."""
+    if step.question is None or step.focus is None:
+        raise ValueError(f"step {step.key!r} computes nothing to ask: it has no question or no focus")
+    value = np.atleast_2d(np.asarray(value, dtype=float))
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"step {step.key!r}: its result has entries that are not finite")
+    return json.dumps({"page": page, "step": step.key, "title": step.title, "question": list(step.question),
+                       "equations": list(step.equations), "note": step.note,
+                       "answer": {"key": step.focus[0], "symbol": symbol, "row_name": row_name,
+                                  "col_name": col_name, "value": value.tolist()}}, separators=(",", ":"))
+
+
+def step_problem(payload: str) -> StepProblem:
+    """The StepProblem a question's payload (step_payload) describes."""
+    data = json.loads(payload)
+    a = data["answer"]
+    answer = Answer(a["key"], a["symbol"], a["row_name"], a["col_name"], np.asarray(a["value"], dtype=float))
+    return StepProblem(data["page"], data["title"], tuple(data["question"]), tuple(data["equations"]), data["note"],
+                       (answer,))
+
+
+def problem_of(question: Question, seed: int) -> Problem | StepProblem:
+    """The problem of ``question`` with variant ``seed`` (a presenter step has one, whatever the seed)."""
+    if question.kind == STEP:
+        return step_problem(question.payload)
+    return make_problem(question.kind, size_of(question.size), seed)
+
+
+def problem_for(question: Question, student_id: int) -> Problem | StepProblem:
+    """The problem ``student_id`` answers for ``question``."""
+    return problem_of(question, variant_seed(question, student_id))
+
+
+def check(problem: Problem | StepProblem, key: str, values, digits=None) -> mistakes.Diagnosis:
+    """Mark answer ``key`` of ``problem``: a practice problem's with its common mistakes named
+    (backprop.practice.check), a presenter step's by the same rule with none to name (a step's intermediate matrix
+    has no catalogue of wrong answers)."""
+    if isinstance(problem, StepProblem):
+        answer = next((a for a in problem.answers if a.key == key), None)
+        if answer is None:
+            raise ValueError(f"{key!r} is not an answer of this step; its answer: {problem.answers[0].key}")
+        return mistakes.diagnose(values, answer.value, {}, digits)
+    return check_practice(problem, key, values, digits)
+
+
+def title(question: Question) -> str:
+    """What a question asks, in a few words: its practice kind, or the presenter step's title."""
+    if question.kind == STEP:
+        return f"Step: {step_problem(question.payload).title}"
+    return KINDS[question.kind]
 
 
 @dataclass(frozen=True)
@@ -66,7 +140,8 @@ class Marked:
     misconception: str
 
 
-def mark(problem: Problem, values: dict[str, np.ndarray], digits: dict[str, np.ndarray] | None = None) -> Marked:
+def mark(problem: Problem | StepProblem, values: dict[str, np.ndarray],
+         digits: dict[str, np.ndarray] | None = None) -> Marked:
     """Mark every answer of ``problem`` in ``values`` (key → matrix) with backprop.practice.check, the rule every
     checker uses. ``digits``: significant digits typed per cell, for the rounding diagnosis."""
     marks, named = {}, []
@@ -138,13 +213,12 @@ def cell_spread(question: Question, submissions: Sequence[Submission]) -> list[d
     by_seed = {}
     for s in latest(submissions).values():
         by_seed.setdefault(s.seed, []).append(s)
-    template = make_problem(question.kind, size_of(question.size), question.seed)
+    template = problem_of(question, question.seed)
     for answer in template.answers:
         for (r, c), _ in np.ndenumerate(answer.value):
             errors, right, wrong_values = [], 0, Counter()
             for seed, group in by_seed.items():
-                value = next(a.value for a in make_problem(question.kind, size_of(question.size), seed).answers
-                             if a.key == answer.key)[r, c]
+                value = next(a.value for a in problem_of(question, seed).answers if a.key == answer.key)[r, c]
                 for s in group:
                     typed = s.answer[answer.key][r][c]
                     ok = s.marks[answer.key]["right"][r][c]
@@ -183,7 +257,7 @@ def first_attempt_shares(questions: Sequence[Question], submissions: Sequence[Su
         mine = [s for s in submissions if s.question_id == q.id]
         firsts = first(mine)
         share = sum(s.correct for s in firsts.values()) / len(firsts) if firsts else None
-        rows.append({"question": q.number, "kind": KINDS[q.kind], "answered": len(firsts),
+        rows.append({"question": q.number, "kind": title(q), "answered": len(firsts),
                      "right at the first attempt": "—" if share is None else f"{share:.0%}"})
     return rows
 
@@ -207,12 +281,12 @@ def submissions_csv(code: str, questions: Sequence[Question], students: Sequence
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(SUBMISSION_COLUMNS)
-    problems: dict[tuple, Problem] = {}
+    problems: dict[tuple, Problem | StepProblem] = {}
     for s in submissions:
         q = by_question[s.question_id]
-        key = (q.kind, q.size, s.seed)
+        key = (q.id, s.seed) if q.kind == STEP else (q.kind, q.size, s.seed)
         if key not in problems:
-            problems[key] = make_problem(q.kind, size_of(q.size), s.seed)
+            problems[key] = problem_of(q, s.seed)
         problem = problems[key]
         writer.writerow([code, q.number, q.kind, s.student_id, names.get(s.student_id, ""), s.seed, s.attempt,
                          _matrices(problem.givens), _matrices({a.key: a.value for a in problem.answers}),

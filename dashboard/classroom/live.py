@@ -8,10 +8,12 @@ import streamlit as st
 
 from backprop.practice import ASSIGNMENT_SIZE, KINDS, LIMITS, MAX_SEED, Size
 from dashboard import editors, figures, state
-from dashboard.classroom import answers, db
+from dashboard.classroom import access, answers, db
 from dashboard.classroom.store import ClassError, ClassSession, Question
 
 SESSION = "teach_class_session"
+#: The question a presenter step was asked as (its id), and why asking failed.
+STEP_ASKED, STEP_ERROR = "presenter_step_question", "presenter_step_error"
 #: How often the live view asks the database for new answers (seconds).
 REFRESH = 2.0
 
@@ -110,9 +112,12 @@ def question_controls(question: Question | None) -> None:
     if question is None:
         return
     status = {"open": "open for answers", "closed": "closed", "revealed": "closed, answer shown"}[question.status]
-    size = answers.size_of(question.size)
-    st.markdown(f"**Question {question.number}** · {KINDS[question.kind]} · {size.text} · seed {question.seed}"
-                + (" (a variant per student)" if question.per_student else "") + f" · {status}")
+    if question.kind == answers.STEP:
+        asked = f"a step of /{answers.step_problem(question.payload).page}"
+    else:
+        asked = f"{answers.size_of(question.size).text} · seed {question.seed}" + (
+            " (a variant per student)" if question.per_student else "")
+    st.markdown(f"**Question {question.number}** · {answers.title(question)} · {asked} · {status}")
     c1, c2 = st.columns(2)
     c1.button("Close question", icon=":material/block:", disabled=question.status != "open",
               on_click=db.store().set_status, args=(question.id, "closed"), help="No more answers are taken.")
@@ -215,3 +220,46 @@ def exports(session: ClassSession) -> None:
         st.session_state.pop(SESSION, None)
 
     st.button("Delete this session's data", icon=":material/delete_forever:", disabled=not confirm, on_click=delete)
+
+
+# --- a presenter step, asked of the class --------------------------------------------------------------------------
+
+
+def offer_step(page_id: str, step, item) -> None:
+    """Under a presenter step whose result the class is guessing: ask it of the class session this browser runs
+    (opened on /teach with the instructor key), so that every student types the matrix before it is revealed. Drawn
+    for nobody else. ``item``: the page's dashboard.solution.Shown of the matrix the step computes."""
+    if not access.unlocked():
+        return
+    session = _current()
+    if session is None or not session.open:
+        return
+
+    def ask() -> None:
+        try:
+            payload = answers.step_payload(page_id, step, item.M, item.symbol, item.row_name, item.col_name)
+            st.session_state[STEP_ASKED] = db.store().ask(session.id, answers.STEP, 0, "", payload=payload).id
+        except (ClassError, ValueError) as exc:
+            st.session_state[STEP_ERROR] = str(exc)
+
+    st.button(f"Ask the class (session {session.code})", icon=":material/campaign:", on_click=ask,
+              key="presenter_ask_step", help=f"Every student in session {session.code} is asked for {item.symbol} "
+                                             "as this step computes it, marked by the one rule; the counts are on "
+                                             "/teach.")
+    if error := st.session_state.pop(STEP_ERROR, None):
+        st.error(f"Not asked: {error}.", icon=":material/error:")
+    asked = st.session_state.get(STEP_ASKED)
+    if asked is not None:
+        step_counts(session.id, asked)
+
+
+@st.fragment(run_every=REFRESH)
+def step_counts(session_id: int, question_id: int) -> None:
+    """How many students have answered the asked step, and how many are right (refreshed every REFRESH s)."""
+    store = db.store()
+    question = store.question(question_id)
+    if question is None or question.session_id != session_id:
+        return
+    n = answers.counts(len(store.students(session_id)), store.submissions(question_id=question_id))
+    st.caption(f"Question {question.number} ({answers.title(question)}): {n.answered} of {n.joined} answered, "
+               f"{n.right} right.")

@@ -307,8 +307,9 @@ class Store:
     # --- questions ---
 
     def ask(self, session_id: int, kind: str, seed: int, size: str, *, per_student: bool = False,
-            marking: str = "now") -> Question:
-        """Ask a new question in the session (any open one is closed first)."""
+            marking: str = "now", payload: str = "") -> Question:
+        """Ask a new question in the session (any open one is closed first); ``payload``: what else it needs to be
+        posed (a presenter step's text and result, see classroom.answers.step_payload)."""
         if marking not in ("now", "close"):
             raise ClassError(f"marking must be 'now' or 'close'; got {marking!r}")
         session = self.session(session_id)
@@ -321,7 +322,7 @@ class Store:
                                   .where(questions.c.session_id == session_id)).scalar_one() + 1
             row = conn.execute(questions.insert().values(
                 session_id=session_id, number=number, kind=kind, seed=int(seed), size=size,
-                per_student=bool(per_student), marking=marking, status="open", asked_at=now(),
+                per_student=bool(per_student), marking=marking, status="open", asked_at=now(), payload=payload,
             ).returning(*questions.c)).one()
         return Question(**row._mapping)
 

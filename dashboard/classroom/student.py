@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from backprop.practice import KINDS, check
 from dashboard import display, editors, solution, steps
 from dashboard.classroom import answers, db
 from dashboard.classroom.store import MAX_NAME, ClassError, Question, Student
@@ -65,9 +64,16 @@ def question_view(student: Student) -> None:
         st.info("Waiting for your instructor's first question: it appears here by itself.", icon=":material/schedule:")
         return
     problem = answers.problem_for(question, student.id)
-    st.header(f"Question {question.number}: {KINDS[question.kind]}")
-    st.markdown(problems.TASKS[problem.kind])
-    display.latex_row(problems.givens_parts(problem))
+    st.header(f"Question {question.number}: {answers.title(question)}")
+    if isinstance(problem, answers.StepProblem):  # a step of the lecture: what is on the projector, without its result
+        answer = problem.answers[0]
+        st.markdown(f"Your instructor's step: compute **{answer.symbol}** "
+                    f"({answer.value.shape[0]} × {answer.value.shape[1]}).")
+        for line in problem.question:
+            display.latex(line)
+    else:
+        st.markdown(problems.TASKS[problem.kind])
+        display.latex_row(problems.givens_parts(problem))
     mine = store.submissions(question_id=question.id, student_id=student.id)
     last = mine[-1] if mine else None
     marked_now = question.marking == "now" or question.status != "open"
@@ -81,7 +87,7 @@ def question_view(student: Student) -> None:
             typed = last.answer[answer.key]
             st.markdown(f"**{answer.symbol}**")
             if marked_now:
-                result = check(problem, answer.key, typed)
+                result = answers.check(problem, answer.key, typed)
                 editors.show_marking(f"class_{question.id}_{answer.key}", answer.symbol, result, answer.row_name,
                                      answer.col_name, reveal=question.status == "revealed", quantity=answer.key)
             else:
@@ -90,7 +96,13 @@ def question_view(student: Student) -> None:
             st.caption("Your instructor marks the answers when the question closes.")
     if question.status == "revealed":
         st.header("Worked solution")
-        solution.show_steps(steps.for_screens(problems.worked_steps, problem))
+        if isinstance(problem, answers.StepProblem):
+            for line in problem.equations:
+                display.latex(line)
+            if problem.note:
+                st.caption(problem.note)
+        else:
+            solution.show_steps(steps.for_screens(problems.worked_steps, problem))
 
 
 def answer_form(question: Question, student: Student, problem, last) -> None:

@@ -2,9 +2,12 @@
 session (the instructor starts it, asks, closes, reveals, exports), on a throwaway SQLite database."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from backprop import assignment as a
 from dashboard.classroom import access, answers, db
+from dashboard.nav import page_path
 from dashboard.parsing import canonical
 from tests.apptest import no_exception, open_page
 
@@ -132,3 +135,70 @@ def test_a_student_browser_without_the_key_sees_no_class_data(store):
     at = open_page("teach")
     assert not at.get("download_button") and not at.metric and session.code not in " ".join(
         m.value for m in at.markdown)
+
+
+# --- a presenter step, asked of the class -----------------------------------------------------------------------
+
+
+def math(at) -> list[str]:
+    """The page's LaTeX, without its $$ and size."""
+    return [el.value.strip("$\n").removeprefix("\\large ") for el in at.latex]
+
+
+def presenting_forward_pass(at):
+    """``at`` (an unlocked /teach) on /forward-pass in presenter mode, letting the class guess, at 'Add the bias'."""
+    at.switch_page(page_path("forward-pass"))
+    at.run()
+    at.sidebar.toggle[0].set_value(True).run()
+    at.toggle(key="presenter_guess").set_value(True).run()
+    while at.header[0].value != "Add the bias":
+        next(b for b in at.button if b.label == "Next").click().run()
+    no_exception(at)
+    return at
+
+
+def test_a_presenter_step_is_asked_and_each_student_answers_it_by_the_one_rule(store):
+    at = unlocked_teach()
+    next(b for b in at.button if b.label == "Start a class session").click().run()
+    session = store.sessions()[0]
+    presenting_forward_pass(at)
+    hidden = math(at)
+    ask = next(b for b in at.button if b.label == f"Ask the class (session {session.code})")
+    ask.click().run()
+    no_exception(at)
+    question = store.current_question(session.id)
+    assert (question.kind, question.number) == ("step", 1)
+    problem = answers.problem_for(question, 1)
+    Z1 = a.solve(a.DEFAULT_INPUTS, "assignment").Z1
+    np.testing.assert_array_equal(problem.answers[0].value, Z1)  # the matrix the step is about to reveal
+    assert problem.question[-1] in hidden, "the students see the step as the projector shows it, without its result"
+    assert at.header[0].value == "Add the bias", "asking leaves the projector where it was, the result still hidden"
+
+    right, wrong = student_joins(session.code, "Ana"), student_joins(session.code, "Ben")
+    assert right.header[0].value == "Question 1: Step: Add the bias"
+    assert math(right) == list(problem.question)
+    type_and_submit(right, question, store.student(dict(right.query_params)["me"]).id)
+    assert "All 2 cells are right." in [s.value for s in right.success]
+    forgot_bias = {"Z1": a.solve(a.DEFAULT_INPUTS, "assignment").XW1}  # X·W1 typed, the bias left out
+    type_and_submit(wrong, question, store.student(dict(wrong.query_params)["me"]).id, forgot_bias)
+    assert not any("cells are right" in s.value for s in wrong.success)
+    stored = {s.student_id: s.correct for s in store.submissions(question_id=question.id)}
+    assert sorted(stored.values()) == [False, True]
+    at.run()
+    assert any(c.value == "Question 1 (Step: Add the bias): 2 of 2 answered, 1 right." for c in at.caption)
+    store.set_status(question.id, "revealed")
+    right.run()
+    assert problem.equations[-1] in math(right), \
+        "the revealed step shows its result"
+    csv_rows = answers.submissions_csv(session.code, store.questions(session.id), store.students(session.id),
+                                       store.submissions(session_id=session.id)).splitlines()
+    assert len(csv_rows) == 3 and all(",step," in row for row in csv_rows[1:])
+
+
+def test_only_an_unlocked_instructor_with_a_session_is_offered_to_ask_a_step(store):
+    store.create_session()  # a session in progress, started by the instructor in another browser
+    at = presenting_forward_pass(open_page("overview"))
+    assert not any(b.label.startswith("Ask the class") for b in at.button), "a student presenting sees no ask"
+    teach = unlocked_teach()  # unlocked, but running no class session in this browser
+    presenting_forward_pass(teach)
+    assert not any(b.label.startswith("Ask the class") for b in teach.button)

@@ -141,3 +141,43 @@ def test_the_class_checker_marks_with_the_one_rule(monkeypatch):
     assert not answers.mark(problem, nonsense).correct
     monkeypatch.setattr(tolerance, "right", lambda answer, expected, *rest: np.ones(np.shape(expected), dtype=bool))
     assert answers.mark(problem, nonsense).correct
+
+
+# --- a presenter step asked of the class ---------------------------------------------------------------------------
+
+
+def _bias_step():
+    from backprop import assignment as a
+    from dashboard import steps
+
+    sol = a.solve(a.DEFAULT_INPUTS, "assignment")
+    return sol, next(s for s in steps.forward_steps(sol) if s.key == "z1_bias")
+
+
+def test_a_step_question_keeps_the_steps_text_and_its_result_exactly():
+    sol, step = _bias_step()
+    value = sol.Z1 + 1e-13  # floats that do not print short
+    problem = answers.step_problem(answers.step_payload("forward-pass", step, value, "Z1", "sample", "unit"))
+    assert (problem.page, problem.title, problem.question) == ("forward-pass", "Add the bias", step.question)
+    assert problem.equations == step.equations and problem.answers[0].key == step.focus[0]
+    np.testing.assert_array_equal(problem.answers[0].value, value)  # written and read back exactly
+
+
+def test_a_step_answer_is_marked_by_the_one_rule():
+    sol, step = _bias_step()
+    problem = answers.step_problem(answers.step_payload("forward-pass", step, sol.Z1, "Z1", "sample", "unit"))
+    close = np.vectorize(lambda v: float(f"{v:.3g}"))(sol.Z1)  # 3 significant figures: right
+    off = sol.Z1 * (1 + 0.006)  # 0.6 % off in every cell: wrong at the third figure
+    assert answers.mark(problem, {"Z1": close}).correct
+    marked = answers.mark(problem, {"Z1": off})
+    assert not marked.correct and marked.misconception == ""
+
+
+def test_a_step_that_computes_nothing_cannot_be_asked():
+    from dataclasses import replace
+
+    sol, step = _bias_step()
+    with pytest.raises(ValueError, match="'z1_bias' computes nothing to ask"):
+        answers.step_payload("forward-pass", replace(step, question=None), sol.Z1, "Z1", "sample", "unit")
+    with pytest.raises(ValueError, match="not finite"):
+        answers.step_payload("forward-pass", step, sol.Z1 * np.nan, "Z1", "sample", "unit")
