@@ -256,9 +256,11 @@ def for_projector(fig: go.Figure, scale: float = 1.0, theme: str = "light") -> g
         if getattr(trace, "textfont", None) is not None and trace.textfont.size:
             trace.textfont.size = max(trace.textfont.size, least) if np.isscalar(trace.textfont.size) else \
                 [max(s, least) for s in trace.textfont.size]
-        bar = getattr(trace, "colorbar", None)
-        if bar is not None and bar.tickfont is not None:
-            bar.tickfont = font(bar.tickfont, keep_colour=False)
+        marker = getattr(trace, "marker", None)
+        for bar in (getattr(trace, "colorbar", None), getattr(marker, "colorbar", None)):  # a heatmap's, a marker's
+            if bar is not None and bar.tickfont is not None:
+                bar.tickfont = font(bar.tickfont, keep_colour=False)
+                bar.title.font = font(bar.title.font, keep_colour=False)
     layout.font = {**(layout.font.to_plotly_json() if layout.font else {}), "color": ink}
     layout.paper_bgcolor = ground
     if theme != "light":

@@ -559,21 +559,42 @@ def curves_animation(run: Run, *, log_y: bool = False, best_test_epoch: int | No
                              f'stroke-width="{DOT}" vector-effect="non-scaling-stroke"/>')
         return svg_uri(svg_drawing(1000, 1000, "".join(parts)))
 
-    # The marker is drawn in the picture; its label (the first annotation) is placed once the player rests.
-    layout["shapes"] = layout["shapes"][1:]
+    # The epoch's marker is drawn in the picture; the divergence's and the lowest test loss's lines stay where they
+    # are. The labels (the first annotations: the epoch's, then one per other mark) are placed once the player
+    # rests, as plots.curves_figure places them at that epoch: a mark at the shown epoch shares its label
+    # ("epoch 141 · diverged at epoch 141"), and its own label is hidden.
+    def marks_at(e: int) -> list[tuple[int | None, str, str]]:
+        return curve_marks(e, history.diverged_at, best_test_epoch)
+
+    fixed = [m for m in marks_at(end)[1:] if m[0] is not None]
+    labels = 1 + len(fixed)
+    drawn = len(plots.epoch_markers(marks_at(end), end, top)["annotations"])
+    layout["shapes"] = plots.epoch_markers(fixed, end, top)["shapes"]
+    layout["annotations"] = [copy.deepcopy(layout["annotations"][0]) for _ in range(labels)] + \
+        layout["annotations"][drawn:]
     domain = layout["xaxis"].get("domain", [0, 1])
     layout["images"] = [{"source": "", "xref": "paper", "yref": "paper", "x": domain[0], "y": top,
                          "sizex": domain[1] - domain[0], "sizey": top, "xanchor": "left", "yanchor": "top",
                          "sizing": "stretch", "layer": "above"}]
-    label = layout["annotations"][0]
+    template = layout["annotations"][0]
+
+    def labels_at(e: int) -> list[dict]:
+        placed = plots.epoch_markers(marks_at(e), end, top)["annotations"]
+        out = [{**placed[0], "visible": True}]
+        for _, text, _ in fixed:
+            own = next((note for note in placed[1:] if text in note["text"]), None)
+            out.append({**(own or template), "visible": own is not None})
+        return out
+
     frames = []
     for k, epoch in enumerate(numbers.epochs):
         e = int(epoch)
-        placed = plots.epoch_markers(curve_marks(e, None, None), end, top)["annotations"][0]
-        frames.append({"name": str(e), "patch": {"images[0].source": overlay(k)},
-                       "rest": {f"annotations[0].{key}": value for key, value in changed(label, placed).items()}})
-    rests = same_paths([f["rest"] for f in frames], {"annotations": [label]})
-    frames = [{**f, "rest": {**rest, "annotations[0].visible": True}} for f, rest in zip(frames, rests, strict=True)]
+        rest = {}
+        for i, note in enumerate(labels_at(e)):
+            rest |= {f"annotations[{i}].{key}": value for key, value in changed(template, note).items()}
+        frames.append({"name": str(e), "patch": {"images[0].source": overlay(k)}, "rest": rest})
+    rests = same_paths([f["rest"] for f in frames], {"annotations": [template] * labels})
+    frames = [{**f, "rest": rest} for f, rest in zip(frames, rests, strict=True)]
     last = frames[-1]
     return Animation([t.to_plotly_json() for t in base.data], apply_patch(layout, {**last["patch"], **last["rest"]}),
                      frames, {"annotations[0].visible": False})

@@ -174,3 +174,16 @@ def test_a_colour_bar_is_long_enough_for_its_labels_beside_few_rows(rows, scale)
     bar = colour_bar(figures.matrix_heatmap(np.linspace(-1, 1, 2 * rows).reshape(rows, 2), title="A1",
                                             row_name="sample", col_name="hidden unit", scale=scale))
     assert bar.lenmode == "pixels" and bar.len >= len(bar.tickvals) * 1.3 * bar.tickfont.size
+
+
+def test_for_projector_raises_a_markers_colour_bar_too():
+    # the lab's output map has its colour bar on a marker (its picture is an image): it stayed at 12 px on a projector
+    from dashboard.lab import plots
+
+    xs = ys = np.linspace(-1, 1, 4)
+    fig = plots.output_figure(xs, ys, np.full((4, 4, 1), 0.5), output="sigmoid", title="Output",
+                              X_train=np.zeros((1, 2)), key_train=np.zeros(1, dtype=int), classes=2, value_range=1.0)
+    bars = [t.marker.colorbar for t in fig.data if getattr(t, "marker", None) is not None and t.marker.showscale]
+    assert bars, "the figure has a marker's colour bar"
+    figures.for_projector(fig, 1.25)
+    assert all(b.tickfont.size >= 20 and b.title.font.size >= 20 for b in bars)

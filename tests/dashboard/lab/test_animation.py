@@ -256,3 +256,19 @@ def test_an_untrained_run_has_no_frames():
 
     with pytest.raises(ValueError, match="train it"):
         animation.play_of(start_run(TrainConfig()))
+
+
+def test_a_diverged_runs_curves_keep_their_divergence_mark_at_every_epoch():
+    """The divergence's line and label stay while the epoch's marker moves (at rest, as plots.curves_figure draws
+    them at that epoch); at the epoch it diverged the two share one label. Seen failing when the animation dropped
+    every mark but the epoch's."""
+    run = train_config(controls.preset_config("Learning rate too large"))
+    d = run.history.diverged_at
+    animated = animation.curves_animation(run)
+    for epoch in (0, d):
+        at = animated.at(epoch).to_plotly_json()["layout"]
+        own = plots.curves_figure(curves(run.history), end_epoch=run.epochs_done, epoch=epoch,
+                                  diverged_at=d).to_plotly_json()["layout"]
+        visible = [a["text"] for a in at["annotations"] if a.get("visible", True)]
+        assert visible == [a["text"] for a in own["annotations"]], epoch
+    assert any(s["x0"] == d for s in animated.layout["shapes"]), "the divergence's line"
