@@ -257,8 +257,10 @@ def for_projector(fig: go.Figure, scale: float = 1.0, theme: str = "light") -> g
             trace.textfont.size = max(trace.textfont.size, least) if np.isscalar(trace.textfont.size) else \
                 [max(s, least) for s in trace.textfont.size]
         marker = getattr(trace, "marker", None)
-        for bar in (getattr(trace, "colorbar", None), getattr(marker, "colorbar", None)):  # a heatmap's, a marker's
-            if bar is not None and bar.tickfont is not None:
+        shown = [getattr(trace, "colorbar", None) if getattr(trace, "showscale", None) is not False else None,
+                 getattr(marker, "colorbar", None) if getattr(marker, "showscale", None) else None]
+        for bar in shown:  # a heatmap's colour bar, a marker's (only those drawn: a bar's fonts alone draw one)
+            if bar is not None:
                 bar.tickfont = font(bar.tickfont, keep_colour=False)
                 bar.title.font = font(bar.title.font, keep_colour=False)
     layout.font = {**(layout.font.to_plotly_json() if layout.font else {}), "color": ink}

@@ -53,6 +53,11 @@ def _pictures(page: Page, screen: Projector, run: bp.runs.Run, play: animation.P
     for column, key in zip(columns, keys, strict=True):
         fig = go.Figure(play.charts[key].at(epoch))  # a copy: the frames' figures are shared by every session
         fig.layout.height = height
+        if key == "lab_output":  # a third of the screen: no colour bar (the caption on the lab's page says the
+            # scale), and labels far enough apart at projector sizes
+            fig.data = [t for t in fig.data if not (t.type == "scatter" and t.marker.showscale)]
+            fig.update_xaxes(nticks=4)
+            fig.update_yaxes(nticks=4)
         figures.for_projector(fig, screen.scale, page.theme)
         column.plotly_chart(fig, key=key, config=chart_config, width="stretch", theme=None)
 

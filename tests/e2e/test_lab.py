@@ -176,8 +176,8 @@ def test_play_animates_in_the_browser_and_pause_shows_that_epoch_in_every_view(a
     page.evaluate(_WATCH_JS)
     press(page, "Play")
     time.sleep(1.5)
+    seen = page.evaluate(_WATCHED_JS)  # stopped while still playing: Pause sets the titles of the epoch it rests on
     press(page, "Pause")
-    seen = page.evaluate(_WATCHED_JS)
     assert int(player(page)["scriptRuns"]) == runs, "no script run between Play and Pause"
     assert seen["runs"] == 0, "the page ran its script while playing"
     assert len(seen["epochs"]) >= 10 and seen["pictures"] >= 10 and seen["overlays"] >= 10, seen

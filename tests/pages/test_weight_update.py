@@ -2,13 +2,11 @@
 
 The page from a link that gives every parameter, what it says about the loss, checking the updated weights, the
 learning rate as typed, and solutions hidden until revealed."""
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
 from backprop import assignment as a
-from backprop.runs import train_config
+from backprop.runs import train_config as full_run
 from dashboard import claims
 from dashboard.nav import page_path
 from tests.apptest import heatmaps, no_exception, open_page
@@ -217,16 +215,16 @@ def test_train_this_network_opens_the_lab_whose_first_update_is_this_pages_step(
     assert (config.dataset, config.lr, config.loss, config.hidden_sizes) == ("example", 0.8, "mse", (3,))
     assert dict(at.query_params)["data"] == "example" and dict(at.query_params)["lr"] == "0.8"
     at.switch_page(page_path("training"))  # AppTest reruns the page it started on; the browser is on /training now
-    # the lab's run trained for one epoch is the page's step (the player's frames are every third epoch of 300)
-    first = train_config(replace(config, epochs=1)).network_at(1)
+    run = full_run(config)
+    assert run.snapshot_epochs == list(range(config.epochs + 1)), "every epoch a frame: the player's Step is one update"
+    at.select_slider(key="lab_epoch").set_value(1).run()  # where the player's first Step rests
+    no_exception(at)
+    lab = heatmaps(at)
+    np.testing.assert_allclose(lab["W1 at epoch 1"], step.after.W1, rtol=1e-12, atol=1e-15)
+    first = run.network_at(1)
     for mine, theirs in zip((*first.Ws, *first.bs), (step.after.W1, step.after.W2, step.after.b1, step.after.b2),
                             strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-15)
-    kept = at.select_slider(key="lab_epoch").options
-    at.select_slider(key="lab_epoch").set_value(int(kept[1])).run()  # the scrubber below the player
-    no_exception(at)
-    shown = heatmaps(at)[f"W1 at epoch {kept[1]}"]
-    np.testing.assert_allclose(shown, train_config(config).network_at(int(kept[1])).Ws[0], rtol=1e-12)
 
 
 def test_the_notebook_of_the_page_is_offered_once_revealed():
