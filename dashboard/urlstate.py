@@ -40,18 +40,19 @@ class ParamError(ValueError):
     """A query parameter that cannot be used; the message names it and never quotes its value."""
 
 
-def parse_matrix(name: str, text: str) -> np.ndarray:
-    """'0.1,0.2;0.3,0.4' → array([[0.1, 0.2], [0.3, 0.4]]); raises ParamError naming ``name``.
+def parse_matrix(name: str, text: str, max_entries: int = MAX_ENTRIES, max_chars: int = MAX_CHARS) -> np.ndarray:
+    """'0.1,0.2;0.3,0.4' → array([[0.1, 0.2], [0.3, 0.4]]); raises ParamError naming ``name`` (at most
+    ``max_entries`` entries in ``max_chars`` characters).
 
     Each entry goes through dashboard.parsing.parse_number, the parser the grids use.
     """
     if not isinstance(text, str):
         raise ParamError(f"{name}: not text")
-    if len(text) > MAX_CHARS:
-        raise ParamError(f"{name}: longer than {MAX_CHARS} characters")
+    if len(text) > max_chars:
+        raise ParamError(f"{name}: longer than {max_chars} characters")
     rows = [row.split(",") for row in text.strip().split(";")]
-    if sum(len(r) for r in rows) > MAX_ENTRIES:
-        raise ParamError(f"{name}: more than {MAX_ENTRIES} entries")
+    if sum(len(r) for r in rows) > max_entries:
+        raise ParamError(f"{name}: more than {max_entries} entries")
     values = []
     for r, row in enumerate(rows, start=1):
         parsed = []

@@ -22,6 +22,7 @@ import pandas as pd
 from backprop.datasets import MAX_CLASSES
 from backprop.given import GivenData
 from dashboard.parsing import EntryError, canonical, parse_number, shown
+from dashboard.urlstate import parse_matrix
 
 MAX_ROWS = 2_000
 MIN_ROWS = 4
@@ -281,25 +282,9 @@ def matrix_param(M) -> str:
 
 
 def matrix_from_param(name: str, text: str, max_entries: int = MAX_LINK_WEIGHTS) -> np.ndarray:
-    """The inverse of matrix_param, every entry through the one parser; ValueError naming ``name``, the row and the
-    entry and why (never the text)."""
-    if not isinstance(text, str) or len(text) > 30 * max_entries:
-        raise ValueError(f"{name}: too long")
-    rows = [row.split(",") for row in text.strip().split(";")]
-    if sum(len(r) for r in rows) > max_entries:
-        raise ValueError(f"{name}: more than {max_entries} entries")
-    values = []
-    for r, row in enumerate(rows, start=1):
-        parsed = []
-        for c, cell in enumerate(row, start=1):
-            try:
-                parsed.append(parse_number(cell).value)
-            except EntryError as exc:
-                raise ValueError(f"{name}: row {r}, entry {c} {exc.reason.split(':')[0]}") from None
-        values.append(parsed)
-    if len({len(r) for r in values}) != 1:
-        raise ValueError(f"{name}: its rows have different lengths")
-    return np.array(values, dtype=np.float64)
+    """The inverse of matrix_param: urlstate.parse_matrix, every entry through the one parser; ValueError naming
+    ``name``, the row and the entry and why (never the text)."""
+    return parse_matrix(name, text, max_entries=max_entries, max_chars=30 * max_entries)
 
 
 def split_rows(table: GivenData, test_ratio: float, seed: int, which: str) -> GivenData:
