@@ -127,19 +127,19 @@ def code_downloads(run: bp.runs.Run, epoch: int) -> None:
                 "(`python predict_numpy.py network.json data.csv`), and a notebook that retrains this run in numpy. "
                 "How to run them: docs/code.md.")
     c1, c2, c3, c4 = st.columns(4)
-    c1.download_button("Network (JSON)", exports.run_network_json(run, epoch), file_name="network.json",
+    c1.download_button("Network (JSON)", lambda: exports.run_network_json(run, epoch), file_name="network.json",
                        mime="application/json", icon=":material/download:", width="stretch", key="lab_network_json")
     c2.download_button("numpy script", scripts.NUMPY_SCRIPT, file_name="predict_numpy.py", mime="text/x-python",
                        icon=":material/download:", width="stretch", key="lab_numpy_script")
     c3.download_button("PyTorch script", scripts.TORCH_SCRIPT, file_name="predict_torch.py", mime="text/x-python",
                        icon=":material/download:", width="stretch", key="lab_torch_script")
-    c4.download_button("Notebook (retrain)", notebooks.lab_notebook(run), file_name="training_run.ipynb",
+    c4.download_button("Notebook (retrain)", lambda: notebooks.lab_notebook(run), file_name="training_run.ipynb",
                        mime="application/x-ipynb+json", icon=":material/download:", width="stretch",
                        key="lab_notebook")
     if run.config.table is not None and run.config.dataset == "csv":
         d1, d2 = st.columns(2)
-        d1.download_button("Training rows (CSV)", data.rows_csv(run, "training"), file_name="training_rows.csv",
+        d1.download_button("Training rows (CSV)", lambda: data.rows_csv(run, "training"), file_name="training_rows.csv",
                            mime="text/csv", icon=":material/download:", width="stretch", key="lab_rows_train")
         if run.test is not None:
-            d2.download_button("Test rows (CSV)", data.rows_csv(run, "test"), file_name="test_rows.csv",
+            d2.download_button("Test rows (CSV)", lambda: data.rows_csv(run, "test"), file_name="test_rows.csv",
                                mime="text/csv", icon=":material/download:", width="stretch", key="lab_rows_test")

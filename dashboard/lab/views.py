@@ -243,9 +243,11 @@ def downloads(run: bp.runs.Run) -> None:
         lesson = {"name": label, "paragraph": lessons.lesson(label, run, variants),
                   "numbers": lessons.quoted(label, run, variants)}
     d1, d2 = st.columns(2)
-    d1.download_button("Download this run (JSON)", exports.run_json(run, lesson), file_name="training_run.json",
+    # The files are made when clicked (callables), not at every view of the page: a class opening the lab at once
+    # paid for every student's JSON, CSV, network, notebook and row files on their first view.
+    d1.download_button("Download this run (JSON)", lambda: exports.run_json(run, lesson), file_name="training_run.json",
                        mime="application/json", icon=":material/download:", width="stretch", key="lab_json")
-    d2.download_button("Download the curves (CSV)", exports.curves_csv(curves(run.history)),
+    d2.download_button("Download the curves (CSV)", lambda: exports.curves_csv(curves(run.history)),
                        file_name="training_curves.csv", mime="text/csv", icon=":material/download:",
                        width="stretch", key="lab_csv")
 
