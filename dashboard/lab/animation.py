@@ -35,7 +35,7 @@ from PIL import Image
 
 from backprop.network import predict
 from backprop.planes import crossings, layer_maps, plane
-from backprop.reading import curves
+from backprop.reading import Curves, curves
 from backprop.runs import Run
 from dashboard.figures import SERIES
 from dashboard.lab import plots
@@ -49,32 +49,15 @@ OUTPUT_RESOLUTION = 120
 PALETTE = 64
 
 
-@dataclass(frozen=True, eq=False)
-class FrameNumbers:
-    """What the curves show at each frame: the run's per-epoch values at the kept epochs (F of them).
-
-    - epochs: (F,) the kept epochs, ascending, ending with the run's last
-    - train_loss, test_loss: (F,) the loss at each (test_loss None without held-out samples); NaN where not finite
-    - train_accuracy, test_accuracy: (F,) the share classified right, or None for targets that are not classes
-    - grad_norms: {"W1": (F,), …, "WL": (F,)} ‖∂L/∂W_l‖ at each
-    """
-
-    epochs: np.ndarray
-    train_loss: np.ndarray
-    test_loss: np.ndarray | None
-    train_accuracy: np.ndarray | None
-    test_accuracy: np.ndarray | None
-    grad_norms: dict[str, np.ndarray]
-
-
 def trained(run: Run) -> None:
     """Raise ValueError unless ``run`` has been trained (a run at epoch 0 has nothing to play)."""
     if run.history is None:
         raise ValueError("run has no history: train it (backprop.runs.train_config) before building its frames")
 
 
-def frame_numbers(run: Run) -> FrameNumbers:
-    """The curves' values at each kept epoch of ``run``: the run JSON's values at those epochs."""
+def frame_numbers(run: Run) -> Curves:
+    """The curves' values at each kept epoch of ``run`` (F of them, so every array is (F,), its epochs the kept
+    ones): the run JSON's values at those epochs."""
     trained(run)
     c = curves(run.history)
     epochs = np.asarray(run.snapshot_epochs, dtype=np.int64)
@@ -83,7 +66,7 @@ def frame_numbers(run: Run) -> FrameNumbers:
     def pick(series: np.ndarray | None) -> np.ndarray | None:
         return None if series is None else series[at]
 
-    return FrameNumbers(epochs=epochs, train_loss=c.train_loss[at], test_loss=pick(c.test_loss),
+    return Curves(epochs=epochs, train_loss=c.train_loss[at], test_loss=pick(c.test_loss),
                         train_accuracy=pick(c.train_accuracy), test_accuracy=pick(c.test_accuracy),
                         grad_norms={name: series[at] for name, series in c.grad_norms.items()})
 
