@@ -7,14 +7,12 @@ named mistake is named by the same code that marks them.
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from backprop.practice import ASSIGNMENT_SIZE, expected_and_candidates, make_problem
 from dashboard.classroom import answers
 
-from .conftest import App
+from .conftest import App, wait_until
 
 #: The question /teach asks by default (the forward pass, seed 1, the assignment's size).
 DEFAULT = make_problem(answers.DEFAULT_KIND, ASSIGNMENT_SIZE, answers.DEFAULT_SEED)
@@ -46,18 +44,6 @@ def answer_with(mistake: str | None = None) -> dict[str, list[list[str]]]:
     if mistake is not None:
         Z1 = expected_and_candidates(DEFAULT, "Z1")[1][mistake]
     return {"Z1": typed(Z1), "A1": typed(1 / (1 + np.exp(-Z1)))}
-
-
-def wait_until(check, timeout_s: float, what: str, interval_s: float = 0.25):
-    """Poll ``check`` until it returns something true; its last value, or AssertionError naming ``what``."""
-    deadline = time.monotonic() + timeout_s
-    value = None
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval_s)
-    raise AssertionError(f"{what}: not seen within {timeout_s:g} s (last: {value!r})")
 
 
 # --- the instructor ------------------------------------------------------------------------------------------

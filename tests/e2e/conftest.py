@@ -69,6 +69,18 @@ def _no_browser(reason: str) -> None:
     pytest.skip(message)
 
 
+def wait_until(check, timeout_s: float, what: str, interval_s: float = 0.25):
+    """Poll ``check`` until it returns something true; its last value, or AssertionError naming ``what``."""
+    deadline = time.monotonic() + timeout_s
+    value = None
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(interval_s)
+    raise AssertionError(f"{what}: not seen within {timeout_s:g} s (last: {value!r})")
+
+
 def need_haproxy() -> None:
     """Skip the calling test without Debian's HAProxy (the replica tests need it), or fail under CI."""
     if shutil.which("haproxy") or os.access("/usr/sbin/haproxy", os.X_OK):
@@ -78,6 +90,21 @@ def need_haproxy() -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI is set, so the replica tests may not be skipped. {message}", pytrace=False)
     pytest.skip(message)
+
+
+@contextlib.contextmanager
+def running(replicas):
+    """``replicas`` (benchmarks.bench_class.Replicas: serve behind HAProxy) started for the block, the test failed
+    with serve's own message if they do not come up, and stopped afterwards."""
+    need_haproxy()
+    try:
+        try:
+            replicas.start(timeout=90)
+        except RuntimeError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield replicas
+    finally:
+        replicas.stop()
 
 
 def _free_port() -> int:

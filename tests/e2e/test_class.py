@@ -36,9 +36,8 @@ from .classroom import (
     stored_heading,
     token,
     unlock,
-    wait_until,
 )
-from .conftest import INSTRUCTOR_KEY, App
+from .conftest import INSTRUCTOR_KEY, App, wait_until
 
 pytestmark = pytest.mark.e2e
 

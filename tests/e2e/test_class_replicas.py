@@ -27,7 +27,7 @@ from dashboard.classroom.store import Store
 
 from .classroom import STORED, answer_with, fill_answer, joined, open_link, stored_heading, wait_until
 from .classroom import join as join_in_chromium
-from .conftest import INSTRUCTOR_KEY, VIEWPORT, App, Server, need_haproxy
+from .conftest import INSTRUCTOR_KEY, VIEWPORT, App, Server, running
 
 pytestmark = pytest.mark.replicas
 
@@ -95,16 +95,8 @@ class Lecture:
 
 @pytest.fixture(scope="module")
 def cluster(postgres_url):
-    need_haproxy()
-    replicas = Replicas(2, ttl=30, db=postgres_url, env={"BACKPROP_INSTRUCTOR_KEY": INSTRUCTOR_KEY})
-    try:
-        try:
-            replicas.start(timeout=90)
-        except RuntimeError as exc:
-            pytest.fail(str(exc), pytrace=False)
+    with running(Replicas(2, ttl=30, db=postgres_url, env={"BACKPROP_INSTRUCTOR_KEY": INSTRUCTOR_KEY})) as replicas:
         yield replicas
-    finally:
-        replicas.stop()
 
 
 @pytest.fixture(scope="module")

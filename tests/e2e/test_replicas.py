@@ -13,7 +13,6 @@ import asyncio
 import concurrent.futures
 import os
 import signal
-import time
 import urllib.request
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import pytest
 from benchmarks._common import parse_metrics
 from benchmarks.bench_class import COOKIE, Replicas, cookie_value, first_visit, http_get
 
-from .conftest import VIEWPORT, App, Server, need_haproxy, numbers
+from .conftest import VIEWPORT, App, Server, numbers, running, wait_until
 
 pytestmark = pytest.mark.replicas
 
@@ -32,16 +31,8 @@ EXAMPLE = "X=2,3"  # a shared link's example: Z1 = X·W1 + b1 with the assignmen
 
 @pytest.fixture(scope="module")
 def cluster():
-    need_haproxy()
-    replicas = Replicas(2, ttl=30)
-    try:
-        try:
-            replicas.start(timeout=90)
-        except RuntimeError as exc:
-            pytest.fail(str(exc), pytrace=False)
+    with running(Replicas(2, ttl=30)) as replicas:
         yield replicas
-    finally:
-        replicas.stop()
     leftovers = [pid for pid in [*replicas.pids.values(), replicas.haproxy_pid] if pid and _alive(pid)]
     assert not leftovers, f"processes left running after serve stopped: {leftovers}"
 
@@ -76,16 +67,6 @@ def answers(cluster, name: str) -> bool:
         return False
 
 
-def wait_for(predicate, timeout: float, what: str, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"{what} within {timeout:g} s")
-
-
 def kill(cluster, name: str) -> int:
     """SIGKILL replica `name`; returns its pid."""
     pid = cluster.pids[name]
@@ -95,10 +76,10 @@ def kill(cluster, name: str) -> int:
 
 def restarted(cluster, name: str, old_pid: int, timeout: float = 30) -> int:
     """Wait until serve has restarted replica `name`, the new process answers and HAProxy has it UP; its pid."""
-    new_pid = wait_for(lambda: cluster.pids.get(name) if cluster.pids.get(name) != old_pid else None, timeout,
+    new_pid = wait_until(lambda: cluster.pids.get(name) if cluster.pids.get(name) != old_pid else None, timeout,
                        f"serve did not restart replica {name}:\n{cluster.output()}")
     # HAProxy may not even have marked it down, when the restart was quicker than its checks' `fall`.
-    wait_for(lambda: answers(cluster, name) and cluster.statuses().get(name) == "UP",
+    wait_until(lambda: answers(cluster, name) and cluster.statuses().get(name) == "UP",
              timeout, f"replica {name} did not come back UP: {cluster.statuses()}\n{cluster.output()}")
     return new_pid
 
@@ -180,7 +161,7 @@ def test_a_student_on_a_dead_replica_reconnects_to_a_live_one_with_the_same_numb
     victim = replica_of(page)
     old_pid = kill(cluster, victim)
     # Streamlit's frontend reconnects by itself; its new session runs the page from the URL's example.
-    wait_for(lambda: replica_of(page) != victim, 45, f"the tab did not move off the dead replica {victim}")
+    wait_until(lambda: replica_of(page) != victim, 45, f"the tab did not move off the dead replica {victim}")
     app.settle(page, timeout_s=45)
     app.wait_charts(page, 2)
     assert numbers(app.heatmap(page, Z1)) == pytest.approx(expected, abs=5e-4)
