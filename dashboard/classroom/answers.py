@@ -213,12 +213,14 @@ def cell_spread(question: Question, submissions: Sequence[Submission]) -> list[d
     by_seed = {}
     for s in latest(submissions).values():
         by_seed.setdefault(s.seed, []).append(s)
+    # each variant's right answers, made once: the live view asks for this every two seconds
+    right_values = {seed: {a.key: a.value for a in problem_of(question, seed).answers} for seed in by_seed}
     template = problem_of(question, question.seed)
     for answer in template.answers:
         for (r, c), _ in np.ndenumerate(answer.value):
             errors, right, wrong_values = [], 0, Counter()
             for seed, group in by_seed.items():
-                value = next(a.value for a in problem_of(question, seed).answers if a.key == answer.key)[r, c]
+                value = right_values[seed][answer.key][r, c]
                 for s in group:
                     typed = s.answer[answer.key][r][c]
                     ok = s.marks[answer.key]["right"][r][c]
