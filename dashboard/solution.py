@@ -13,7 +13,6 @@ import streamlit as st
 from backprop.assignment import Comparison, Solution, compare_modes
 from dashboard import claims, figures, projector, steps
 from dashboard import presenter as deck
-from dashboard.classroom import live
 from dashboard.display import heatmap, latex, latex_row, show_result
 from dashboard.nav import Page, show_url_warnings
 from dashboard.presenting import Projector
@@ -378,6 +377,10 @@ def present(page: Page, worked: Sequence[Step], shown: dict[str, Shown],
         return figures.heatmap_height(rows, item.col_name, cols, scale) + GAP
 
     def ask(step: Step) -> None:
+        # imported here: the class session's database layer (SQLAlchemy) is needed only under a step being guessed,
+        # not by every problem page's first import (about 0.18 s on a hosted demo's cold start)
+        from dashboard.classroom import live
+
         if step.focus is not None and step.focus[0] in shown:
             live.offer_step(page.page_id, step, shown[step.focus[0]])
 
