@@ -19,8 +19,8 @@ def key_form() -> bool:
     if access.unlocked():
         st.button("Lock this page again", icon=":material/lock:", on_click=access.lock)
         return True
-    st.markdown("The instructor's area: quiz sheets with their answer keys. It opens with the instructor key, which "
-                f"the server's administrator sets (`{access.ENV}`, or `{access.SECRET}` in "
+    st.markdown("The instructor's area: live class sessions, and quiz sheets with their answer keys. It opens with "
+                f"the instructor key, which the server's administrator sets (`{access.ENV}`, or `{access.SECRET}` in "
                 "`.streamlit/secrets.toml`); a server started without one prints the key it made in its log.")
     wait = access.wait_seconds()
     with st.form("teach_key", enter_to_submit=True):
