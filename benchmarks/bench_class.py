@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import importlib.util
 import json
 import os
@@ -214,6 +215,14 @@ def chart_key(element_id: str) -> str | None:
     return element_id.split("-", 2)[2]
 
 
+@functools.lru_cache(maxsize=8)
+def player_data(raw: bytes) -> dict:
+    """The player's data, JSON as bytes (dashboard/lab/player.py), read once per distinct message: every student
+    opening a run is sent the same megabyte of frames, and this client shares the cores with the servers it
+    measures (a student's browser reads its own copy on its own machine). The dict is shared: read it only."""
+    return json.loads(raw)
+
+
 def player_ready(data: dict, charts: Iterable[str]) -> bool:
     """Whether a student's Play would start now: the lab's player has been given its frames (``data``, the
     component's data) and every chart it drives (data["charts"]) has been drawn (``charts``: keys of the charts
@@ -349,7 +358,7 @@ async def rerun(session: Session, widgets: Sequence[tuple[str, str]] = (), timeo
                 elif what == "plotly_chart":
                     charts.add(chart_key(element.plotly_chart.id))
                 elif what == "bidi_component" and element.bidi_component.component_name == PLAYER:
-                    session.player = (element.bidi_component.id, json.loads(element.bidi_component.json))
+                    session.player = (element.bidi_component.id, player_data(element.bidi_component.bytes))
                 if session.player and session.started is None and player_ready(session.player[1], charts):
                     session.started = time.perf_counter()
             elif kind == "script_finished":

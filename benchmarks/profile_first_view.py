@@ -115,7 +115,8 @@ def profile(page: str, args) -> tuple[Counter, float, list[str]]:
         server.wait_healthy()
         asyncio.run(open_sessions(server.base, url_page, 1, args.timeout))  # imports and caches: not the class
         spy = subprocess.Popen([args.py_spy, "record", "--pid", str(server.proc.pid), "--rate", str(args.rate),
-                                "--format", "raw", "--output", str(out), "--nonblocking"],
+                                "--format", "raw", "--output", str(out), "--nonblocking",
+                                *(["--gil"] if args.gil else [])],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(1.0)  # py-spy attaches
         cpu0 = server.cpu_seconds()
@@ -138,6 +139,10 @@ def main(argv=None) -> int:
     ap.add_argument("--sessions", type=int, default=20, help="sessions opening the page at once (default: 20)")
     ap.add_argument("--rate", type=int, default=250, help="py-spy samples per second (default: 250)")
     ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--gil", action=argparse.BooleanOptionalAction, default=True,
+                    help="sample only the thread holding the GIL (default): with many sessions' scripts at once, "
+                         "a thread waiting to take the GIL back (after hashlib or numpy let it go) is not using the "
+                         "CPU, and --no-gil counts it where it waits")
     ap.add_argument("--keep", help="a folder to keep py-spy's raw stacks in (PAGE.txt), e.g. for a flame graph")
     ap.add_argument("--py-spy", default=shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy")))
     args = ap.parse_args(argv)

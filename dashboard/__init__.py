@@ -23,6 +23,7 @@ PURE = (
     "dashboard.tables",
     "dashboard.urlstate",
     "dashboard.lab.animation",
+    "dashboard.lab.at_epoch",
     "dashboard.lab.confusion",
     "dashboard.lab.controls",
     "dashboard.lab.data",

@@ -13,6 +13,24 @@ import plotly.graph_objects as go
 
 from dashboard.numbers import short
 
+
+class SharedFigure(go.Figure):
+    """A figure built once and drawn by every session that shows it (the lab's cached views): nothing changes it
+    once built, so the dict st.plotly_chart asks for to send it (plotly's to_dict deep-copies the whole figure at
+    every call) is made once and handed out again. Copy it with go.Figure(fig) to change anything."""
+
+    def to_dict(self) -> dict:
+        made = self.__dict__.get("_made")
+        if made is None:
+            made = self._made = super().to_dict()
+        return made
+
+
+def shared(fig: go.Figure) -> SharedFigure:
+    """``fig`` as a SharedFigure (a copy: ``fig`` itself stays as it was)."""
+    return SharedFigure(fig)
+
+
 # ColorBrewer RdBu, reversed so that negative is blue and positive is red; symmetric about white.
 DIVERGING = [
     [0.0, "rgb(5,48,97)"], [0.1, "rgb(33,102,172)"], [0.2, "rgb(67,147,195)"], [0.3, "rgb(146,197,222)"],

@@ -26,6 +26,7 @@ import functools
 import io
 import json
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -37,7 +38,7 @@ from backprop.network import predict
 from backprop.planes import crossings, layer_maps, plane
 from backprop.reading import Curves, curves
 from backprop.runs import Run
-from dashboard.figures import SERIES
+from dashboard.figures import SERIES, shared
 from dashboard.lab import plots
 from dashboard.numbers import row, short
 
@@ -162,6 +163,7 @@ def scale_png_uri(index: np.ndarray, *, see_through: bool = False) -> str:
 
 #: How many figures at one epoch an Animation keeps (Animation.at).
 KEPT_FIGURES = 4
+_KEEPING = threading.Lock()
 _PART = re.compile(r"([A-Za-z0-9_]+)(?:\[(\d+)\])?")
 
 
@@ -237,11 +239,14 @@ class Animation:
     def at(self, epoch: int) -> go.Figure:
         """The figure at rest on frame ``epoch``: what the page draws under the player. The last few are kept (a class
         opening the lab asks for the same one); nothing may change them."""
-        if epoch not in self.figures:
-            while len(self.figures) >= KEPT_FIGURES:
-                self.figures.pop(next(iter(self.figures)))
-            self.figures[epoch] = self.figure(epoch)
-        return self.figures[epoch]
+        kept = self.figures.get(epoch)
+        if kept is None:
+            kept = shared(self.figure(epoch))
+            with _KEEPING:  # sessions run in threads: one at a time drops the oldest
+                while len(self.figures) >= KEPT_FIGURES:
+                    self.figures.pop(next(iter(self.figures)))
+                self.figures[epoch] = kept
+        return kept
 
     def figure(self, epoch: int) -> go.Figure:
         """The figure at rest on frame ``epoch``, built afresh."""
@@ -595,10 +600,10 @@ class Play:
     epochs: list[int]
 
     @functools.cached_property
-    def payload(self) -> str:
-        """The frames as JSON text for the player: {"epochs": [...], "charts": {key: [frame, ...]}}."""
+    def payload(self) -> bytes:
+        """The frames as UTF-8 JSON for the player, written once: {"epochs": [...], "charts": {key: [frame, ...]}}."""
         charts = {key: a.browser_frames() for key, a in self.charts.items()}
-        return json.dumps({"epochs": self.epochs, "charts": charts}, allow_nan=False, separators=(",", ":"))
+        return json.dumps({"epochs": self.epochs, "charts": charts}, allow_nan=False, separators=(",", ":")).encode()
 
 
 def play_of(run: Run, *, log_y: bool = False, best_test_epoch: int | None = None) -> Play:

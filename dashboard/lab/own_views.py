@@ -11,10 +11,9 @@ import streamlit as st
 
 import backprop as bp
 from backprop.datasets import MAX_CLASSES
-from backprop.metrics import confusion_matrix, predicted_classes
 from dashboard import exports
 from dashboard.codeout import notebooks, scripts
-from dashboard.lab import confusion, controls, data
+from dashboard.lab import controls, data
 from dashboard.lab import session as ls
 from dashboard.lab.data import matrix_param
 
@@ -98,23 +97,17 @@ def weights_box(config: bp.TrainConfig, run: bp.runs.Run) -> None:
 
 def confusion_view(run: bp.runs.Run, epoch: int) -> None:
     """The confusion matrix at ``epoch`` for the training and the test samples, and each class's accuracy."""
-    K = run.config.classes
-    if K is None:
+    view = ls.per_class_at(run.config, epoch, run)
+    if view is None:
         return
-    net = run.network_at(epoch)
-    names = confusion.class_names(run.config.table.label_values if run.config.table is not None else (), K)
-    counts = {}
-    for which, part in (("training", run.data), ("test", run.test)):
-        if part is not None:
-            counts[which] = confusion_matrix(part.labels, predicted_classes(bp.predict(net, part.X)), K)
     st.markdown(f"**Per class at epoch {epoch}**: rows are the true class, columns the predicted one; the diagonal "
                 "holds the samples classified right.")
-    for col, (which, c) in zip(st.columns(len(counts)), counts.items(), strict=True):
+    for col, which in zip(st.columns(len(view.figures)), view.figures, strict=True):
         with col:
-            st.plotly_chart(confusion.confusion_figure(c, title=f"Confusion matrix, {which} samples", names=names),
-                            key=f"lab_confusion_{which}", config={"displayModeBar": False}, width="stretch")
-            st.dataframe(confusion.confusion_frame(c, names), hide_index=True, width="stretch")
-    st.table(confusion.accuracy_frame(counts["training"], counts.get("test"), names), hide_index=True)
+            st.plotly_chart(view.figures[which], key=f"lab_confusion_{which}", config={"displayModeBar": False},
+                            width="stretch")
+            st.dataframe(view.tables[which], hide_index=True, width="stretch")
+    st.table(view.accuracy, hide_index=True)
 
 
 # --- code out ----------------------------------------------------------------------------------------------

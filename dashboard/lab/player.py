@@ -186,7 +186,7 @@ function makePlayer(root) {
   p.update = (data, setTriggerValue) => {
     p.trigger = setTriggerValue;
     root.dataset.scriptRuns = String(data.runs);
-    if (data.frames) keep(data.run, JSON.parse(data.frames));
+    if (data.frames) keep(data.run, data.frames);
     const changed = data.run !== p.run;
     p.run = data.run;
     p.names = data.epochs.map(String);
@@ -220,17 +220,17 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector('.lab-player');
   if (!root.__player) root.__player = makePlayer(root);
-  root.__player.update(data, setTriggerValue);
+  root.__player.update(JSON.parse(new TextDecoder().decode(data)), setTriggerValue);
 }
 """
 
 _PLAYER = st.components.v2.component("lab_player", html=HTML, css=CSS, js=JS)
 
 
-def player(*, key: str, data: dict, on_epoch: Callable[[], None], on_missing: Callable[[], None]) -> None:
-    """The player, with ``data``: run (an id of the run), frames (animation frames as JSON text, or None when this
-    session has them), epochs (the frames' epochs), epoch (the one the page shows), total (the run's epochs),
-    charts (the keys of the st.plotly_chart elements it drives), fps, runs (the page's script runs so far).
-    ``on_epoch`` is called when the player rests on another epoch, ``on_missing`` when it lacks the frames; both
-    read st.session_state[key]."""
+def player(*, key: str, data: bytes, on_epoch: Callable[[], None], on_missing: Callable[[], None]) -> None:
+    """The player, with ``data`` a JSON object as UTF-8 bytes: run (an id of the run), frames (the animation
+    frames, or null when this session has them), epochs (the frames' epochs), epoch (the one the page shows), total
+    (the run's epochs), charts (the keys of the st.plotly_chart elements it drives), fps, runs (the page's script
+    runs so far). ``on_epoch`` is called when the player rests on another epoch, ``on_missing`` when it lacks the
+    frames; both read st.session_state[key]."""
     _PLAYER(key=key, data=data, on_epoch_change=on_epoch, on_missing_change=on_missing)

@@ -43,8 +43,7 @@ def _pictures(page: Page, screen: Projector, run: bp.runs.Run, play: animation.P
     """The network, the output and the curves side by side at the shown epoch, sized for the projector: the same
     charts (by key) that the player above animates in the browser with ``play``'s frames."""
     epoch = ls.shown_epoch(run)
-    net = run.network_at(epoch)
-    loss = bp.network_gradients(net, run.data.X, run.targets(run.data), run.config.loss, l2=run.config.l2).loss
+    loss = ls.gradients_at(run.config, epoch, run).loss
     presenter.note(f"Showing epoch {epoch} · training loss {lessons.loss_words(loss)}")
     height = round(PICTURES_PX * (1 if screen.scale == 1 else 0.9))
     chart_config = {"displayModeBar": False}
@@ -65,8 +64,7 @@ def _pictures(page: Page, screen: Projector, run: bp.runs.Run, play: animation.P
 def _backward(page: Page, screen: Projector, run: bp.runs.Run) -> None:
     """The backward pass's rule and every layer's gradient norm at the shown epoch."""
     epoch = ls.shown_epoch(run)
-    net = run.network_at(epoch)
-    grads = bp.network_gradients(net, run.data.X, run.targets(run.data), run.config.loss, l2=run.config.l2)
+    grads = ls.gradients_at(run.config, epoch, run)
     display.latex_row((r"\delta_l = (\delta_{l+1} W_{l+1}^T) \ast f'(Z_l)",
                        r"\frac{\partial L}{\partial W_l} = A_{l-1}^T \, \delta_l"), size="")
     st.plotly_chart(figures.layer_norms_figure(grads.norms, title=f"Gradient norm ‖∂L/∂W‖ of each layer at epoch "

@@ -1,21 +1,28 @@
 """The training lab's session: the run's settings (read from the link on arrival, and kept in the address bar),
 the finished run (trained once per setting and cached), its frames for the browser's player (built once per run
-and sent once per session), and the epoch the page shows below the player."""
+and sent once per session), and the epoch the page shows below the player.
+
+What every session showing a run draws the same (the run itself, its frames, its curves, the backward pass and
+the confusion matrices at an epoch) is built once per process and shared: a class opening the lab together costs
+one build, not one per student. Shared objects are read-only: the run's arrays refuse writes."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import replace
 
+import numpy as np
 import streamlit as st
 
 import backprop as bp
 from backprop.given import GivenData, GivenWeights
+from backprop.reading import Curves, RunReading, curves, read_run
 from backprop.runs import start_run, train_config
 from dashboard import state
-from dashboard.lab import animation, controls, data
-from dashboard.numbers import short
+from dashboard.lab import animation, at_epoch, controls, data
 
 CONFIG, NOTES = "lab_config", "lab_notes"
 EPOCH, LAYER, ARRIVAL, LINK_WARNINGS = "lab_epoch", "lab_layer", "lab_arrival", "lab_link_warnings"
@@ -26,6 +33,8 @@ WEIGHT_PROBLEMS = "lab_weight_problems"
 #: The player (its component's key), the frames this session has been sent (their run id) and their epochs, the
 #: page's script runs.
 PLAYER, FRAMES_SENT, PLAYED, SCRIPT_RUNS = "lab_player", "lab_frames_sent", "lab_played", "lab_script_runs"
+#: The expanders holding the curves' and the gradient norms' numbers (made only when opened).
+CURVES_NUMBERS, NORMS_NUMBERS = "lab_curves_numbers", "lab_norms_numbers"
 #: Frames per second the player starts at (it offers others).
 PLAY_FPS = 30
 #: How many training samples the gradient check at epoch 0 compares (the numerical gradient needs two forward
@@ -178,27 +187,73 @@ def arrive() -> tuple[bp.TrainConfig, dict[str, str]]:
     return config, wanted
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def read_only(value):
+    """``value`` with every numpy array in it (through dataclasses, tuples, lists and dicts) made read-only, so that a
+    run shared by every session cannot be changed by one of them: a write raises instead."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            read_only(getattr(value, field.name))
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            read_only(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            read_only(item)
+    return value
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner="Training the network…")
 def full_run(config: bp.TrainConfig) -> bp.runs.Run:
-    """The run trained to its end, once per distinct config, with a progress bar while it trains."""
-    bar = st.progress(0.0, text="Training…")
-    every = max(1, config.epochs // 40)
-
-    def report(epoch: int, loss: float) -> None:
-        if epoch % every == 0:
-            bar.progress(epoch / config.epochs, text=f"Training: epoch {epoch} of {config.epochs}, loss {short(loss)}")
-
-    run = train_config(config, callback=report)
-    bar.empty()
-    return run
+    """The run trained to its end, once per distinct config (a spinner shows while it trains), shared by every
+    session (read-only: see read_only). No st element is drawn in here: the cache would draw it again, with every
+    update it had, at every later call."""
+    return read_only(train_config(config))
 
 
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def first_epoch_check(config: bp.TrainConfig):
-    """Gradient check of the starting weights on the first CHECKED_SAMPLES training samples."""
+    """Gradient check of the starting weights on the first CHECKED_SAMPLES training samples, shared (read-only)."""
     run = start_run(config)
     X, y = run.data.X[:CHECKED_SAMPLES], run.targets(run.data)[:CHECKED_SAMPLES]
-    return bp.gradient_check(run.initial, X, y, loss=config.loss, l2=config.l2)
+    return read_only(bp.gradient_check(run.initial, X, y, loss=config.loss, l2=config.l2))
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def run_curves(config: bp.TrainConfig, _run: bp.runs.Run) -> Curves:
+    """The curves of ``_run`` (the run of ``config``), read once per run."""
+    return read_only(curves(_run.history))
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def run_reading(config: bp.TrainConfig, _run: bp.runs.Run) -> RunReading:
+    """What ``_run`` (the run of ``config``) did, read once per run."""
+    return read_only(read_run(_run.history))
+
+
+@st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
+def gradients_at(config: bp.TrainConfig, epoch: int, _run: bp.runs.Run) -> bp.network.LayerGradients:
+    """The backward pass at kept ``epoch`` of ``_run`` (the run of ``config``), once per run and epoch."""
+    return read_only(at_epoch.gradients(_run, epoch))
+
+
+@st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
+def norms_at(config: bp.TrainConfig, epoch: int, _run: bp.runs.Run) -> at_epoch.Norms:
+    """Every layer's gradient norm at ``epoch``, drawn once per run and epoch."""
+    return at_epoch.norms(gradients_at(config, epoch, _run), epoch)
+
+
+@st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
+def layer_at(config: bp.TrainConfig, epoch: int, layer: int, _run: bp.runs.Run) -> at_epoch.Layer:
+    """Layer ``layer``'s W, ∂L/∂W and δ at ``epoch``, drawn once per run, epoch and layer."""
+    return at_epoch.layer(_run, gradients_at(config, epoch, _run), epoch, layer)
+
+
+@st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
+def per_class_at(config: bp.TrainConfig, epoch: int, _run: bp.runs.Run) -> at_epoch.PerClass | None:
+    """The confusion matrices at ``epoch`` (None for a run that is not a classifier), drawn once per run and epoch."""
+    return at_epoch.per_class(_run, epoch)
 
 
 def current_run() -> bp.runs.Run:
@@ -221,8 +276,7 @@ def shown_epoch(run: bp.runs.Run) -> int:
 def play_frames(config: bp.TrainConfig, log_y: bool, best_test_epoch: int | None,
                 _run: bp.runs.Run) -> animation.Play:
     """The frames of ``_run`` (the run of ``config``, left out of the cache's key), built once and shared by every
-    session: nothing changes them. (Given the run rather than training it here: the cache would otherwise replay
-    the training's progress bar at every call.)"""
+    session: nothing changes them."""
     return animation.play_of(_run, log_y=log_y, best_test_epoch=best_test_epoch)
 
 
@@ -231,14 +285,20 @@ def run_id(config: bp.TrainConfig, log_y: bool, best_test_epoch: int | None) -> 
     return hashlib.sha256(repr((config, log_y, best_test_epoch)).encode()).hexdigest()[:16]
 
 
-def player_data(play: animation.Play, run: bp.runs.Run, name: str) -> dict:
-    """What the player is given on this run of the page: the frames only if this session has not been sent them
-    (the player keeps them, and asks again if it has lost them)."""
+def player_data(play: animation.Play, run: bp.runs.Run, name: str) -> bytes:
+    """What the player is given on this run of the page, as UTF-8 JSON (see player.player): the frames only if this
+    session has not been sent them (the player keeps them, and asks again if it has lost them).
+
+    Bytes, with the frames' JSON (written once per run) spliced in: Streamlit forwards bytes as they are, where a
+    dict would be written out as JSON twice per script run (once to send, once to name the element), a megabyte
+    of frames each time for every student opening the lab."""
     ss = st.session_state
     send = ss.get(FRAMES_SENT) != name
     ss[FRAMES_SENT], ss[PLAYED] = name, play.epochs
-    return {"run": name, "frames": play.payload if send else None, "epochs": play.epochs, "epoch": shown_epoch(run),
-            "total": run.epochs_done, "charts": list(play.charts), "fps": PLAY_FPS, "runs": ss[SCRIPT_RUNS]}
+    fields = {"run": name, "epochs": play.epochs, "epoch": shown_epoch(run), "total": run.epochs_done,
+              "charts": list(play.charts), "fps": PLAY_FPS, "runs": ss[SCRIPT_RUNS]}
+    head = json.dumps(fields, separators=(",", ":")).encode()
+    return head[:-1] + b',"frames":' + (play.payload if send else b"null") + b"}"
 
 
 def player_rested() -> None:
@@ -246,9 +306,8 @@ def player_rested() -> None:
     the page now shows below it."""
     ss = st.session_state
     epoch = (ss.get(PLAYER) or {}).get("epoch")
-    # Checked against the epochs the player was given, not the run: a cached run called here would replay its
-    # progress bar at the top of the page, and every element below would be drawn afresh. A late message about
-    # another run's epoch is ignored.
+    # Checked against the epochs the player was given (a callback runs before the page has its run): a late
+    # message about another run's epoch is ignored.
     if isinstance(epoch, int) and epoch in ss.get(PLAYED, ()):
         ss[EPOCH] = epoch
 

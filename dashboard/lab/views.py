@@ -13,10 +13,10 @@ import streamlit as st
 
 import backprop as bp
 from backprop.datasets import MULTICLASS
-from backprop.reading import curves, read_run
+from backprop.reading import curves
 from backprop.runs import OWN, uses_assignment_weights
-from dashboard import claims, display, editors, exports, figures, tables
-from dashboard.lab import animation, controls, lessons, own_views, plots
+from dashboard import claims, display, editors, exports, tables
+from dashboard.lab import animation, at_epoch, controls, lessons, own_views, plots
 from dashboard.lab import session as ls
 from dashboard.lab.player import player
 from dashboard.numbers import row
@@ -119,7 +119,7 @@ def play_bar(config: bp.TrainConfig, run: bp.runs.Run, *, log_toggle: bool = Tru
     ss = st.session_state
     st.markdown(f"**{_status(run)}**")
     if run.history is not None and ss.get(ls.LOG_Y_FOR) != ss.get(ls.RUN_TOKEN):
-        ss[ls.LOG_Y], ss[ls.LOG_Y_FOR] = plots.wide_losses(curves(run.history)), ss.get(ls.RUN_TOKEN)
+        ss[ls.LOG_Y], ss[ls.LOG_Y_FOR] = plots.wide_losses(ls.run_curves(run.config, run)), ss.get(ls.RUN_TOKEN)
     log_y, best = bool(ss.get(ls.LOG_Y)), _best_test_epoch(run)
     play = ls.play_frames(run.config, log_y, best, run)
     player(key=ls.PLAYER, data=ls.player_data(play, run, ls.run_id(run.config, log_y, best)),
@@ -139,7 +139,7 @@ def _status(run: bp.runs.Run) -> str:
 
 def _best_test_epoch(run: bp.runs.Run) -> int | None:
     """The epoch of the lowest test loss, when the run's test loss rose after it (marked on the curves)."""
-    reading = read_run(run.history)
+    reading = ls.run_reading(run.config, run)
     return reading.best_test_epoch if lessons.test_rose(reading) else None
 
 
@@ -163,9 +163,10 @@ def live_views(run: bp.runs.Run, play: animation.Play) -> None:
     st.plotly_chart(play.charts["lab_curves"].at(epoch), key="lab_curves", config=chart_config, width="stretch",
                     theme=None)
     st.caption(animation.frames_caption(play.epochs))
-    with st.expander("The curves' numbers"):
-        st.dataframe(tables.curves_frame(curves(run.history)), hide_index=True, width="stretch",
-                     column_config={"epoch": st.column_config.NumberColumn(format="%d")})
+    with st.expander("The curves' numbers", key=ls.CURVES_NUMBERS, on_change="rerun") as numbers:
+        if numbers.open:  # made when opened: a class opening the lab does not build a table nobody reads
+            st.dataframe(tables.curves_frame(ls.run_curves(run.config, run)), hide_index=True, width="stretch",
+                         column_config={"epoch": st.column_config.NumberColumn(format="%d")})
 
 
 def shown_epoch_bar(run: bp.runs.Run) -> None:
@@ -175,10 +176,9 @@ def shown_epoch_bar(run: bp.runs.Run) -> None:
     st.select_slider("Epoch shown below", options=run.snapshot_epochs, key=ls.EPOCH,
                      help="The network after that many updates, and the gradients at it. The player above moves it "
                           "when it stops; moving it moves the pictures above too.")
-    c = curves(run.history)
+    c = ls.run_curves(run.config, run)
     i = int(np.searchsorted(c.epochs, epoch))
-    net = run.network_at(epoch)
-    loss = bp.network_gradients(net, run.data.X, run.targets(run.data), run.config.loss, l2=run.config.l2).loss
+    loss = ls.gradients_at(run.config, epoch, run).loss
 
     def at(name: str) -> float | None:
         series = getattr(c, name)
@@ -192,11 +192,9 @@ def shown_epoch_bar(run: bp.runs.Run) -> None:
 
 
 def backprop_view(run: bp.runs.Run, epoch: int) -> None:
-    """One backward pass at ``epoch``: every layer's norm, and one layer's W, ∂L/∂W and δ."""
+    """One backward pass at ``epoch``: every layer's norm, and one layer's W, ∂L/∂W and δ (drawn once per run,
+    epoch and layer for every session: see lab.session)."""
     ss = st.session_state
-    net = run.network_at(epoch)
-    grads = bp.network_gradients(net, run.data.X, run.targets(run.data), run.config.loss, l2=run.config.l2)
-    L = net.depth
     st.markdown(f"One backward pass through the network at epoch {epoch}, layer by layer from the output: the error "
                 "each layer passes back, and the gradient it gives each weight matrix"
                 + (f" (plus λ·W_l for L2, λ = {run.config.l2:g})" if run.config.l2 else "") + ".")
@@ -205,29 +203,23 @@ def backprop_view(run: bp.runs.Run, epoch: int) -> None:
                                              r"\frac{\partial L}{\partial W_l} = A_{l-1}^T \, \delta_l"), strict=True):
         with col:
             display.latex(equation)
-    fig = figures.layer_norms_figure(grads.norms, title=f"Gradient norm ‖∂L/∂W‖ of each layer at epoch {epoch}")
-    fig.layout.height = 300
-    st.plotly_chart(fig, key="lab_norms", config={"displayModeBar": False}, width="stretch")
-    with st.expander("The chart's numbers"):
-        st.table(tables.layer_norms_frame(grads.norms), hide_index=True)
-    caption = claims.undrawn_norms_caption(grads.norms, epoch)
-    if caption:
-        st.caption(caption)
-    names = {l: ("output layer" if l == L else f"hidden layer {l}") + f" (W{l})" for l in range(1, L + 1)}
+    norms = ls.norms_at(run.config, epoch, run)
+    st.plotly_chart(norms.figure, key="lab_norms", config={"displayModeBar": False}, width="stretch")
+    with st.expander("The chart's numbers", key=ls.NORMS_NUMBERS, on_change="rerun") as numbers:
+        if numbers.open:
+            st.table(norms.table, hide_index=True)
+    if norms.caption:
+        st.caption(norms.caption)
+    names = at_epoch.layer_names(run.network_at(epoch).depth)
     if ss.get(ls.LAYER) not in names:
         ss[ls.LAYER] = 1
     layer = st.segmented_control("Layer", options=list(names), format_func=names.get, key=ls.LAYER) or 1
-    below = "input" if layer == 1 else f"hidden {layer - 1} unit"
-    here = "output" if layer == L else f"hidden {layer} unit"
+    views = ls.layer_at(run.config, epoch, layer, run)
     w1, w2 = st.columns(2)
-    with w1:
-        display.heatmap(net.Ws[layer - 1], title=f"W{layer} at epoch {epoch}", row_name=below, col_name=here,
-                        symbol=f"W{layer}", key="lab_W", compact=True)
-    with w2:
-        display.heatmap(grads.dWs[layer - 1], title=f"∂L/∂W{layer}", row_name=below, col_name=here,
-                        symbol=f"∂L/∂W{layer}", key="lab_dW", compact=True)
-    st.plotly_chart(plots.delta_heatmap(grads.deltas[layer - 1], layer=layer, unit_name=here),
-                    key="lab_delta", config={"displayModeBar": False}, width="stretch")
+    no_bar = {"displayModeBar": False}
+    w1.plotly_chart(views.W, key="lab_W", config=no_bar, width="stretch")
+    w2.plotly_chart(views.dW, key="lab_dW", config=no_bar, width="stretch")
+    st.plotly_chart(views.delta, key="lab_delta", config=no_bar, width="stretch")
     st.caption(f"∂L/∂W{layer} = A{layer - 1}ᵀ·δ{layer} sums over the {run.data.n_samples} training samples, so it has "
                f"W{layer}'s shape. δ is shown transposed, one row per unit. Colours are centred on zero; wide "
                "matrices give their values on hover.")

@@ -127,7 +127,7 @@ def test_a_chart_is_known_by_its_key():
 
 
 def test_play_starts_once_the_player_has_its_frames_and_every_chart_it_drives():
-    data = {"frames": "{...}", "charts": ["lab_network", "lab_output", "lab_curves"]}
+    data = {"frames": {"epochs": [0]}, "charts": ["lab_network", "lab_output", "lab_curves"]}
     assert player_ready(data, ["lab_network", "lab_output", "lab_curves", "lab_norms"])
     assert not player_ready(data, ["lab_network", "lab_output"]), "the curves are not drawn yet"
     assert not player_ready({**data, "frames": None}, data["charts"]), "a rerun after the first sends no frames"

@@ -187,3 +187,20 @@ def test_for_projector_raises_a_markers_colour_bar_too():
     assert bars, "the figure has a marker's colour bar"
     figures.for_projector(fig, 1.25)
     assert all(b.tickfont.size >= 20 and b.title.font.size >= 20 for b in bars)
+
+
+def test_a_shared_figure_is_sent_as_the_figure_it_copies_and_made_into_a_dict_once():
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    fig = figures.matrix_heatmap(np.array([[1.0, -2.0], [0.5, 0.0]]), title="W", row_name="input",
+                                 col_name="hidden unit", symbol="W")
+    kept = figures.shared(fig)
+    assert kept is not fig and isinstance(kept, go.Figure)
+    assert kept.to_dict() is kept.to_dict(), "one dict, handed out again"
+    assert json.loads(pio.to_json(kept.to_dict(), validate=False)) == json.loads(pio.to_json(fig, validate=False))
+    changed = go.Figure(kept)  # a copy to change: the shared one stays as it was
+    changed.layout.height = 999
+    assert kept.layout.height != 999 and kept.to_dict()["layout"].get("height") != 999

@@ -35,8 +35,8 @@ def scrubber(at):
 
 
 def player(at) -> dict:
-    """What the page gives the browser's player (dashboard.lab.player): its data, as JSON."""
-    return json.loads(at.get("bidi_component")[0].proto.json)
+    """What the page gives the browser's player (dashboard.lab.player): its data, JSON as bytes."""
+    return json.loads(at.get("bidi_component")[0].proto.bytes)
 
 
 def marker_label(at) -> dict:
@@ -140,13 +140,37 @@ def test_scrubbing_moves_every_view_to_that_epoch():
     assert next(m for m in at.metric if m.label == "Test loss").value == lab_short(c.test_loss[100])
 
 
+def test_the_numbers_under_the_charts_are_made_when_opened_and_are_the_charts_numbers():
+    """The curves' and the gradient norms' tables sit in expanders that run only when opened (a class opening the
+    lab does not build them); opened, they hold the run's numbers at the epoch shown."""
+    at = open_page("training")
+    def curves_table():
+        return next((d.value for d in at.dataframe if "epoch" in d.value.columns), None)
+
+    assert curves_table() is None and not any("‖∂L/∂W‖" in t.value.columns for t in at.table), "closed: not made"
+    at.session_state["lab_curves_numbers"] = True
+    at.session_state["lab_norms_numbers"] = True
+    at.select_slider(key="lab_epoch").set_value(100).run()
+    no_exception(at)
+    run = train_config(TrainConfig())
+    c = curves(run.history)
+    table = curves_table()
+    rows = np.searchsorted(c.epochs, table["epoch"].to_numpy())
+    assert table["epoch"].iloc[0] == 0 and table["epoch"].iloc[-1] == c.epochs[-1]
+    np.testing.assert_array_equal(table["training loss"].to_numpy(), c.train_loss[rows])
+    np.testing.assert_array_equal(table["‖∂L/∂W1‖"].to_numpy(), c.grad_norms["W1"][rows])
+    norms = next(t for t in at.table if "‖∂L/∂W‖" in t.value.columns).value
+    grads = bp.network_gradients(run.network_at(100), run.data.X, run.data.y, run.config.loss)
+    assert list(norms["‖∂L/∂W‖"]) == [f"{v:.3g}" for v in grads.norms]
+
+
 def test_the_player_is_sent_the_runs_frames_once_per_run():
     """The frames travel once: later reruns (the scrubber, the player coming to rest) send only the epoch; a new run
     sends its own frames; the page counts its script runs for the browser tests."""
     at = open_page("training")
     run = train_config(TrainConfig())
     first = player(at)
-    frames = json.loads(first["frames"])
+    frames = first["frames"]
     assert frames["epochs"] == run.snapshot_epochs == first["epochs"]
     assert first["charts"] == ["lab_network", "lab_output", "lab_curves"] == list(frames["charts"])
     for key in first["charts"]:
@@ -160,7 +184,7 @@ def test_the_player_is_sent_the_runs_frames_once_per_run():
     assert player(at)["frames"] is not None and player(at)["run"] != first["run"], "the curves changed: new frames"
     at.button(key="lab_preset_spirals").click().run()
     spirals = player(at)
-    assert spirals["frames"] is not None and json.loads(spirals["frames"])["epochs"] == spirals["epochs"]
+    assert spirals["frames"] is not None and spirals["frames"]["epochs"] == spirals["epochs"]
     assert spirals["epoch"] == spirals["epochs"][-1] == spirals["total"] == 1500
 
 
@@ -259,14 +283,13 @@ def test_a_diverged_run_starts_on_a_log_axis_and_says_what_it_cannot_draw():
 
 
 def test_each_setting_trains_once(monkeypatch):
-    import streamlit as st
-
     import backprop.runs as runs
+    from dashboard.lab import session
 
     calls = []
     original = runs.train
     monkeypatch.setattr(runs, "train", lambda *a, **k: calls.append(1) or original(*a, **k))
-    st.cache_data.clear()
+    session.full_run.clear()
     at = open_page("training")
     assert len(calls) == 1, "the first visit trains once"
     at.select_slider(key="lab_epoch").set_value(100).run()
