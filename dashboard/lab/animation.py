@@ -38,7 +38,7 @@ from backprop.network import predict
 from backprop.planes import crossings, layer_maps, plane
 from backprop.reading import Curves, curves
 from backprop.runs import Run
-from dashboard.figures import SERIES, shared
+from dashboard.figures import SERIES, SharedFigure
 from dashboard.lab import plots
 from dashboard.numbers import row, short
 
@@ -241,17 +241,22 @@ class Animation:
         opening the lab asks for the same one); nothing may change them."""
         kept = self.figures.get(epoch)
         if kept is None:
-            kept = shared(self.figure(epoch))
+            kept = self.figure(epoch, validate=False)
             with _KEEPING:  # sessions run in threads: one at a time drops the oldest
                 while len(self.figures) >= KEPT_FIGURES:
                     self.figures.pop(next(iter(self.figures)))
                 self.figures[epoch] = kept
         return kept
 
-    def figure(self, epoch: int) -> go.Figure:
-        """The figure at rest on frame ``epoch``, built afresh."""
+    def figure(self, epoch: int, *, validate: bool = True) -> go.Figure:
+        """The figure at rest on frame ``epoch``, built afresh. With ``validate`` False, a SharedFigure that plotly
+        does not validate (plotly's ``_validate=False``; the network's takes 80 ms to validate and 1 ms not to):
+        the frames change only values at paths every frame has, and the tests hold it equal to the validated one."""
         frame = self.frame(epoch)
-        return go.Figure(self.data, apply_patch(self.layout, {**frame["patch"], **frame["rest"]}))
+        layout = apply_patch(self.layout, {**frame["patch"], **frame["rest"]})
+        if validate:
+            return go.Figure(self.data, layout)
+        return SharedFigure(copy.deepcopy(self.data), layout, _validate=False)
 
     def browser_frames(self) -> dict:
         """The frames as the player applies them: {"moving": patch, "frames": [{"name", "patch", "rest"}, ...]} in
@@ -476,7 +481,7 @@ def outputs_animation(run: Run) -> Animation:
         legend={"orientation": "h", "y": -0.12, "x": 0, "font": {"size": 13}},
         xaxis={"tickvals": list(range(C)), "ticktext": [f"output {k + 1}" for k in range(C)], "range": [-0.5, C - 0.5],
                "tickfont": {"size": 14}},
-        yaxis={"title": "A", "range": [lo, top], "tickfont": {"size": 14}, "gridcolor": "#eeeeee"})
+        yaxis={"title": {"text": "A"}, "range": [lo, top], "tickfont": {"size": 14}, "gridcolor": "#eeeeee"})
     moving = {"title.text": PLAYING_OUTPUTS, **{f"annotations[{k}].visible": False for k in range(C)}}
     last = frames[-1]
     return Animation([marks], apply_patch(layout, {**last["patch"], **last["rest"]}), frames, moving)
@@ -557,7 +562,11 @@ def curves_animation(run: Run, *, log_y: bool = False, best_test_epoch: int | No
     fixed = [m for m in marks_at(end)[1:] if m[0] is not None]
     labels = 1 + len(fixed)
     drawn = len(plots.epoch_markers(marks_at(end), end, top)["annotations"])
-    layout["shapes"] = plots.epoch_markers(fixed, end, top)["shapes"]
+    shapes = plots.epoch_markers(fixed, end, top)["shapes"]
+    if shapes:  # the divergence's and the lowest test loss's lines (no key at all without them, as plotly writes it)
+        layout["shapes"] = shapes
+    else:
+        layout.pop("shapes", None)
     layout["annotations"] = [copy.deepcopy(layout["annotations"][0]) for _ in range(labels)] + \
         layout["annotations"][drawn:]
     domain = layout["xaxis"].get("domain", [0, 1])

@@ -250,6 +250,9 @@ def test_the_scrubber_below_moves_the_player_and_a_player_without_frames_asks_ag
 def test_the_json_download_is_the_run_on_screen(app, page):
     open_lab(app, page, "training?preset=overfitting")
     shown = page.evaluate(_CURVES_JS)
+    # The file is made when clicked, from the page's last script run: a click while the page reruns (the player
+    # telling the server where it rests) can ask for the file of a run that has just been replaced.
+    app.settle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download this run (JSON)").click()
     data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))

@@ -230,6 +230,21 @@ def test_the_network_and_output_at_rest_say_their_epoch(xor_play):
         xor_play.charts["lab_network"].at(101)
 
 
+@pytest.mark.parametrize("label", ["Learn XOR", "Overfitting", "Learning rate too large", "Assignment 5's network"])
+def test_the_figures_the_page_draws_at_rest_equal_plotlys_validated_ones(label):
+    """at() builds its shared figures without plotly's validation (for a class pausing at a hundred epochs): they
+    must be what the validated figure of that frame sends, for every kind of chart and the epochs that differ."""
+    import plotly.io as pio
+
+    run = train_config(controls.preset_config(label))
+    play = animation.play_of(run)
+    for key, chart in play.charts.items():
+        for epoch in (play.epochs[0], play.epochs[len(play.epochs) // 2], play.epochs[-1]):
+            sent = json.loads(pio.to_json(chart.at(epoch).to_dict(), validate=False))
+            assert sent == json.loads(pio.to_json(chart.figure(epoch), validate=False)), (key, epoch)
+            assert chart.at(epoch) is chart.at(epoch), "kept for the next session"
+
+
 def test_the_caption_says_which_epochs_play():
     assert animation.frames_caption(range(0, 501, 5)).startswith(
         "Play shows 101 of the run's 501 epochs, every 5th from 0 to 500:")
