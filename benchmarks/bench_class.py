@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import functools
 import importlib.util
 import json
 import os
@@ -215,12 +214,12 @@ def chart_key(element_id: str) -> str | None:
     return element_id.split("-", 2)[2]
 
 
-@functools.lru_cache(maxsize=8)
 def player_data(raw: bytes) -> dict:
-    """The player's data, JSON as bytes (dashboard/lab/player.py), read once per distinct message: every student
-    opening a run is sent the same megabyte of frames, and this client shares the cores with the servers it
-    measures (a student's browser reads its own copy on its own machine). The dict is shared: read it only."""
-    return json.loads(raw)
+    """The player's data (dashboard/lab/player.py): its fields as JSON, then, when it carries the frames, a newline
+    and the frames gzipped. Read as far as a student's Play needs: "frames" is the packed frames' size in bytes, or
+    None (a browser unpacks them on its own machine; this client shares the cores with the servers it measures)."""
+    head, _, packed = raw.partition(b"\n")
+    return {**json.loads(head), "frames": len(packed) or None}
 
 
 def player_ready(data: dict, charts: Iterable[str]) -> bool:

@@ -1,11 +1,11 @@
 """The lab's player: Play, Pause, Step, Reset, a timeline and a speed for a finished run's frames, all in the
 browser, driving the lab's Plotly charts with plotly.js's own Plotly.animate (the page's charts load it).
 
-The frames (dashboard.lab.animation) reach the browser once per run: the server sends them in the player's data
-the first time a session shows that run, and the player keeps them (it asks again, with the "missing" trigger,
-if it was mounted afresh and has not got them). Playing, stepping and scrubbing then ask nothing of the server;
-when the player comes to rest on an epoch the page does not show below, it says so once (the "epoch" trigger),
-and the page redraws the backward pass at that epoch.
+The frames (dashboard.lab.animation) reach the browser once per run: the server sends them, gzipped, in the
+player's data the first time a session shows that run, and the player keeps them (it asks again, with the
+"missing" trigger, if it was mounted afresh and has not got them). Playing, stepping and scrubbing then ask
+nothing of the server; when the player comes to rest on an epoch the page does not show below, it says so once
+(the "epoch" trigger), and the page redraws the backward pass at that epoch.
 
 HTML, CSS and JS are constant strings written here, never built from anything a user typed or a link carried;
 what changes (the frames, the epochs, the epoch shown) travels as the component's data. The player writes what it
@@ -186,7 +186,6 @@ function makePlayer(root) {
   p.update = (data, setTriggerValue) => {
     p.trigger = setTriggerValue;
     root.dataset.scriptRuns = String(data.runs);
-    if (data.frames) keep(data.run, data.frames);
     const changed = data.run !== p.run;
     p.run = data.run;
     p.names = data.epochs.map(String);
@@ -220,7 +219,19 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector('.lab-player');
   if (!root.__player) root.__player = makePlayer(root);
-  root.__player.update(JSON.parse(new TextDecoder().decode(data)), setTriggerValue);
+  const player = root.__player;
+  // data: the fields as JSON, then, when this message carries the frames, a newline and the frames' JSON gzipped.
+  const cut = data.indexOf(10);
+  const head = JSON.parse(new TextDecoder().decode(cut < 0 ? data : data.subarray(0, cut)));
+  const packed = cut < 0 ? null : new Blob([data.subarray(cut + 1)]);  // copied now, unpacked below
+  // Messages are applied in the order they came: one carrying frames waits for them to be unpacked.
+  player.queue = (player.queue || Promise.resolve()).then(async () => {
+    if (packed) {
+      const text = new Response(packed.stream().pipeThrough(new DecompressionStream('gzip'))).text();
+      keep(head.run, JSON.parse(await text));
+    }
+    player.update(head, setTriggerValue);
+  }).catch((error) => console.error('lab player:', error));
 }
 """
 
@@ -228,9 +239,10 @@ _PLAYER = st.components.v2.component("lab_player", html=HTML, css=CSS, js=JS)
 
 
 def player(*, key: str, data: bytes, on_epoch: Callable[[], None], on_missing: Callable[[], None]) -> None:
-    """The player, with ``data`` a JSON object as UTF-8 bytes: run (an id of the run), frames (the animation
-    frames, or null when this session has them), epochs (the frames' epochs), epoch (the one the page shows), total
-    (the run's epochs), charts (the keys of the st.plotly_chart elements it drives), fps, runs (the page's script
-    runs so far). ``on_epoch`` is called when the player rests on another epoch, ``on_missing`` when it lacks the
-    frames; both read st.session_state[key]."""
+    """The player, with ``data`` as bytes (see lab.session.player_data): a JSON object in UTF-8 — run (an id of
+    the run), epochs (the frames' epochs), epoch (the one the page shows), total (the run's epochs), charts (the
+    keys of the st.plotly_chart elements it drives), fps, runs (the page's script runs so far) — then, when this
+    session has not got the frames, a newline and the frames' JSON gzipped (the browser unpacks it with its own
+    DecompressionStream). ``on_epoch`` is called when the player rests on another epoch, ``on_missing`` when it
+    lacks the frames; both read st.session_state[key]."""
     _PLAYER(key=key, data=data, on_epoch_change=on_epoch, on_missing_change=on_missing)

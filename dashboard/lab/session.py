@@ -286,19 +286,20 @@ def run_id(config: bp.TrainConfig, log_y: bool, best_test_epoch: int | None) -> 
 
 
 def player_data(play: animation.Play, run: bp.runs.Run, name: str) -> bytes:
-    """What the player is given on this run of the page, as UTF-8 JSON (see player.player): the frames only if this
-    session has not been sent them (the player keeps them, and asks again if it has lost them).
+    """What the player is given on this run of the page (see player.player): its fields as JSON, and the frames,
+    gzipped after a newline, only if this session has not been sent them (the player keeps them, and asks again
+    if it has lost them).
 
-    Bytes, with the frames' JSON (written once per run) spliced in: Streamlit forwards bytes as they are, where a
-    dict would be written out as JSON twice per script run (once to send, once to name the element), a megabyte
-    of frames each time for every student opening the lab."""
+    Bytes, with the frames packed once per run: Streamlit forwards bytes as they are, where a dict would be written
+    out as JSON twice per script run (once to send, once to name the element); and every byte of the frames is
+    sent, relayed and hashed once per student, the largest part of a class's first views of the lab."""
     ss = st.session_state
     send = ss.get(FRAMES_SENT) != name
     ss[FRAMES_SENT], ss[PLAYED] = name, play.epochs
     fields = {"run": name, "epochs": play.epochs, "epoch": shown_epoch(run), "total": run.epochs_done,
               "charts": list(play.charts), "fps": PLAY_FPS, "runs": ss[SCRIPT_RUNS]}
     head = json.dumps(fields, separators=(",", ":")).encode()
-    return head[:-1] + b',"frames":' + (play.payload if send else b"null") + b"}"
+    return b"\n".join((head, play.packed)) if send else head
 
 
 def player_rested() -> None:

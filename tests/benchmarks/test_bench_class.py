@@ -17,6 +17,7 @@ from benchmarks.bench_class import (
     parse_serve_line,
     pause_delays,
     paused_epoch,
+    player_data,
     player_ready,
     ratio,
     students_per_replica,
@@ -127,10 +128,21 @@ def test_a_chart_is_known_by_its_key():
 
 
 def test_play_starts_once_the_player_has_its_frames_and_every_chart_it_drives():
-    data = {"frames": {"epochs": [0]}, "charts": ["lab_network", "lab_output", "lab_curves"]}
+    data = {"frames": 470_015, "charts": ["lab_network", "lab_output", "lab_curves"]}
     assert player_ready(data, ["lab_network", "lab_output", "lab_curves", "lab_norms"])
     assert not player_ready(data, ["lab_network", "lab_output"]), "the curves are not drawn yet"
     assert not player_ready({**data, "frames": None}, data["charts"]), "a rerun after the first sends no frames"
+
+
+def test_the_players_data_is_read_as_the_page_writes_it():
+    """The page's own writer (dashboard.lab.session.player_data): fields as JSON, the frames gzipped after them."""
+    import gzip
+
+    fields = {"run": "a1", "epochs": [0, 5], "epoch": 5, "charts": ["lab_network"]}
+    head = json.dumps(fields).encode()
+    frames = gzip.compress(b'{"epochs":[0,5],"charts":{}}')
+    assert player_data(head + b"\n" + frames) == {**fields, "frames": len(frames)}
+    assert player_data(head) == {**fields, "frames": None}, "a later run of the page: no frames"
 
 
 def test_the_players_message_is_what_the_browser_sends():

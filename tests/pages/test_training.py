@@ -3,6 +3,7 @@
 Every view shows the run backprop trains for the settings on screen, a lesson's click leaves every view on that run,
 the player is sent that run's frames once, and a link is the run. (The player itself runs in the browser:
 tests/e2e/test_lab.py.)"""
+import gzip
 import json
 from dataclasses import replace
 
@@ -35,8 +36,10 @@ def scrubber(at):
 
 
 def player(at) -> dict:
-    """What the page gives the browser's player (dashboard.lab.player): its data, JSON as bytes."""
-    return json.loads(at.get("bidi_component")[0].proto.bytes)
+    """What the page gives the browser's player (dashboard.lab.player): its fields (JSON), and under "frames" the
+    frames it carries (JSON gzipped after a newline), or None."""
+    head, _, packed = at.get("bidi_component")[0].proto.bytes.partition(b"\n")
+    return {**json.loads(head), "frames": json.loads(gzip.decompress(packed)) if packed else None}
 
 
 def marker_label(at) -> dict:
