@@ -13,7 +13,6 @@ import streamlit as st
 
 import backprop as bp
 from backprop.datasets import MULTICLASS
-from backprop.reading import curves
 from backprop.runs import OWN, uses_assignment_weights
 from dashboard import claims, display, editors, exports, tables
 from dashboard.lab import animation, at_epoch, controls, lessons, own_views, plots
@@ -229,17 +228,22 @@ def downloads(run: bp.runs.Run) -> None:
     """The run as JSON (schema in docs/lab.md; a finished lesson's run with its paragraph and the numbers it quotes)
     and its curves as CSV."""
     label = controls.preset_of(run.config)
-    lesson = None
+    variants = None
     if label is not None and run.finished:
         variants = [(name, ls.full_run(v)) for name, v in controls.variant_configs(controls.PRESETS[label])]
-        lesson = {"name": label, "paragraph": lessons.lesson(label, run, variants),
-                  "numbers": lessons.quoted(label, run, variants)}
+
+    def run_file() -> str:
+        lesson = None if variants is None else {"name": label, "paragraph": lessons.lesson(label, run, variants),
+                                                "numbers": lessons.quoted(label, run, variants)}
+        return exports.run_json(run, lesson)
+
+    c = ls.run_curves(run.config, run)
     d1, d2 = st.columns(2)
     # The files are made when clicked (callables), not at every view of the page: a class opening the lab at once
     # paid for every student's JSON, CSV, network, notebook and row files on their first view.
-    d1.download_button("Download this run (JSON)", lambda: exports.run_json(run, lesson), file_name="training_run.json",
+    d1.download_button("Download this run (JSON)", run_file, file_name="training_run.json",
                        mime="application/json", icon=":material/download:", width="stretch", key="lab_json")
-    d2.download_button("Download the curves (CSV)", lambda: exports.curves_csv(curves(run.history)),
+    d2.download_button("Download the curves (CSV)", lambda: exports.curves_csv(c),
                        file_name="training_curves.csv", mime="text/csv", icon=":material/download:",
                        width="stretch", key="lab_csv")
 
