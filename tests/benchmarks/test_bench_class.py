@@ -135,7 +135,8 @@ def test_play_starts_once_the_player_has_its_frames_and_every_chart_it_drives():
 
 
 def test_the_players_data_is_read_as_the_page_writes_it():
-    """The page's own writer (dashboard.lab.session.player_data): fields as JSON, the frames gzipped after them."""
+    """The layout dashboard.lab.session.player_data writes (fields as JSON, then a newline and the frames gzipped),
+    built here by hand: the page's writer needs a script run (tests/pages/test_training.py reads what it sends)."""
     import gzip
 
     fields = {"run": "a1", "epochs": [0, 5], "epoch": 5, "charts": ["lab_network"]}

@@ -77,10 +77,10 @@ def kill(cluster, name: str) -> int:
 def restarted(cluster, name: str, old_pid: int, timeout: float = 30) -> int:
     """Wait until serve has restarted replica `name`, the new process answers and HAProxy has it UP; its pid."""
     new_pid = wait_until(lambda: cluster.pids.get(name) if cluster.pids.get(name) != old_pid else None, timeout,
-                       f"serve did not restart replica {name}:\n{cluster.output()}")
+                         f"serve did not restart replica {name}:\n{cluster.output()}")
     # HAProxy may not even have marked it down, when the restart was quicker than its checks' `fall`.
     wait_until(lambda: answers(cluster, name) and cluster.statuses().get(name) == "UP",
-             timeout, f"replica {name} did not come back UP: {cluster.statuses()}\n{cluster.output()}")
+               timeout, f"replica {name} did not come back UP: {cluster.statuses()}\n{cluster.output()}")
     return new_pid
 
 
