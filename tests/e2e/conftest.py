@@ -81,6 +81,22 @@ def wait_until(check, timeout_s: float, what: str, interval_s: float = 0.25):
     raise AssertionError(f"{what}: not seen within {timeout_s:g} s (last: {value!r})")
 
 
+def download(page, button, *, tries: int = 3, timeout_s: float = 15):
+    """Click ``button`` until its file arrives, as a person clicks again: a download made when clicked (Streamlit's
+    deferred callable) is sometimes never delivered when the click meets a rerun of the page (seen in CI on the
+    lab and on /teach). Returns Playwright's Download; fails after ``tries`` clicks."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(tries):
+        try:
+            with page.expect_download(timeout=timeout_s * 1000) as info:
+                button.click()
+            return info.value
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"no file after {tries} clicks of {button}")
+
+
 def need_haproxy() -> None:
     """Skip the calling test without Debian's HAProxy (the replica tests need it), or fail under CI."""
     if shutil.which("haproxy") or os.access("/usr/sbin/haproxy", os.X_OK):

@@ -37,7 +37,7 @@ from .classroom import (
     token,
     unlock,
 )
-from .conftest import INSTRUCTOR_KEY, App, wait_until
+from .conftest import INSTRUCTOR_KEY, App, download, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -193,9 +193,8 @@ def test_the_submissions_csv_has_one_row_per_stored_answer(lecture):
     # The file is made when clicked; the live view reruns every 2 s, and a click in the middle of a run was seen
     # to cancel the download once in CI (a person clicks again): click between runs.
     lecture.instructor.settle(lecture.teach)
-    with lecture.teach.expect_download(timeout=30_000) as download:
-        button.click()
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    saved = download(lecture.teach, button)
+    rows = list(csv.DictReader(io.StringIO(Path(saved.path()).read_text())))
     assert len(rows) == len(stored), f"{len(rows)} rows for {len(stored)} stored answers"
     assert sorted((int(r["student"]), int(r["attempt"])) for r in rows) == sorted(
         (s.student_id, s.attempt) for s in stored)

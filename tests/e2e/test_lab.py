@@ -19,6 +19,8 @@ import pytest
 from backprop.runs import TrainConfig, train_config
 from dashboard.lab.lessons import loss_words, percent
 
+from .conftest import download
+
 pytestmark = pytest.mark.e2e
 
 PLAYER = ".lab-player"  # the player's root, inside its component's shadow root (Playwright's CSS reaches it)
@@ -253,9 +255,8 @@ def test_the_json_download_is_the_run_on_screen(app, page):
     # The file is made when clicked, from the page's last script run: a click while the page reruns (the player
     # telling the server where it rests) can ask for the file of a run that has just been replaced.
     app.settle(page)
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Download this run (JSON)").click()
-    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    saved = download(page, page.get_by_role("button", name="Download this run (JSON)"))
+    data = json.loads(Path(saved.path()).read_text(encoding="utf-8"))
     assert data["schema"] == "backprop-training-run/1" and data["config"]["dataset"] == "moons"
     assert data["epochs"] == 2000 and shown["__range"] == [0, 2000]
     for key, name in (("train_loss", "training loss"), ("test_loss", "test loss"),
